@@ -1,0 +1,62 @@
+import type { AdminType } from '../../platform/db/schema.js';
+
+/**
+ * The permission catalog. Admin permissions belong to exactly one of the three admins
+ * (三员分立): no role and no user may hold permissions of two admin types.
+ */
+export interface PermissionDef {
+  code: string;
+  group: string;
+  adminType: AdminType | null;
+}
+
+const def = (code: string, group: string, adminType: AdminType | null = null): PermissionDef => ({ code, group, adminType });
+
+export const PERMISSIONS: PermissionDef[] = [
+  def('dashboard:view', 'common'),
+  def('message:read', 'common'),
+  def('message:send', 'common'),
+  // system admin: structure and master data
+  def('identity:tenant:read', 'tenant', 'system'),
+  def('identity:tenant:write', 'tenant', 'system'),
+  def('identity:org:read', 'org', 'system'),
+  def('identity:org:write', 'org', 'system'),
+  def('identity:user:read', 'user', 'system'),
+  def('identity:user:write', 'user', 'system'),
+  def('system:dict:read', 'dict', 'system'),
+  def('system:dict:write', 'dict', 'system'),
+  def('system:config:read', 'config', 'system'),
+  def('system:config:write', 'config', 'system'),
+  // security admin: who may do what, and the security policy
+  def('identity:role:read', 'role', 'security'),
+  def('identity:role:write', 'role', 'security'),
+  def('identity:user:grant', 'user', 'security'),
+  def('identity:user:unlock', 'user', 'security'),
+  def('identity:user:reset-password', 'user', 'security'),
+  def('security:session:read', 'session', 'security'),
+  def('security:session:revoke', 'session', 'security'),
+  def('security:config:read', 'config', 'security'),
+  def('security:config:write', 'config', 'security'),
+  // audit admin: read-only oversight of everyone, including the other two admins
+  def('audit:log:read', 'audit', 'audit'),
+  def('audit:log:export', 'audit', 'audit'),
+  def('audit:log:verify', 'audit', 'audit'),
+  def('audit:login-log:read', 'audit', 'audit'),
+  def('audit:access-log:read', 'audit', 'audit'),
+];
+
+const BY_CODE = new Map(PERMISSIONS.map((p) => [p.code, p]));
+
+export function isKnownPermission(code: string): boolean {
+  return BY_CODE.has(code);
+}
+
+/** The admin types a set of permissions touches; more than one breaks 三员分立. */
+export function adminTypesOf(codes: Iterable<string>): Set<AdminType> {
+  const types = new Set<AdminType>();
+  for (const c of codes) {
+    const t = BY_CODE.get(c)?.adminType;
+    if (t) types.add(t);
+  }
+  return types;
+}

@@ -1,0 +1,48 @@
+import type { Db } from './db/database.js';
+import type { Clock } from './clock.js';
+import type { AppConfig } from './config.js';
+import type { Bus } from './events/bus.js';
+import type { FieldCipher } from './crypto/index.js';
+import type { AdminType, DataScope } from './db/schema.js';
+import type { AuditActor } from './audit/audit.js';
+import type { ParamStore } from './params.js';
+
+/** Infrastructure every use case may need; built once in the composition root. */
+export interface Deps {
+  config: AppConfig;
+  db: Db;
+  clock: Clock;
+  bus: Bus;
+  cipher: FieldCipher;
+  params: ParamStore;
+}
+
+/** The authenticated caller of a request, resolved from the session on every request. */
+export interface Actor {
+  userId: string;
+  username: string;
+  displayName: string;
+  tenantId: string;
+  tenantPath: string;
+  tenantLevel: number;
+  orgId: string;
+  orgPath: string;
+  permissions: ReadonlySet<string>;
+  dataScope: DataScope;
+  adminType: AdminType | null;
+  sessionId: string;
+  ip: string;
+  userAgent: string;
+  /** Set while the user must first change the password or enrol MFA; other routes refuse. */
+  restriction?: 'password-change' | 'mfa-enroll' | null;
+}
+
+export function auditActorOf(actor: Actor): AuditActor {
+  return {
+    userId: actor.userId,
+    name: `${actor.displayName}(${actor.username})`,
+    tenantId: actor.tenantId,
+    ip: actor.ip,
+    userAgent: actor.userAgent,
+  };
+}

@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+// Three tiers, as in Immich: small (unit, pure functions), medium (integration against a real
+// database: the same files run once on embedded PGlite and once on PostgreSQL) and e2e (browser).
+const integration = ['src/**/*.int.test.ts', 'test/**/*.int.test.ts'];
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: [...integration] } },
+      {
+        extends: true,
+        test: { name: 'int-pglite', include: integration, env: { TEST_DB: 'pglite' } },
+      },
+      {
+        extends: true,
+        test: { name: 'int-postgres', include: integration, env: { TEST_DB: 'postgres' } },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/e2e/**/*.e2e.test.ts'], fileParallelism: false },
+      },
+    ],
+  },
+});
