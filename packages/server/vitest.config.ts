@@ -16,7 +16,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'int-postgres', include: integration, env: { TEST_DB: 'postgres' } },
+        test: { name: 'int-postgres', include: integration, env: { TEST_DB: 'postgres' }, globalSetup: ['test/global-setup.ts'] },
       },
       {
         extends: true,

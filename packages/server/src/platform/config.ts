@@ -17,6 +17,11 @@ export interface AppConfig {
   logLevel: string;
   webDist: string;
   seedDemo: boolean;
+  /**
+   * Proxies whose X-Forwarded-For is believed (addresses, CIDRs or 'loopback'). Off by default:
+   * trusting every client would let anyone pick their IP and slip past the login rate limit.
+   */
+  trustProxy: string[];
   keys: CryptoKeys;
 }
 
@@ -53,6 +58,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: pick(env, file, 'LOG_LEVEL', 'logLevel') ?? 'info',
     webDist: resolve(pick(env, file, 'HOTLINE_WEB_DIST', 'webDist') ?? new URL('../../../web/dist', import.meta.url).pathname),
     seedDemo: (pick(env, file, 'HOTLINE_SEED_DEMO', 'seedDemo') ?? 'true') !== 'false',
+    trustProxy: (pick(env, file, 'HOTLINE_TRUST_PROXY', 'trustProxy') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     keys: loadKeys(env, file, dataDir),
   };
 }

@@ -28,7 +28,9 @@ type AnyEb = ExpressionBuilder<Database, keyof Database>;
 
 /** `column` holds a tenant id that the caller may see. */
 export function tenantVisible(eb: AnyEb, column: string, actor: Actor): Expression<SqlBool> {
-  if (actor.dataScope === 'all') return sql<boolean>`true`;
+  // 'all' means the whole installation only at the root; below it a role a tenant admin made must
+  // not reach sibling tenants, so it is clamped to the caller's own subtree.
+  if (actor.dataScope === 'all' && actor.tenantLevel === 1) return sql<boolean>`true`;
   if (seesSubtree(actor)) {
     return eb(
       sql.ref(column),

@@ -80,8 +80,9 @@ export async function login(deps: Deps, input: { username: string; password: str
   }
   if (user.mfa_enabled) {
     const mfaToken = newToken();
+    // The failure counter is reset only once the second factor passes too (startSession):
+    // resetting it here would let second-factor guessing go on forever, one login at a time.
     await deps.db.transaction().execute(async (trx) => {
-      await trx.updateTable('app_user').set({ failed_attempts: 0 }).where('id', '=', user.id).execute();
       await insertSession(trx, deps, user, mfaToken, 'mfa', meta, new Date(now.getTime() + MFA_STEP_MINUTES * 60_000));
       await logLogin(trx, deps, meta, input.username, user, 'success', 'password-ok-mfa-pending');
     });
@@ -98,20 +99,24 @@ function lockedError(until: Date): AppError {
 async function recordFailedAttempt(deps: Deps, user: User, meta: RequestMeta, reason: string): Promise<AppError> {
   const threshold = await deps.params.int('security.lockoutThreshold');
   const minutes = await deps.params.int('security.lockoutMinutes');
-  const attempts = user.failed_attempts + 1;
-  const lockedUntil = attempts >= threshold ? new Date(deps.clock.now().getTime() + minutes * 60_000) : null;
-  await commit(deps, anonymous(meta, user.username), async (trx) => {
-    await trx
+  const { attempts, lockedUntil } = await commit(deps, anonymous(meta, user.username), async (trx) => {
+    // Count in the database, not from the row read before the password check: concurrent
+    // failures would otherwise overwrite each other and parallel guessing would never lock.
+    const counted = await trx
       .updateTable('app_user')
-      .set({ failed_attempts: lockedUntil ? 0 : attempts, locked_until: lockedUntil })
+      .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
       .where('id', '=', user.id)
-      .execute();
+      .returning('failed_attempts')
+      .executeTakeFirstOrThrow();
+    const attempts = counted.failed_attempts;
+    const lockedUntil = attempts >= threshold ? new Date(deps.clock.now().getTime() + minutes * 60_000) : null;
+    if (lockedUntil) await trx.updateTable('app_user').set({ failed_attempts: 0, locked_until: lockedUntil }).where('id', '=', user.id).execute();
     await logLogin(trx, deps, meta, user.username, user, 'failure', lockedUntil ? `${reason}-locked` : reason);
     // Lockouts are security events the audit admin must see, not only login-log noise.
     const audit = lockedUntil
       ? { action: 'user.lock', targetType: 'user', targetId: user.id, tenantId: user.tenant_id, detail: { attempts, lockedUntil: lockedUntil.toISOString() } }
       : [];
-    return { result: null, audit };
+    return { result: { attempts, lockedUntil }, audit };
   });
   if (lockedUntil) return lockedError(lockedUntil);
   const left = threshold - attempts;
@@ -173,8 +178,16 @@ export async function verifyMfa(deps: Deps, input: { mfaToken: string; code: str
     throw new AppError('AUTH_MFA_INVALID', '动态验证码错误', 401);
   }
   await deps.db.transaction().execute(async (trx) => {
-    await consumeSecondFactor(trx, user, step);
-    await trx.updateTable('session').set({ revoked_at: now, revoke_reason: 'mfa-completed' }).where('id', '=', session.id).execute();
+    // Both writes are conditional, so concurrent requests with one code or one MFA token
+    // cannot each open a session: only the first to commit succeeds.
+    const completed = await trx
+      .updateTable('session')
+      .set({ revoked_at: now, revoke_reason: 'mfa-completed' })
+      .where('id', '=', session.id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (completed.numUpdatedRows === 0n) throw unauthenticated('AUTH_MFA_EXPIRED', '验证已超时，请重新登录');
+    if (!(await consumeSecondFactor(trx, user, step, now))) throw new AppError('AUTH_MFA_INVALID', '动态验证码错误', 401);
   });
   return startSession(deps, user, meta, step.kind === 'totp' ? 'password+totp' : 'password+recovery-code');
 }
@@ -199,9 +212,13 @@ async function checkSecondFactor(deps: Deps, db: Db, user: User, code: string, s
   return match ? { kind: 'recovery', id: match.id } : false;
 }
 
-async function consumeSecondFactor(trx: Db, user: User, match: FactorMatch): Promise<void> {
-  if (match.kind === 'totp') await trx.updateTable('app_user').set({ mfa_last_step: match.step }).where('id', '=', user.id).execute();
-  else await trx.updateTable('mfa_recovery_code').set({ used_at: new Date() }).where('id', '=', match.id).execute();
+/** Marks the factor used; false when a concurrent request consumed it first (a replay). */
+async function consumeSecondFactor(trx: Db, user: User, match: FactorMatch, now: Date): Promise<boolean> {
+  const res =
+    match.kind === 'totp'
+      ? await trx.updateTable('app_user').set({ mfa_last_step: match.step }).where('id', '=', user.id).where('mfa_last_step', '<', match.step).executeTakeFirst()
+      : await trx.updateTable('mfa_recovery_code').set({ used_at: now }).where('id', '=', match.id).where('used_at', 'is', null).executeTakeFirst();
+  return res.numUpdatedRows > 0n;
 }
 
 export async function logout(deps: Deps, actor: Actor): Promise<void> {
@@ -297,7 +314,7 @@ export async function activateMfa(deps: Deps, actor: Actor, code: string): Promi
   if (!match) throw new AppError('AUTH_MFA_INVALID', '动态验证码错误，请确认手机时间准确后重试', 400);
   const codes = generateRecoveryCodes(10);
   await commit(deps, actor, async (trx) => {
-    await consumeSecondFactor(trx, user, match);
+    if (!(await consumeSecondFactor(trx, user, match, deps.clock.now()))) throw new AppError('AUTH_MFA_INVALID', '动态验证码错误，请确认手机时间准确后重试', 400);
     await trx.updateTable('app_user').set({ mfa_enabled: true, updated_at: deps.clock.now() }).where('id', '=', user.id).execute();
     await trx.deleteFrom('mfa_recovery_code').where('user_id', '=', user.id).execute();
     await trx.insertInto('mfa_recovery_code').values(codes.map((c) => ({ id: randomUUID(), user_id: user.id, code_hash: sm3Hex(c), used_at: null }))).execute();

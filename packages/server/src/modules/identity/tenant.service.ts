@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db/database.js';
 import type { Actor, Deps } from '../../platform/context.js';
 import type { TenantKind, TenantTable } from '../../platform/db/schema.js';
 import type { Selectable } from 'kysely';
-import { conflict, invalid, notFound } from '../../platform/errors.js';
+import { conflict, forbidden, invalid, notFound } from '../../platform/errors.js';
 import { tenantVisible } from '../../platform/scope.js';
 import { commit } from '../../platform/usecase.js';
 import { MENUS, PRODUCTS } from './menus.js';
@@ -151,6 +151,13 @@ export async function setProductConfig(deps: Deps, actor: Actor, id: string, inp
   const products = [...new Set(input.products)];
   // A menu without its product enabled would never show; keep the stored state honest.
   const menus = [...new Set(input.menus)].filter((k) => products.includes(MENUS.find((m) => m.key === k)!.product));
+  // Products are granted from above: a lower-level admin may narrow a tenant's products (its own
+  // included) but never enable what its own tenant lacks, e.g. re-enable what the upper level removed.
+  if (actor.tenantLevel > 1) {
+    const [current, own] = await Promise.all([enabledFor(deps.db, id), enabledFor(deps.db, actor.tenantId)]);
+    const widened = products.find((k) => !current.products.has(k) && !own.products.has(k)) ?? menus.find((k) => !current.menus.has(k) && !own.menus.has(k));
+    if (widened) throw forbidden(`不能开通本租户未开通的产品或菜单：${widened}`);
+  }
   await commit(deps, actor, async (trx) => {
     const before = await enabledFor(trx, id);
     await trx.deleteFrom('tenant_product').where('tenant_id', '=', id).execute();

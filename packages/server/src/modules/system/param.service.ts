@@ -22,7 +22,7 @@ export async function listParams(deps: Deps, actor: Actor) {
       group: r.group_key,
       description: r.description,
       security: r.security,
-      editable: actor.permissions.has(r.security ? 'security:config:write' : 'system:config:write'),
+      editable: actor.tenantLevel === 1 && actor.permissions.has(r.security ? 'security:config:write' : 'system:config:write'),
       updatedAt: r.updated_at,
       updatedBy: r.updated_by,
     }));
@@ -53,6 +53,8 @@ export async function setParam(deps: Deps, actor: Actor, key: string, value: unk
   if (!actor.permissions.has(def.security ? 'security:config:write' : 'system:config:write')) {
     throw forbidden(def.security ? '安全参数只能由安全管理员修改' : '系统参数只能由系统管理员修改');
   }
+  // Parameters apply to every tenant, so a lower-level admin must not change them for the whole region.
+  if (actor.tenantLevel !== 1) throw forbidden('平台参数对全区所有租户生效，只能由自治区级管理员修改');
   const checked = checkValue(def, value);
   const before = await deps.db.selectFrom('sys_param').select('value').where('key', '=', key).executeTakeFirst();
   await commit(deps, actor, async (trx) => {

@@ -64,10 +64,12 @@ export async function buildHttpApp(opts: HttpOptions): Promise<App> {
   const app = Fastify({
     logger: opts.logger === false ? false : { level: deps.config.logLevel, redact: ['req.headers.authorization'] },
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy: deps.config.trustProxy.length ? deps.config.trustProxy : false,
     ajv: { customOptions: { removeAdditional: false } },
     // Reject path traversal and oversize ids early; Fastify answers 414 for very long URLs.
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
+    // Bad percent-encoding and over-long ids are answered by the router itself; keep them problem+json.
+    frameworkErrors: (err, req, reply) => sendProblem(reply, toProblem(err, req)),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
 
@@ -97,7 +99,9 @@ export async function buildHttpApp(opts: HttpOptions): Promise<App> {
     (req as FastifyRequest & { startedAt?: bigint }).startedAt = process.hrtime.bigint();
   });
 
-  app.addHook('preHandler', async (req) => {
+  // Authenticate on arrival, before the body is read and validated: anonymous callers are refused
+  // without parsing their payload, and a rejected write is audited under the real caller's name.
+  app.addHook('onRequest', async (req) => {
     const cfg = req.routeOptions.config;
     if (!req.url.startsWith('/api/v1') || cfg.public) return;
     const token = bearerToken(req);
@@ -163,7 +167,8 @@ async function recordFailure(deps: Deps, req: FastifyRequest, status: number): P
     recordAudit(trx, deps.clock, actor, {
       action: req.routeOptions.config.audit!,
       targetType: req.routeOptions.config.audit!.split('.')[0] ?? 'unknown',
-      targetId: typeof params?.id === 'string' ? params.id.slice(0, 100) : '',
+      // An id that failed validation may hold a NUL or a lone surrogate, which the database refuses.
+      targetId: typeof params?.id === 'string' ? params.id.slice(0, 100).replace(/[\u0000\uD800-\uDFFF]/g, '\uFFFD') : '',
       detail: { status, path: req.url.split('?')[0] },
       result: 'failure',
     }),
@@ -187,7 +192,8 @@ function setupMetrics() {
 async function serveWeb(app: App, dist: string): Promise<void> {
   const index = join(dist, 'index.html');
   const hasWeb = existsSync(index);
-  if (hasWeb) await app.register(fastifyStatic, { root: dist, wildcard: false });
+  // wildcard: files are looked up per request, so a rebuilt SPA is served without a restart.
+  if (hasWeb) await app.register(fastifyStatic, { root: dist, wildcard: true });
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api') || req.method !== 'GET' || !hasWeb) {
       return sendProblem(reply, toProblem(new AppError('NOT_FOUND', '请求的地址不存在', 404), req));

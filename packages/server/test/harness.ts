@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createPlatform, type Platform } from '../src/bootstrap.js';
+import { ManualClock } from '../src/platform/clock.js';
+import type { AppConfig } from '../src/platform/config.js';
+import { openDatabase, type DbHandle } from '../src/platform/db/database.js';
+import { DEMO_PASSWORD } from '../src/seed/demo.seed.js';
+
+/**
+ * Integration test harness. TEST_DB=postgres runs against the PostgreSQL server (each test file
+ * gets its own database cloned from a migrated, seeded template); otherwise embedded PGlite.
+ */
+export const PG_ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEMPLATE_DB = 'hotline_test_template';
+export const TEST_START = '2026-01-05T09:00:00+08:00';
+
+export const testConfig = (over: Partial<AppConfig> = {}): AppConfig => ({
+  host: '127.0.0.1',
+  port: 0,
+  databaseUrl: '',
+  dataDir: '',
+  logLevel: 'silent',
+  webDist: '/nonexistent',
+  seedDemo: true,
+  // app.inject() comes from 127.0.0.1; tests set X-Forwarded-For to play different clients.
+  trustProxy: ['loopback'],
+  // Fixed keys for tests only: the template database's encrypted columns must decrypt in every file.
+  keys: {
+    sm4KeyHex: '00112233445566778899aabbccddeeff',
+    indexKeyHex: 'ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100',
+    sm2PrivateKeyHex: '',
+    sm2PublicKeyHex: '',
+  },
+  ...over,
+});
+
+export interface TestPlatform extends Platform {
+  clock: ManualClock;
+  kind: 'pglite' | 'postgres';
+}
+
+export async function openTestDatabase(): Promise<DbHandle> {
+  if (process.env.TEST_DB !== 'postgres') return openDatabase({});
+  const name = `hotline_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name} template ${TEMPLATE_DB}`);
+  } finally {
+    await admin.end();
+  }
+  const handle = await openDatabase({ url: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`) });
+  return {
+    ...handle,
+    async close() {
+      await handle.close();
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`).finally(() => c.end());
+    },
+  };
+}
+
+export async function createTestPlatform(): Promise<TestPlatform> {
+  const clock = new ManualClock(TEST_START);
+  const database = await openTestDatabase();
+  const platform = await createPlatform(testConfig(), { clock, logger: false, database, startWorkers: false });
+  return {
+    ...platform,
+    clock,
+    kind: database.kind,
+    async close() {
+      await platform.close();
+      await database.close();
+    },
+  };
+}
+
+export interface Res<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Record<string, unknown>;
+}
+
+/** A small client over app.inject() so tests read like API calls. */
+export class Client {
+  constructor(
+    readonly p: Platform,
+    readonly token?: string,
+  ) {}
+
+  async req<T = Record<string, unknown>>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<Res<T>> {
+    const res = await this.p.app.inject({
+      method,
+      url,
+      headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), 'user-agent': 'vitest' },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
+    const type = String(res.headers['content-type'] ?? '');
+    return { status: res.statusCode, body: (type.includes('json') ? res.json() : res.body) as T, headers: res.headers };
+  }
+  get<T = Record<string, unknown>>(url: string) {
+    return this.req<T>('GET', url);
+  }
+  post<T = Record<string, unknown>>(url: string, body?: unknown) {
+    return this.req<T>('POST', url, body ?? {});
+  }
+  put<T = Record<string, unknown>>(url: string, body: unknown) {
+    return this.req<T>('PUT', url, body);
+  }
+  patch<T = Record<string, unknown>>(url: string, body: unknown) {
+    return this.req<T>('PATCH', url, body);
+  }
+  delete<T = Record<string, unknown>>(url: string) {
+    return this.req<T>('DELETE', url);
+  }
+}
+
+export async function login(p: Platform, username: string, password = DEMO_PASSWORD): Promise<Client> {
+  const res = await new Client(p).post<{ status: string; token: string }>('/api/v1/auth/login', { username, password });
+  if (res.status !== 200 || res.body.status !== 'ok') throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return new Client(p, res.body.token);
+}
+
+/** Looks up seeded ids by code or username, so tests do not hard-code UUIDs. */
+export async function ids(p: Platform) {
+  const db = p.deps.db;
+  const tenant = async (code: string) => (await db.selectFrom('tenant').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
+  const user = async (username: string) => (await db.selectFrom('app_user').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id;
+  const org = async (code: string) => (await db.selectFrom('org').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
+  const role = async (code: string) => (await db.selectFrom('role').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
+  return { tenant, user, org, role };
+}
+
+/** Builds the PostgreSQL template once per test run (vitest globalSetup for the postgres project). */
+export async function buildPostgresTemplate(): Promise<void> {
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`update pg_database set datistemplate = false where datname = '${TEMPLATE_DB}'`);
+    await admin.query(`drop database if exists ${TEMPLATE_DB} with (force)`);
+    await admin.query(`create database ${TEMPLATE_DB}`);
+  } finally {
+    await admin.end();
+  }
+  const handle = await openDatabase({ url: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${TEMPLATE_DB}`) });
+  const platform = await createPlatform(testConfig(), { clock: new ManualClock(TEST_START), logger: false, database: handle, startWorkers: false });
+  await platform.close();
+  await handle.close();
+}

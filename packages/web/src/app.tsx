@@ -1,0 +1,121 @@
+import { lazy, Suspense, useEffect, type ComponentType, type ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { App as AntApp, Spin } from 'antd';
+import { setRestrictedHandler, setUnauthorizedHandler } from './api/client';
+import { setFeedback } from './api/feedback';
+import { AuthProvider, useAuth } from './auth/AuthContext';
+import { MenuGuard, RequireAuth } from './auth/RequireAuth';
+import { LocaleProvider } from './i18n/LocaleProvider';
+import { AppLayout } from './layout/AppLayout';
+import { NotificationProvider } from './realtime/NotificationContext';
+import { LoginPage } from './pages/login/LoginPage';
+import { NotFoundPage } from './pages/errors/NotFoundPage';
+
+function page(loader: () => Promise<{ default: ComponentType }>) {
+  return lazy(loader);
+}
+
+const DashboardPage = page(() => import('./pages/dashboard/DashboardPage'));
+const TenantsPage = page(() => import('./pages/system/TenantsPage'));
+const OrgsPage = page(() => import('./pages/system/OrgsPage'));
+const UsersPage = page(() => import('./pages/system/UsersPage'));
+const RolesPage = page(() => import('./pages/system/RolesPage'));
+const DictsPage = page(() => import('./pages/system/DictsPage'));
+const ConfigPage = page(() => import('./pages/system/ConfigPage'));
+const SessionsPage = page(() => import('./pages/security/SessionsPage'));
+const AuditLogsPage = page(() => import('./pages/audit/AuditLogsPage'));
+const LoginLogsPage = page(() => import('./pages/audit/LoginLogsPage'));
+const AccessLogsPage = page(() => import('./pages/audit/AccessLogsPage'));
+const MessagesPage = page(() => import('./pages/messages/MessagesPage'));
+const ProfilePage = page(() => import('./pages/profile/ProfilePage'));
+
+/** Hands antd's context-aware message/notification/modal to non-React code (api client). */
+function FeedbackBridge() {
+  const { message, notification, modal } = AntApp.useApp();
+  useEffect(() => setFeedback({ message, notification, modal }), [message, notification, modal]);
+  return null;
+}
+
+/** On 401 (session expired / required) the client clears the token; we reset state and go to /login. */
+function SessionBridge() {
+  const navigate = useNavigate();
+  const location = useLocation();
+  const { reset, loadMe } = useAuth();
+  const from = location.pathname + location.search;
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      reset();
+      if (window.location.pathname !== '/login') navigate('/login', { replace: true, state: { from } });
+    });
+    setRestrictedHandler((restriction) => {
+      // Refresh /me so the restriction (and empty menus) show, then send the user to the fix.
+      void loadMe().catch(() => undefined);
+      navigate(`/profile?tab=${restriction === 'password-change' ? 'password' : 'mfa'}`, { replace: true });
+    });
+  }, [navigate, reset, loadMe, from]);
+  return null;
+}
+
+function PageFallback() {
+  return (
+    <div style={{ padding: 80, textAlign: 'center' }}>
+      <Spin size="large" />
+    </div>
+  );
+}
+
+function guarded(path: string, element: ReactNode) {
+  return (
+    <MenuGuard path={path}>
+      <Suspense fallback={<PageFallback />}>{element}</Suspense>
+    </MenuGuard>
+  );
+}
+
+function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route
+        path="/"
+        element={
+          <RequireAuth>
+            <NotificationProvider>
+              <AppLayout />
+            </NotificationProvider>
+          </RequireAuth>
+        }
+      >
+        <Route index element={<Navigate to="/dashboard" replace />} />
+        <Route path="dashboard" element={<Suspense fallback={<PageFallback />}><DashboardPage /></Suspense>} />
+        <Route path="system/tenants" element={guarded('/system/tenants', <TenantsPage />)} />
+        <Route path="system/orgs" element={guarded('/system/orgs', <OrgsPage />)} />
+        <Route path="system/users" element={guarded('/system/users', <UsersPage />)} />
+        <Route path="system/roles" element={guarded('/system/roles', <RolesPage />)} />
+        <Route path="system/dicts" element={guarded('/system/dicts', <DictsPage />)} />
+        <Route path="system/config" element={guarded('/system/config', <ConfigPage />)} />
+        <Route path="security/sessions" element={guarded('/security/sessions', <SessionsPage />)} />
+        <Route path="audit/logs" element={guarded('/audit/logs', <AuditLogsPage />)} />
+        <Route path="audit/login-logs" element={guarded('/audit/login-logs', <LoginLogsPage />)} />
+        <Route path="audit/access-logs" element={guarded('/audit/access-logs', <AccessLogsPage />)} />
+        <Route path="messages" element={guarded('/messages', <MessagesPage />)} />
+        <Route path="profile" element={<Suspense fallback={<PageFallback />}><ProfilePage /></Suspense>} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
+
+export function App() {
+  return (
+    <LocaleProvider>
+      <FeedbackBridge />
+      <BrowserRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+        <AuthProvider>
+          <SessionBridge />
+          <AppRoutes />
+        </AuthProvider>
+      </BrowserRouter>
+    </LocaleProvider>
+  );
+}
