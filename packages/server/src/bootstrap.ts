@@ -17,11 +17,12 @@ import { authRoutes, metaOf } from './modules/identity/auth.routes.js';
 import { authenticate } from './modules/identity/auth.service.js';
 import { systemRoutes, registerNotificationFanout } from './modules/system/system.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { catalogMigrations, catalogRoutes } from './modules/catalog/catalog.module.js';
 import { seedBase } from './seed/base.seed.js';
 import { seedDemo } from './seed/demo.seed.js';
 
 /** Every module's migrations, in the order their names sort. */
-export const MIGRATIONS: ModuleMigration[] = [...platformMigrations, ...identityMigrations, ...systemMigrations];
+export const MIGRATIONS: ModuleMigration[] = [...platformMigrations, ...identityMigrations, ...systemMigrations, ...catalogMigrations];
 
 export interface Platform {
   app: App;
@@ -59,6 +60,7 @@ export async function createPlatform(config: AppConfig, opts: PlatformOptions = 
       await identityRoutes(a, deps);
       await systemRoutes(a, deps);
       await auditRoutes(a, deps);
+      await catalogRoutes(a, deps);
     },
   });
   const outbox = new OutboxDispatcher(handle.db, clock, (err, topic) => app.log.error({ err, topic }, 'outbox handler failed'));

@@ -56,7 +56,18 @@ export async function openTestDatabase(): Promise<DbHandle> {
       await handle.close();
       const c = new pg.Client({ connectionString: PG_ADMIN_URL });
       await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`).finally(() => c.end());
+      try {
+        // pool.end() resolves before the server has let go of every backend; dropping with force
+        // right away kills them mid-close and the pool reports 57P01 as an unhandled error.
+        for (let i = 0; i < 50; i++) {
+          const { rows } = await c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+          if (rows[0]?.n === 0) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        await c.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await c.end();
+      }
     },
   };
 }

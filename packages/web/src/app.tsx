@@ -28,6 +28,8 @@ const LoginLogsPage = page(() => import('./pages/audit/LoginLogsPage'));
 const AccessLogsPage = page(() => import('./pages/audit/AccessLogsPage'));
 const MessagesPage = page(() => import('./pages/messages/MessagesPage'));
 const ProfilePage = page(() => import('./pages/profile/ProfilePage'));
+const TimeLimitsPage = page(() => import('./pages/catalog/TimeLimitsPage'));
+const EnterprisesPage = page(() => import('./pages/catalog/EnterprisesPage'));
 
 /** Hands antd's context-aware message/notification/modal to non-React code (api client). */
 function FeedbackBridge() {
@@ -99,6 +101,8 @@ function AppRoutes() {
         <Route path="audit/login-logs" element={guarded('/audit/login-logs', <LoginLogsPage />)} />
         <Route path="audit/access-logs" element={guarded('/audit/access-logs', <AccessLogsPage />)} />
         <Route path="messages" element={guarded('/messages', <MessagesPage />)} />
+        <Route path="catalog/enterprises" element={guarded('/catalog/enterprises', <EnterprisesPage />)} />
+        <Route path="catalog/time-limits" element={guarded('/catalog/time-limits', <TimeLimitsPage />)} />
         <Route path="profile" element={<Suspense fallback={<PageFallback />}><ProfilePage /></Suspense>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

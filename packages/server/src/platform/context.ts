@@ -35,6 +35,8 @@ export interface Actor {
   userAgent: string;
   /** Set while the user must first change the password or enrol MFA; other routes refuse. */
   restriction?: 'password-change' | 'mfa-enroll' | null;
+  /** Products the caller's tenant has enabled; routes of other products are refused. */
+  products?: ReadonlySet<string>;
 }
 
 export function auditActorOf(actor: Actor): AuditActor {

@@ -6,6 +6,7 @@ import { insertTenant, type Tenant } from '../modules/identity/tenant.service.js
 import { readDivisions, readXpccUnits } from '../modules/identity/divisions.js';
 import { MENUS, PRODUCTS } from '../modules/identity/menus.js';
 import { adminTypeFor } from '../modules/identity/role.service.js';
+import { seedTimeLimits } from '../modules/catalog/time-limit.seed.js';
 
 /**
  * Base data every installation needs: the tenant tree of Xinjiang (自治区 → 14 地州市 → 区县) from the
@@ -22,6 +23,8 @@ interface RoleSeed {
 }
 
 const COMMON = ['dashboard:view', 'message:read'];
+// Everyone who handles demands reads the catalogue, its time limits and the enterprise library.
+const CATALOG_READ = ['catalog:read', 'catalog:time-limit:read', 'catalog:enterprise:read'];
 const SYSTEM_ADMIN = ['identity:tenant:read', 'identity:tenant:write', 'identity:org:read', 'identity:org:write', 'identity:user:read', 'identity:user:write', 'system:dict:read', 'system:dict:write', 'system:config:read', 'system:config:write'];
 const SECURITY_ADMIN = ['identity:role:read', 'identity:role:write', 'identity:user:grant', 'identity:user:unlock', 'identity:user:reset-password', 'security:session:read', 'security:session:revoke', 'security:config:read', 'security:config:write'];
 const AUDIT_ADMIN = ['audit:log:read', 'audit:log:export', 'audit:log:verify', 'audit:login-log:read', 'audit:access-log:read'];
@@ -30,12 +33,14 @@ export const BUILTIN_ROLES: RoleSeed[] = [
   { code: 'sys_admin', name: '系统管理员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...SYSTEM_ADMIN, 'message:send'] },
   { code: 'security_admin', name: '安全管理员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...SECURITY_ADMIN] },
   { code: 'audit_admin', name: '审计管理员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...AUDIT_ADMIN] },
-  { code: 'hotline_agent', name: '话务坐席', dataScope: 'self', permissions: [...COMMON] },
-  { code: 'dispatcher', name: '派单员', dataScope: 'tenant_subtree', permissions: [...COMMON, 'message:send'] },
-  { code: 'reviewer', name: '审核回访员', dataScope: 'tenant', permissions: [...COMMON] },
-  { code: 'supervisor', name: '督办主管', dataScope: 'tenant_subtree', permissions: [...COMMON, 'message:send'] },
-  { code: 'unit_handler', name: '承办人员', dataScope: 'org', permissions: [...COMMON] },
-  { code: 'unit_leader', name: '承办单位负责人', dataScope: 'org_subtree', permissions: [...COMMON, 'message:send'] },
+  { code: 'catalog_admin', name: '事项管理员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, 'catalog:write', 'catalog:enterprise:write', 'catalog:time-limit:write'] },
+  { code: 'catalog_reviewer', name: '事项审核员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, 'catalog:review', 'catalog:enterprise:approve'] },
+  { code: 'hotline_agent', name: '话务坐席', dataScope: 'self', permissions: [...COMMON, ...CATALOG_READ] },
+  { code: 'dispatcher', name: '派单员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, 'message:send'] },
+  { code: 'reviewer', name: '审核回访员', dataScope: 'tenant', permissions: [...COMMON, ...CATALOG_READ] },
+  { code: 'supervisor', name: '督办主管', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, 'message:send'] },
+  { code: 'unit_handler', name: '承办人员', dataScope: 'org', permissions: [...COMMON, ...CATALOG_READ] },
+  { code: 'unit_leader', name: '承办单位负责人', dataScope: 'org_subtree', permissions: [...COMMON, ...CATALOG_READ, 'message:send'] },
 ];
 
 const PARTNERS: { code: string; name: string }[] = [
@@ -49,6 +54,30 @@ const DICTS: { code: string; name: string; items: [string, string][] }[] = [
   { code: 'urgency', name: '紧急程度', items: [['normal', '一般'], ['urgent', '紧急'], ['critical', '特急']] },
   { code: 'channel', name: '受理渠道', items: [['phone', '电话'], ['web', '网站'], ['app', '移动应用'], ['wechat', '微信'], ['mini', '小程序'], ['gov-platform', '国务院互联网+督查平台'], ['partner', '合作热线转办'], ['sms', '短信']] },
   { code: 'demand_type', name: '诉求类型', items: [['consult', '咨询'], ['help', '求助'], ['complaint', '投诉'], ['report', '举报'], ['suggest', '建议'], ['praise', '表扬']] },
+  // 12345 business domains (行业领域): time limits and catalogue items are set per domain.
+  {
+    code: 'industry',
+    name: '行业领域',
+    items: [
+      ['urban-construction', '城乡建设'], ['housing', '住房保障与物业'], ['labor-social-security', '劳动和社会保障'], ['education-culture', '教育文体'],
+      ['health', '卫生健康'], ['transport', '交通运输'], ['market-consumer', '市场监管与消费维权'], ['environment', '生态环境'],
+      ['public-security', '公安与户籍'], ['civil-affairs', '民政'], ['agriculture', '农业农村'], ['natural-resources', '自然资源'],
+      ['commerce-tourism', '商贸旅游'], ['business-environment', '营商环境（涉企）'], ['utilities', '水电气热'], ['urban-management', '城市管理'],
+      ['xpcc-coordination', '兵地协同'], ['other', '其他'],
+    ],
+  },
+  // GB/T 4754-2017 门类, for the enterprise library.
+  {
+    code: 'enterprise_industry',
+    name: '国民经济行业门类',
+    items: [
+      ['A', '农、林、牧、渔业'], ['B', '采矿业'], ['C', '制造业'], ['D', '电力、热力、燃气及水生产和供应业'], ['E', '建筑业'], ['F', '批发和零售业'],
+      ['G', '交通运输、仓储和邮政业'], ['H', '住宿和餐饮业'], ['I', '信息传输、软件和信息技术服务业'], ['J', '金融业'], ['K', '房地产业'],
+      ['L', '租赁和商务服务业'], ['M', '科学研究和技术服务业'], ['N', '水利、环境和公共设施管理业'], ['O', '居民服务、修理和其他服务业'], ['P', '教育'],
+      ['Q', '卫生和社会工作'], ['R', '文化、体育和娱乐业'], ['S', '公共管理、社会保障和社会组织'], ['T', '国际组织'],
+    ],
+  },
+  { code: 'ownership', name: '所有制性质', items: [['state', '国有'], ['collective', '集体'], ['private', '民营'], ['foreign', '外资'], ['hk-mo-tw', '港澳台资'], ['individual', '个体工商户'], ['other', '其他']] },
   { code: 'language', name: '服务语种', items: [['zh', '国家通用语言'], ['ug', '维吾尔语'], ['kk', '哈萨克语'], ['ky', '柯尔克孜语'], ['mn', '蒙古语']] },
 ];
 
@@ -80,10 +109,12 @@ export async function seedBase(trx: Db, clock: Clock): Promise<Tenant> {
   }
   for (const p of PARTNERS) {
     const t = await insertTenant(trx, { clock }, root, { code: p.code, name: p.name, kind: 'partner', level: 2, sort: sort++ });
-    await enable(trx, t.id, ['workspace', 'messages']);
+    // Partner hotlines read the catalogue to route what they transfer to 12345.
+    await enable(trx, t.id, ['workspace', 'messages', 'catalog']);
   }
   await seedRoles(trx, clock, root.id);
   await seedDicts(trx, clock, root.id);
+  await seedTimeLimits(trx, clock, root.id);
   return root;
 }
 

@@ -51,14 +51,24 @@ export function applyDocumentLocale(code: AppLocale): void {
   html.setAttribute('dir', info.dir);
 }
 
+type Messages = Record<string, string>;
+type FeatureBundle = Partial<Record<AppLocale, Messages>>;
+
+/**
+ * Each feature keeps its own translations in i18n/features/<feature>.json as
+ * {"zh-CN": {...}, "en": {...}, "ug": {...}}, so modules add words without touching the shared files.
+ */
+const features = Object.values(import.meta.glob<FeatureBundle>('./features/*.json', { eager: true, import: 'default' }));
+const merged = (base: Messages, code: AppLocale): Messages => Object.assign({}, base, ...features.map((f) => f[code] ?? {}));
+
 const initial = storedLocale();
 applyDocumentLocale(initial);
 
 void i18n.use(initReactI18next).init({
   resources: {
-    'zh-CN': { translation: zhCN },
-    en: { translation: en },
-    ug: { translation: ug },
+    'zh-CN': { translation: merged(zhCN, 'zh-CN') },
+    en: { translation: merged(en, 'en') },
+    ug: { translation: merged(ug, 'ug') },
   },
   lng: initial,
   fallbackLng: { ug: ['zh-CN'], en: ['zh-CN'], default: ['zh-CN'] },

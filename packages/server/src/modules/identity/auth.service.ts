@@ -258,6 +258,7 @@ export async function authenticate(deps: Deps, token: string, meta: RequestMeta)
     await deps.db.updateTable('session').set({ last_seen_at: now }).where('id', '=', session.id).execute();
   }
   const restrictions = await restrictionsOf(deps, row);
+  const products = await deps.db.selectFrom('tenant_product').select('product_key').where('tenant_id', '=', row.tenant_id).execute();
   return {
     userId: row.id,
     username: row.username,
@@ -268,6 +269,7 @@ export async function authenticate(deps: Deps, token: string, meta: RequestMeta)
     orgId: row.org_id,
     orgPath: row.org_path,
     permissions: new Set(roles.flatMap((r) => r.permissions)),
+    products: new Set(products.map((p) => p.product_key)),
     dataScope: widestScope(roles.map((r) => r.data_scope as DataScope)),
     adminType: (roles.find((r) => r.admin_type)?.admin_type as AdminType | undefined) ?? null,
     sessionId: session.id,

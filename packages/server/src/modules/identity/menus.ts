@@ -22,6 +22,7 @@ export interface ProductDef {
 
 export const PRODUCTS: ProductDef[] = [
   { key: 'workspace', name: '工作台', titleKey: 'menu.workspace', icon: 'DashboardOutlined' },
+  { key: 'catalog', name: '诉求事项', titleKey: 'menu.catalog', icon: 'ProfileOutlined' },
   { key: 'identity', name: '组织用户', titleKey: 'menu.identity', icon: 'TeamOutlined' },
   { key: 'system', name: '系统配置', titleKey: 'menu.system', icon: 'SettingOutlined' },
   { key: 'security', name: '安全管理', titleKey: 'menu.security', icon: 'SafetyOutlined' },
@@ -31,6 +32,12 @@ export const PRODUCTS: ProductDef[] = [
 
 export const MENUS: MenuDef[] = [
   { key: 'workspace.dashboard', product: 'workspace', path: '/dashboard', titleKey: 'menu.workspace.dashboard', icon: 'DashboardOutlined', permissions: ['dashboard:view'] },
+  { key: 'catalog.items', product: 'catalog', path: '/catalog/items', titleKey: 'menu.catalog.items', icon: 'ProfileOutlined', permissions: ['catalog:read'] },
+  { key: 'catalog.reviews', product: 'catalog', path: '/catalog/reviews', titleKey: 'menu.catalog.reviews', icon: 'AuditOutlined', permissions: ['catalog:review'] },
+  { key: 'catalog.responsibilities', product: 'catalog', path: '/catalog/responsibilities', titleKey: 'menu.catalog.responsibilities', icon: 'PartitionOutlined', permissions: ['catalog:read'] },
+  { key: 'catalog.elements', product: 'catalog', path: '/catalog/elements', titleKey: 'menu.catalog.elements', icon: 'FormOutlined', permissions: ['catalog:read'] },
+  { key: 'catalog.timeLimits', product: 'catalog', path: '/catalog/time-limits', titleKey: 'menu.catalog.timeLimits', icon: 'FieldTimeOutlined', permissions: ['catalog:time-limit:read'] },
+  { key: 'catalog.enterprises', product: 'catalog', path: '/catalog/enterprises', titleKey: 'menu.catalog.enterprises', icon: 'BankOutlined', permissions: ['catalog:enterprise:read'] },
   { key: 'identity.tenants', product: 'identity', path: '/system/tenants', titleKey: 'menu.system.tenants', icon: 'ApartmentOutlined', permissions: ['identity:tenant:read'] },
   { key: 'identity.orgs', product: 'identity', path: '/system/orgs', titleKey: 'menu.system.orgs', icon: 'ClusterOutlined', permissions: ['identity:org:read'] },
   { key: 'identity.users', product: 'identity', path: '/system/users', titleKey: 'menu.system.users', icon: 'UserOutlined', permissions: ['identity:user:read', 'identity:user:grant'] },

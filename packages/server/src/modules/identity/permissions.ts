@@ -16,6 +16,15 @@ export const PERMISSIONS: PermissionDef[] = [
   def('dashboard:view', 'common'),
   def('message:read', 'common'),
   def('message:send', 'common'),
+  // demand-item catalogue (诉求事项): business permissions, no admin type
+  def('catalog:read', 'catalog'),
+  def('catalog:write', 'catalog'),
+  def('catalog:review', 'catalog'),
+  def('catalog:enterprise:read', 'enterprise'),
+  def('catalog:enterprise:write', 'enterprise'),
+  def('catalog:enterprise:approve', 'enterprise'),
+  def('catalog:time-limit:read', 'time-limit'),
+  def('catalog:time-limit:write', 'time-limit'),
   // system admin: structure and master data
   def('identity:tenant:read', 'tenant', 'system'),
   def('identity:tenant:write', 'tenant', 'system'),

@@ -152,7 +152,7 @@ export async function createUser(deps: Deps, actor: Actor, input: CreateUserInpu
   const problems = await passwordProblems(deps, input.password, input.username);
   if (problems.length) throw invalid(problems.join('；'), problems.map((message) => ({ path: '/password', message })));
   const passwordHash = await hashPassword(input.password);
-  const roleIds = input.roleIds ?? [];
+  const roleIds = [...new Set(input.roleIds ?? [])];
   const user = await commit(deps, actor, async (trx) => {
     await assertUsernameFree(trx, input.username);
     await assertGrantable(trx, tenant.id, roleIds);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, Deps } from '../../platform/context.js';
+import type { Db } from '../../platform/db/database.js';
 import { conflict, forbidden, notFound } from '../../platform/errors.js';
 import { commit } from '../../platform/usecase.js';
 
@@ -72,6 +73,16 @@ export async function listItems(deps: Deps, actor: Actor, code: string) {
   await loadReadableDict(deps, actor, code);
   const rows = await deps.db.selectFrom('dict_item').selectAll().where('type_code', '=', code).orderBy('sort').orderBy('value').execute();
   return rows.map((r) => ({ id: r.id, value: r.value, label: r.label, sort: r.sort, enabled: r.enabled }));
+}
+
+/**
+ * The enabled options of a dictionary, for other modules (form elements): null when no such
+ * dictionary exists. Codes are unique across tenants, so no tenant is needed to find it.
+ */
+export async function dictOptions(db: Db, code: string): Promise<{ value: string; label: string }[] | null> {
+  const dict = await db.selectFrom('dict_type').select('code').where('code', '=', code).executeTakeFirst();
+  if (!dict) return null;
+  return db.selectFrom('dict_item').select(['value', 'label']).where('type_code', '=', code).where('enabled', '=', true).orderBy('sort').orderBy('value').execute();
 }
 
 export async function addItem(deps: Deps, actor: Actor, code: string, input: { value: string; label: string; sort?: number }) {

@@ -5,6 +5,7 @@ import { Body, Code, Id, IdParams, Name, Ok, PageQuery } from '../../platform/ht
 import * as dicts from './dict.service.js';
 import * as params from './param.service.js';
 import * as notifications from './notification.service.js';
+import { getImportJob, publicJob } from '../../platform/excel/import-jobs.js';
 
 const CodeParams = Type.Object({ code: Code });
 
@@ -88,6 +89,8 @@ export async function systemRoutes(app: App, deps: Deps): Promise<void> {
     },
     async (req, reply) => reply.code(201).send(await notifications.sendNotification(deps, req.actor!, req.body)),
   );
+
+  app.get('/api/v1/imports/:id', { schema: { tags: ['导入任务'], params: IdParams } }, async (req) => publicJob(getImportJob(req.actor!, req.params.id)));
 
   app.get('/api/v1/ws', { websocket: true, config: { allowRestricted: true }, schema: { hide: true } }, (socket, req) => {
     const unsubscribe = deps.bus.subscribe(notifications.userChannel(req.actor!.userId), (message) => {

@@ -205,6 +205,195 @@ export interface NotificationRecipientTable {
   read_at: Timestamp | null;
 }
 
+// ---- catalog (core) ----
+export type CatalogStatus = 'draft' | 'pending' | 'published' | 'rejected' | 'offline' | 'void';
+export interface CatalogCategoryTable {
+  id: string;
+  tenant_id: string;
+  parent_id: string | null;
+  code: string;
+  name: string;
+  level: number;
+  path: string;
+  sort: number;
+  status: CatalogStatus;
+  description: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface CatalogItemTable {
+  id: string;
+  tenant_id: string;
+  origin: 'standard' | 'local';
+  code: string;
+  category_id: string;
+  status: CatalogStatus;
+  current_version: number;
+  name: string;
+  description: string;
+  keywords: string[];
+  synonyms: string[];
+  industry: string;
+  demand_types: string[];
+  levels: number[];
+  urgency_tiers: string[];
+  department: string;
+  handling_standard: string;
+  legal_basis: string;
+  effective_from: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  effective_to: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  pinyin: string;
+  search_text: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface CatalogItemVersionTable {
+  item_id: string;
+  version: number;
+  snapshot: Json;
+  change_id: string | null;
+  published_by: string | null;
+  published_at: Timestamp;
+}
+export interface CatalogChangeTable {
+  id: string;
+  tenant_id: string;
+  entity_type: 'category' | 'item' | 'list_entry';
+  entity_id: string;
+  action: 'create' | 'update' | 'offline' | 'void' | 'rollback';
+  base_version: number;
+  payload: Json;
+  status: 'draft' | 'pending' | 'approved' | 'rejected' | 'withdrawn';
+  created_by: string | null;
+  created_at: Timestamp;
+  submitted_by: string | null;
+  submitted_at: Timestamp | null;
+  reviewed_by: string | null;
+  reviewed_at: Timestamp | null;
+  opinion: string;
+}
+export interface CatalogAdoptionTable {
+  tenant_id: string;
+  item_id: string;
+  adopted_version: number;
+  status: 'pending' | 'active' | 'excluded';
+  local_detail: Json;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+export interface CatalogPublicationTable {
+  id: string;
+  item_id: string;
+  version: number;
+  from_tenant_id: string;
+  summary: Json;
+  published_at: Timestamp;
+}
+export interface CatalogListEntryTable {
+  id: string;
+  list_type: 'responsibility' | 'power' | 'negative';
+  item_id: string;
+  tenant_id: string;
+  org_id: string | null;
+  unit_name: string;
+  role: 'lead' | 'assist';
+  duty: string;
+  legal_basis: string;
+  status: CatalogStatus;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface CatalogElementTable {
+  id: string;
+  tenant_id: string;
+  code: string;
+  name: string;
+  data_type: string;
+  dict_code: string | null;
+  validation: Json;
+  group_code: string;
+  domain: string;
+  description: string;
+  status: string;
+  version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface CatalogElementRelationTable {
+  from_element_id: string;
+  to_element_id: string;
+  kind: 'parent' | 'association' | 'dependency' | 'exclusive';
+}
+export interface CatalogItemElementTable {
+  item_id: string;
+  element_id: string;
+  required: boolean;
+  sort: number;
+}
+export interface CatalogItemKnowledgeTable {
+  item_id: string;
+  article_id: string;
+  note: string;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+// ---- catalog (enterprise library) ----
+export type EnterpriseStatus = 'pending' | 'approved' | 'rejected';
+export interface EnterpriseContact {
+  name: string;
+  role: string;
+  phone_enc: string | null;
+}
+export interface EnterpriseTable {
+  id: string;
+  /** The region tenant that maintains the record. */
+  tenant_id: string;
+  credit_code: string;
+  name: string;
+  ownership: string | null;
+  industry: string | null;
+  /** 注册地: a division code or a place name. */
+  registered_region: string | null;
+  address: string | null;
+  legal_person: string | null;
+  contacts: Json<EnterpriseContact[]>;
+  tags: string[];
+  status: EnterpriseStatus;
+  review_opinion: string | null;
+  /** Who made the change awaiting review; that person may not approve it. */
+  submitted_by: string | null;
+  reviewed_by: string | null;
+  reviewed_at: Timestamp | null;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+// ---- catalog (time limits, 办结时限) ----
+export interface TimeLimitTable {
+  id: string;
+  /** Owner: the rule applies to this tenant's whole subtree. */
+  tenant_id: string;
+  /** Null dimensions match anything. */
+  level: number | null;
+  industry: string | null;
+  urgency: string | null;
+  item_id: string | null;
+  amount: number;
+  unit: 'workday' | 'hour' | 'natural_day';
+  /** Yellow once this share of the limit has elapsed; numeric comes back as a string. */
+  warn_ratio: ColumnType<string, number, number>;
+  legal_basis: string;
+  note: string;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   audit_log: AuditLogTable;
   access_log: AccessLogTable;
@@ -224,4 +413,17 @@ export interface Database {
   dict_item: DictItemTable;
   notification: NotificationTable;
   notification_recipient: NotificationRecipientTable;
+  time_limit: TimeLimitTable;
+  enterprise: EnterpriseTable;
+  catalog_category: CatalogCategoryTable;
+  catalog_item: CatalogItemTable;
+  catalog_item_version: CatalogItemVersionTable;
+  catalog_change: CatalogChangeTable;
+  catalog_adoption: CatalogAdoptionTable;
+  catalog_publication: CatalogPublicationTable;
+  catalog_list_entry: CatalogListEntryTable;
+  catalog_element: CatalogElementTable;
+  catalog_element_relation: CatalogElementRelationTable;
+  catalog_item_element: CatalogItemElementTable;
+  catalog_item_knowledge: CatalogItemKnowledgeTable;
 }

@@ -16,6 +16,8 @@ import { recordAudit } from '../audit/audit.js';
 import { AccessLogWriter } from './access-log.js';
 import { sendProblem, toProblem } from './problem.js';
 import { validatorCompiler } from './validation.js';
+import { XLSX_MIME } from '../excel/sheet.js';
+import { productsForPath } from '../products.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -62,7 +64,15 @@ export function bearerToken(req: FastifyRequest): string | undefined {
 export async function buildHttpApp(opts: HttpOptions): Promise<App> {
   const { deps } = opts;
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: deps.config.logLevel, redact: ['req.headers.authorization'] },
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: deps.config.logLevel,
+            redact: ['req.headers.authorization'],
+            // The WebSocket handshake carries the session token in the query string; keep it out of logs.
+            serializers: { req: (req: FastifyRequest) => ({ method: req.method, url: req.url.replace(/([?&]token=)[^&]*/, '$1***'), ip: req.ip }) },
+          },
     bodyLimit: 1024 * 1024,
     trustProxy: deps.config.trustProxy.length ? deps.config.trustProxy : false,
     ajv: { customOptions: { removeAdditional: false } },
@@ -72,6 +82,8 @@ export async function buildHttpApp(opts: HttpOptions): Promise<App> {
     frameworkErrors: (err, req, reply) => sendProblem(reply, toProblem(err, req)),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  // Excel uploads arrive as the raw file body (no multipart needed); 10 MiB covers 20k rows.
+  app.addContentTypeParser(XLSX_MIME, { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 }, (_req, body, done) => done(null, body));
 
   const metrics = setupMetrics();
   const accessLog = new AccessLogWriter(deps.db, (err) => app.log.error({ err }, 'access log write failed'));
@@ -114,6 +126,8 @@ export async function buildHttpApp(opts: HttpOptions): Promise<App> {
     }
     const needed = cfg.permission === undefined ? [] : Array.isArray(cfg.permission) ? cfg.permission : [cfg.permission];
     if (needed.length > 0 && !needed.some((p) => req.actor!.permissions.has(p))) throw forbidden();
+    const products = productsForPath(req.routeOptions.url ?? '');
+    if (products && !products.some((p) => req.actor!.products?.has(p))) throw forbidden('本租户未开通该功能，请联系上级管理员');
   });
 
   app.addHook('onResponse', async (req, reply) => {

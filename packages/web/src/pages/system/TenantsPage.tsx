@@ -9,7 +9,7 @@ import {
 } from '@ant-design/pro-components';
 import { Button, Card, Col, Empty, Input, Popconfirm, Row, Space, Spin, Tabs, Tag, Tree, Typography } from 'antd';
 import type { DataNode } from 'antd/es/tree';
-import { EditOutlined, PlusOutlined, ReloadOutlined, StopOutlined, CheckCircleOutlined } from '@ant-design/icons';
+import { EditOutlined, ImportOutlined, PlusOutlined, ReloadOutlined, StopOutlined, CheckCircleOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { getMessage } from '../../api/feedback';
@@ -92,6 +92,12 @@ export default function TenantsPage() {
   const total = useMemo(() => countNodes(tree), [tree]);
 
   const refresh = () => invalidateTenantTree();
+
+  const importTownships = async (node: { id: string }) => {
+    const res = await api.post<{ created: number; skipped: number }>(`/tenants/${encodeURIComponent(node.id)}/import-townships`, {});
+    getMessage().success(t('tenant.importTownshipsDone', { created: res.created, skipped: res.skipped }));
+    refresh();
+  };
 
   const setStatus = async (node: TenantNode, status: 'active' | 'disabled') => {
     await api.patch(`/tenants/${encodeURIComponent(node.id)}`, { status });
@@ -182,6 +188,13 @@ export default function TenantsPage() {
                   {canWrite && (
                     <Space wrap>
                       <EditTenantModal node={selected} onSaved={refresh} />
+                      {selected.level === 3 && /^\d{6}$/.test(selected.code) && (
+                        <Popconfirm title={t('tenant.importTownshipsConfirm', { name: selected.name })} onConfirm={() => importTownships(selected)}>
+                          <Button icon={<ImportOutlined />} data-testid="tenant-import-townships">
+                            {t('tenant.importTownships')}
+                          </Button>
+                        </Popconfirm>
+                      )}
                       {selected.status === 'active' ? (
                         <Popconfirm title={t('tenant.confirmDisable', { name: selected.name })} onConfirm={() => setStatus(selected, 'disabled')}>
                           <Button danger icon={<StopOutlined />}>
