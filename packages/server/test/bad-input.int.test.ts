@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { creditCodeCheckChar } from '../src/modules/catalog/credit-code.js';
+import { XLSX_MIME } from '../src/platform/excel/sheet.js';
 import { Client, createTestPlatform, ids, login, type TestPlatform } from './harness.js';
 
 /**
@@ -8,6 +10,8 @@ import { Client, createTestPlatform, ids, login, type TestPlatform } from './har
  * fields, wrong shapes, oversize and malformed bodies, odd content types, hostile path and query
  * values, SQL and script injection in every string. The platform must answer 4xx problem+json
  * with a Chinese explanation (or 2xx where the input is in fact valid), never 5xx, and keep going.
+ * Whether a value is "in fact valid" is read off the operation's own schema (types, enums,
+ * patterns, lengths, bounds, nullability), so an accepted hostile value is a real finding.
  */
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -18,6 +22,11 @@ interface Schema {
   format?: string;
   pattern?: string;
   enum?: unknown[];
+  nullable?: boolean;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
   anyOf?: Schema[];
   properties?: Record<string, Schema>;
   required?: string[];
@@ -55,9 +64,51 @@ interface Refs {
   item: string;
   notification: string;
   agent: string;
+  cat: CatalogRefs;
 }
 
-type Who = 'sys' | 'sec' | 'aud' | 'agent' | 'anon' | 'fresh';
+/** Catalogue records made here by the root's 事项管理员 (catalog01) and reviewed by catreview01. */
+interface CatalogRefs {
+  root: string;
+  /** Pending enterprises: one to work on (and approve), one to reject, one to delete; a credit code in the library. */
+  enterprise: string;
+  enterpriseRej: string;
+  enterpriseDel: string;
+  creditCode: string;
+  timeLimit: string;
+  timeLimitDel: string;
+  /** A standard item of the seeded catalogue (published at the root). */
+  stdItem: string;
+  /** A published category without items (parent of new ones), a published leaf with the item below, a draft. */
+  catParent: string;
+  leaf: string;
+  catDel: string;
+  /** A published item (V1) on the leaf, a draft item to delete, a knowledge article linked to the item. */
+  item: string;
+  itemDel: string;
+  article: string;
+  /** 职责清单 entries of the root in each state an action needs. */
+  entry: string;
+  offlineEntry: string;
+  draftEntry: string;
+  submitEntry: string;
+  rejectedEntry: string;
+  approveEntry: string;
+  rejectEntry: string;
+  entryDel: string;
+  /** Elements: one to edit (text), a second to relate to, one to delete. */
+  element: string;
+  element2: string;
+  elementDel: string;
+  /** Changes: pending ones to approve, reject and withdraw; a draft to submit and one to delete. */
+  approveChange: string;
+  rejectChange: string;
+  withdrawChange: string;
+  draftChange: string;
+  changeDel: string;
+}
+
+type Who = 'sys' | 'sec' | 'aud' | 'agent' | 'cat' | 'catrev' | 'anon' | 'fresh';
 interface OpSetup {
   /** Who holds the permission (fresh = a new sysadmin session for every request: logout ends it). */
   who: Who;
@@ -65,10 +116,20 @@ interface OpSetup {
   query?: (r: Refs) => Record<string, string>;
   /** A valid body; called once per request so unique codes stay unique. */
   body?: (r: Refs) => Json;
+  /** An Excel import: the valid request uploads this template (an .xlsx body), and hostile files follow. */
+  xlsx?: string;
 }
 
 let seq = 0;
 const uniq = (prefix: string) => `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`;
+/** A valid 统一社会信用代码 not used before in this file (工商 · 企业 · 自治区 · running number). */
+let codeSeq = 1;
+function creditCode(n = codeSeq++): string {
+  const body = `91650000MA${String(n).padStart(7, '0')}`;
+  return body + creditCodeCheckChar(body);
+}
+/** Import templates by URL, uploaded as the valid body of Excel imports (fetched once the platform is up). */
+const TEMPLATES = new Map<string, Buffer>();
 
 const OPS: Record<string, OpSetup> = {
   'POST /api/v1/auth/login': { who: 'anon', body: () => ({ username: 'no_such_user', password: 'Wrong@Pass2026' }) },
@@ -132,11 +193,260 @@ const OPS: Record<string, OpSetup> = {
   'POST /api/v1/audit/verify': { who: 'aud' },
   'GET /api/v1/audit/login-logs': { who: 'aud', query: () => ({ page: '1', pageSize: '5', order: 'asc', username: 'sys', result: 'success', from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z' }) },
   'GET /api/v1/audit/access-logs': { who: 'aud', query: () => ({ page: '1', pageSize: '5', order: 'asc', username: 'sys', module: 'users', from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z' }) },
+
+  // ---- 企业库 ----
+  'GET /api/v1/enterprises': {
+    who: 'cat',
+    query: (r) => ({ page: '1', pageSize: '20', order: 'desc', keyword: '坏输入', industry: 'C', ownership: 'private', tag: '重点企业', status: 'pending', tenantId: r.cat.root, sort: 'name' }),
+  },
+  'POST /api/v1/enterprises': {
+    who: 'cat',
+    body: (r) => ({
+      tenantId: r.cat.root,
+      creditCode: creditCode(),
+      name: '坏输入企业',
+      ownership: null,
+      industry: null,
+      registeredRegion: '650000',
+      address: '乌鲁木齐市天山区解放北路1号',
+      legalPerson: '张三',
+      contacts: [{ name: '联系人', role: '经理', phone: '13800138000' }],
+      tags: ['重点企业'],
+    }),
+  },
+  'GET /api/v1/enterprises/options': { who: 'cat' },
+  'GET /api/v1/enterprises/by-code/{code}': { who: 'catrev', params: (r) => ({ code: r.cat.creditCode }) },
+  'GET /api/v1/enterprises/export': { who: 'catrev', query: (r) => ({ keyword: '坏输入', industry: 'C', ownership: 'private', tag: '重点企业', status: 'pending', tenantId: r.cat.root }) },
+  'GET /api/v1/enterprises/import-template': { who: 'cat' },
+  'POST /api/v1/enterprises/import': { who: 'cat', query: (r) => ({ tenantId: r.cat.root }), xlsx: '/api/v1/enterprises/import-template' },
+  'GET /api/v1/enterprises/{id}': { who: 'cat', params: (r) => ({ id: r.cat.enterprise }) },
+  'PATCH /api/v1/enterprises/{id}': { who: 'cat', params: (r) => ({ id: r.cat.enterprise }), body: () => ({ name: '坏输入企业改', address: '新地址', contacts: [{ name: '联系人' }], tags: ['涉企'] }) },
+  'DELETE /api/v1/enterprises/{id}': { who: 'cat', params: (r) => ({ id: r.cat.enterpriseDel }) },
+  'POST /api/v1/enterprises/{id}/approve': { who: 'catrev', params: (r) => ({ id: r.cat.enterprise }), body: () => ({ opinion: '同意' }) },
+  'POST /api/v1/enterprises/{id}/reject': { who: 'catrev', params: (r) => ({ id: r.cat.enterpriseRej }), body: () => ({ opinion: '信息不全' }) },
+
+  // ---- 办结时限 (each new rule gets a fresh item dimension, so valid creations never collide) ----
+  'GET /api/v1/time-limits': { who: 'cat', query: (r) => ({ page: '1', pageSize: '20', order: 'asc', tenantId: r.cat.root, level: '1', industry: 'health', urgency: 'urgent', itemId: randomUUID() }) },
+  'POST /api/v1/time-limits': {
+    who: 'cat',
+    body: (r) => ({ tenantId: r.cat.root, level: 1, industry: 'health', urgency: 'urgent', itemId: randomUUID(), amount: 3, unit: 'workday', warnRatio: 0.5, legalBasis: '依据', note: '说明' }),
+  },
+  'GET /api/v1/time-limits/options': { who: 'catrev' },
+  'GET /api/v1/time-limits/by-level': { who: 'cat', query: (r) => ({ tenantId: r.A }) },
+  'GET /api/v1/time-limits/by-industry': { who: 'cat', query: (r) => ({ tenantId: r.A, level: '2' }) },
+  'GET /api/v1/time-limits/resolve': { who: 'catrev', query: (r) => ({ tenantId: r.A, level: '2', industry: 'health', urgency: 'urgent', itemId: r.cat.item }) },
+  'GET /api/v1/time-limits/export': { who: 'cat', query: (r) => ({ tenantId: r.cat.root, level: '1', industry: 'health', urgency: 'urgent', itemId: randomUUID() }) },
+  'GET /api/v1/time-limits/template': { who: 'cat' },
+  'POST /api/v1/time-limits/import': { who: 'cat', query: (r) => ({ tenantId: r.cat.root }), xlsx: '/api/v1/time-limits/template' },
+  'GET /api/v1/time-limits/{id}': { who: 'catrev', params: (r) => ({ id: r.cat.timeLimit }) },
+  'PATCH /api/v1/time-limits/{id}': { who: 'cat', params: (r) => ({ id: r.cat.timeLimit }), body: () => ({ legalBasis: '依据改', note: '说明改', warnRatio: 0.6 }) },
+  'DELETE /api/v1/time-limits/{id}': { who: 'cat', params: (r) => ({ id: r.cat.timeLimitDel }) },
+
+  // ---- 三类清单 ----
+  'GET /api/v1/catalog/list-entries': {
+    who: 'cat',
+    query: (r) => ({ page: '1', pageSize: '20', order: 'desc', listType: 'responsibility', itemId: r.cat.item, tenantId: r.cat.root, orgId: r.org, role: 'assist', status: 'published', keyword: '坏输入' }),
+  },
+  'POST /api/v1/catalog/list-entries': {
+    who: 'cat',
+    body: (r) => ({ listType: 'responsibility', itemId: r.cat.item, tenantId: r.cat.root, unitName: uniq('坏输入单位'), role: 'assist', duty: '职责', legalBasis: '依据', submit: false }),
+  },
+  'GET /api/v1/catalog/list-entries/{id}': { who: 'catrev', params: (r) => ({ id: r.cat.entry }) },
+  'PATCH /api/v1/catalog/list-entries/{id}': { who: 'cat', params: (r) => ({ id: r.cat.draftEntry }), body: () => ({ unitName: uniq('坏输入草稿单位'), role: 'assist', duty: '职责改', legalBasis: '依据改' }) },
+  'DELETE /api/v1/catalog/list-entries/{id}': { who: 'cat', params: (r) => ({ id: r.cat.entryDel }) },
+  'GET /api/v1/catalog/list-entries/{id}/history': { who: 'cat', params: (r) => ({ id: r.cat.entry }) },
+  'GET /api/v1/catalog/responsibility/recommend': { who: 'catrev', query: (r) => ({ itemId: r.cat.item, tenantId: r.A }) },
+  'POST /api/v1/catalog/list-entries/{id}/revisions': { who: 'cat', params: (r) => ({ id: r.cat.entry }), body: () => ({ duty: '修订后的职责', legalBasis: '依据', submit: false }) },
+  'POST /api/v1/catalog/list-entries/{id}/submit': { who: 'cat', params: (r) => ({ id: r.cat.submitEntry }) },
+  'POST /api/v1/catalog/list-entries/{id}/withdraw': { who: 'cat', params: (r) => ({ id: r.cat.rejectedEntry }) },
+  'POST /api/v1/catalog/list-entries/{id}/offline': { who: 'cat', params: (r) => ({ id: r.cat.offlineEntry }) },
+  'POST /api/v1/catalog/list-entries/{id}/approve': { who: 'catrev', params: (r) => ({ id: r.cat.approveEntry }), body: () => ({ opinion: '同意' }) },
+  'POST /api/v1/catalog/list-entries/{id}/reject': { who: 'catrev', params: (r) => ({ id: r.cat.rejectEntry }), body: () => ({ opinion: '职责不清' }) },
+  'GET /api/v1/catalog/list-entries/template': { who: 'cat', query: () => ({ listType: 'power' }) },
+  'GET /api/v1/catalog/list-entries/export': {
+    who: 'catrev',
+    query: (r) => ({ listType: 'responsibility', itemId: r.cat.item, tenantId: r.cat.root, orgId: r.org, role: 'assist', status: 'published', keyword: '坏输入' }),
+  },
+  'POST /api/v1/catalog/list-entries/import': { who: 'cat', query: () => ({ listType: 'responsibility', submit: 'false' }), xlsx: '/api/v1/catalog/list-entries/template' },
+  'GET /api/v1/catalog/list-options/regions': { who: 'cat' },
+  'GET /api/v1/catalog/list-options/units': { who: 'cat', query: (r) => ({ tenantId: r.A }) },
+  'GET /api/v1/catalog/list-options/items': { who: 'catrev', query: (r) => ({ tenantId: r.A, keyword: '供暖' }) },
+
+  // ---- 事项要素 ----
+  'GET /api/v1/catalog/elements': { who: 'cat', query: () => ({ page: '1', pageSize: '20', order: 'asc', keyword: '坏输入', dataType: 'text', groupCode: 'common', domain: '坏输入' }) },
+  'POST /api/v1/catalog/elements': {
+    who: 'cat',
+    body: () => ({
+      code: uniq('bi.el'),
+      name: '坏输入要素',
+      dataType: 'select',
+      options: [{ value: 'a', label: '甲' }],
+      validation: { required: true },
+      groupCode: 'bi',
+      domain: '坏输入',
+      description: '说明',
+    }),
+  },
+  'GET /api/v1/catalog/elements/graph': { who: 'catrev', query: () => ({ groupCode: 'common', domain: '坏输入' }) },
+  'GET /api/v1/catalog/element-options/dicts': { who: 'cat' },
+  'GET /api/v1/catalog/elements/{id}': { who: 'catrev', params: (r) => ({ id: r.cat.element }) },
+  'PATCH /api/v1/catalog/elements/{id}': {
+    who: 'cat',
+    params: (r) => ({ id: r.cat.element }),
+    body: () => ({ name: '坏输入要素改', dataType: 'text', validation: { pattern: '^\\d+$', maxLength: 20 }, groupCode: 'bi', domain: '坏输入', description: '说明改' }),
+  },
+  'DELETE /api/v1/catalog/elements/{id}': { who: 'cat', params: (r) => ({ id: r.cat.elementDel }) },
+  'GET /api/v1/catalog/elements/{id}/versions': { who: 'cat', params: (r) => ({ id: r.cat.element }) },
+  'POST /api/v1/catalog/element-relations': { who: 'cat', body: (r) => ({ fromElementId: r.cat.element, toElementId: r.cat.element2, kind: 'association' }) },
+  'DELETE /api/v1/catalog/element-relations': { who: 'cat', query: (r) => ({ fromElementId: r.cat.element, toElementId: r.cat.element2, kind: 'association' }) },
+  'GET /api/v1/catalog/items/{id}/elements': { who: 'catrev', params: (r) => ({ id: r.cat.item }) },
+  'PUT /api/v1/catalog/items/{id}/elements': { who: 'cat', params: (r) => ({ id: r.cat.item }), body: (r) => ({ elements: [{ elementId: r.cat.element2, required: false, sort: 1 }] }) },
+  'GET /api/v1/catalog/items/{id}/form': { who: 'catrev', params: (r) => ({ id: r.cat.item }) },
+  'POST /api/v1/catalog/items/{id}/form/validate': { who: 'catrev', params: (r) => ({ id: r.cat.item }), body: () => ({ data: { 'bi.number': 3, other: '值' } }) },
+
+  // ---- 事项目录 ----
+  'GET /api/v1/catalog/categories/tree': { who: 'catrev', query: () => ({ includeOffline: 'false' }) },
+  'GET /api/v1/catalog/categories': {
+    who: 'cat',
+    query: (r) => ({
+      page: '1',
+      pageSize: '20',
+      order: 'asc',
+      name: '坏输入',
+      code: 'BI-',
+      level: '1',
+      status: 'published',
+      createdOrgId: r.org,
+      createdFrom: '2026-01-01T00:00:00Z',
+      createdTo: '2027-01-01T00:00:00Z',
+      sort: 'code',
+    }),
+  },
+  'POST /api/v1/catalog/categories': { who: 'cat', body: (r) => ({ parentId: r.cat.catParent, code: uniq('BI-C'), name: '坏输入目录', description: '说明', sort: 1, submit: false }) },
+  'GET /api/v1/catalog/categories/{id}': { who: 'catrev', params: (r) => ({ id: r.cat.leaf }) },
+  'PATCH /api/v1/catalog/categories/{id}': { who: 'cat', params: (r) => ({ id: r.cat.catParent }), body: () => ({ name: uniq('坏输入目录改'), description: '说明改', sort: 2, submit: false }) },
+  'DELETE /api/v1/catalog/categories/{id}': { who: 'cat', params: (r) => ({ id: r.cat.catDel }) },
+  'POST /api/v1/catalog/categories/{id}/offline': { who: 'cat', params: (r) => ({ id: r.cat.catParent }), body: () => ({ reason: '调整', submit: false }) },
+
+  // ---- 事项清单 ----
+  'GET /api/v1/catalog/items': {
+    who: 'cat',
+    query: (r) => ({
+      page: '1',
+      pageSize: '20',
+      order: 'asc',
+      q: '坏输入 事项',
+      name: '坏输入',
+      code: 'BI-',
+      keyword: '关键词',
+      categoryId: r.cat.leaf,
+      industry: 'other',
+      department: '部门',
+      demandType: 'complaint',
+      status: 'published',
+      origin: 'standard',
+      tenantId: r.cat.root,
+      sort: 'code',
+    }),
+  },
+  'POST /api/v1/catalog/items': {
+    who: 'cat',
+    body: (r) => ({
+      categoryId: r.cat.leaf,
+      code: uniq('BI-I'),
+      name: '坏输入事项',
+      origin: 'standard',
+      description: '描述',
+      keywords: ['关键词'],
+      synonyms: ['同义词'],
+      industry: 'other',
+      demandTypes: ['complaint'],
+      levels: [1, 2],
+      urgencyTiers: ['urgent'],
+      department: '部门',
+      handlingStandard: '标准',
+      legalBasis: '依据',
+      effectiveFrom: '2026-01-01',
+      effectiveTo: '2026-12-31',
+      submit: false,
+    }),
+  },
+  'GET /api/v1/catalog/items/{id}': { who: 'catrev', params: (r) => ({ id: r.cat.item }) },
+  'PATCH /api/v1/catalog/items/{id}': {
+    who: 'cat',
+    params: (r) => ({ id: r.cat.item }),
+    body: () => ({ name: '坏输入事项改', description: '描述改', keywords: ['关键词改'], levels: [1], effectiveFrom: '2026-02-01', effectiveTo: null, submit: false }),
+  },
+  'DELETE /api/v1/catalog/items/{id}': { who: 'cat', params: (r) => ({ id: r.cat.itemDel }) },
+  'GET /api/v1/catalog/item-options': { who: 'cat' },
+  'POST /api/v1/catalog/items/{id}/lifecycle': { who: 'cat', params: (r) => ({ id: r.cat.item }), body: () => ({ action: 'offline', reason: '调整', submit: false }) },
+  'POST /api/v1/catalog/items/{id}/rollback': { who: 'cat', params: (r) => ({ id: r.cat.item }), body: () => ({ version: 1, submit: false }) },
+  'GET /api/v1/catalog/items/{id}/versions': { who: 'cat', params: (r) => ({ id: r.cat.item }) },
+  'GET /api/v1/catalog/items/{id}/versions/{version}': { who: 'catrev', params: (r) => ({ id: r.cat.item, version: '1' }) },
+  'GET /api/v1/catalog/items/{id}/diff': { who: 'cat', params: (r) => ({ id: r.cat.item }), query: () => ({ from: '0', to: '1' }) },
+  'GET /api/v1/catalog/items/{id}/changes': { who: 'catrev', params: (r) => ({ id: r.cat.item }) },
+  'GET /api/v1/catalog/items/{id}/knowledge': { who: 'cat', params: (r) => ({ id: r.cat.item }) },
+  'POST /api/v1/catalog/items/{id}/knowledge': { who: 'cat', params: (r) => ({ id: r.cat.item }), body: () => ({ articleId: randomUUID(), note: '关联说明' }) },
+  'DELETE /api/v1/catalog/items/{id}/knowledge/{articleId}': { who: 'cat', params: (r) => ({ id: r.cat.item, articleId: r.cat.article }) },
+  'GET /api/v1/catalog/items/template': { who: 'cat' },
+  'GET /api/v1/catalog/items/export': {
+    who: 'catrev',
+    query: (r) => ({ q: '坏输入', name: '坏输入', code: 'BI-', keyword: '关键词', categoryId: r.cat.leaf, industry: 'other', department: '部门', demandType: 'complaint', status: 'published', origin: 'standard', tenantId: r.cat.root }),
+  },
+  'POST /api/v1/catalog/items/import': { who: 'cat', xlsx: '/api/v1/catalog/items/template' },
+
+  // ---- 事项审核 ----
+  'GET /api/v1/catalog/changes': {
+    who: 'catrev',
+    query: (r) => ({ page: '1', pageSize: '20', order: 'desc', status: 'pending', entityType: 'category', entityId: r.cat.catParent, action: 'create', mine: 'false', reviewable: 'true' }),
+  },
+  'GET /api/v1/catalog/changes/{id}': { who: 'catrev', params: (r) => ({ id: r.cat.approveChange }) },
+  'DELETE /api/v1/catalog/changes/{id}': { who: 'cat', params: (r) => ({ id: r.cat.changeDel }) },
+  'POST /api/v1/catalog/changes/{id}/submit': { who: 'cat', params: (r) => ({ id: r.cat.draftChange }) },
+  'POST /api/v1/catalog/changes/{id}/approve': { who: 'catrev', params: (r) => ({ id: r.cat.approveChange }), body: () => ({ opinion: '同意' }) },
+  'POST /api/v1/catalog/changes/{id}/reject': { who: 'catrev', params: (r) => ({ id: r.cat.rejectChange }), body: () => ({ opinion: '请补充' }) },
+  'POST /api/v1/catalog/changes/{id}/withdraw': { who: 'cat', params: (r) => ({ id: r.cat.withdrawChange }) },
+
+  // ---- 实施清单 (the root works on 乌鲁木齐's list) ----
+  'GET /api/v1/catalog/implementation': { who: 'cat', query: (r) => ({ page: '1', pageSize: '20', order: 'asc', tenantId: r.A, q: '供暖', kind: 'inherited', adoptionStatus: 'new' }) },
+  'GET /api/v1/catalog/implementation/{itemId}': { who: 'catrev', params: (r) => ({ itemId: r.cat.stdItem }), query: (r) => ({ tenantId: r.A }) },
+  'GET /api/v1/catalog/implementation/{itemId}/changes': { who: 'cat', params: (r) => ({ itemId: r.cat.stdItem }), query: (r) => ({ tenantId: r.A }) },
+  'PUT /api/v1/catalog/implementation/{itemId}/local-detail': {
+    who: 'cat',
+    params: (r) => ({ itemId: r.cat.stdItem }),
+    body: (r) => ({ tenantId: r.A, rules: '实施细则', materials: ['身份证'], process: '流程', contactUnit: '单位', contactPhone: '0991-1234567', contactAddress: '地址', note: '备注' }),
+  },
+  'POST /api/v1/catalog/implementation/{itemId}/accept': { who: 'cat', params: (r) => ({ itemId: r.cat.stdItem }), body: (r) => ({ tenantId: r.A }) },
+  'POST /api/v1/catalog/implementation/{itemId}/exclude': { who: 'cat', params: (r) => ({ itemId: r.cat.stdItem }), body: (r) => ({ tenantId: r.A, reason: '不属于本辖区' }) },
 };
 
-/** A string that any well-formed text passes: injections may be accepted there. */
-function freeText(s: Schema): boolean {
-  return s.type === 'string' && !s.format && !s.pattern && !s.enum;
+/**
+ * Whether the schema admits this string (type, enum, length in code points as ajv counts them,
+ * pattern with the u flag as ajv compiles it). Formats (uuid, date, …) admit none of the hostile
+ * strings used here. An admitted value may legitimately be accepted (2xx) or refused by the service.
+ */
+function admits(s: Schema, v: string): boolean {
+  if (s.anyOf) return s.anyOf.some((x) => admits(x, v));
+  if (s.type !== 'string') return false;
+  if (s.enum && !s.enum.includes(v)) return false;
+  const length = [...v].length;
+  if ((s.minLength !== undefined && length < s.minLength) || (s.maxLength !== undefined && length > s.maxLength)) return false;
+  if (s.pattern && !new RegExp(s.pattern, 'u').test(v)) return false;
+  return !s.format;
+}
+
+/** null is a value of the schema (a nullable field: null clears it). */
+function admitsNull(s: Schema): boolean {
+  return s.nullable === true || s.type === 'null' || (s.anyOf?.some(admitsNull) ?? false);
+}
+
+/** Integer query values the schema refuses: not numbers, fractions, and just past each bound. */
+function wrongIntegers(s: Schema): string[] {
+  const out = ['abc', '1.5'];
+  if (s.minimum !== undefined) out.push(String(s.minimum - 1));
+  if (s.maximum !== undefined) out.push(String(s.maximum + 1));
+  else out.push('99999999999');
+  return out;
 }
 
 /** Something of a type the schema does not allow (objects where arrays are expected and so on). */
@@ -159,17 +469,22 @@ function wrongValue(s: Schema): unknown {
   }
 }
 
-/** Bodies with `value` put at each string leaf (object properties, array items, objects in arrays). */
+const isStringy = (s: Schema | undefined): boolean => s !== undefined && (s.type === 'string' || (s.anyOf?.some(isStringy) ?? false));
+
+/** Bodies with `value` put at each string leaf (properties, array items, nested objects, objects in arrays). */
 function stringLeaves(schema: Schema, base: Json, value: string): { path: string; body: Json; free: boolean }[] {
   const out: { path: string; body: Json; free: boolean }[] = [];
   for (const [k, s] of Object.entries(schema.properties ?? {})) {
-    if (s.type === 'string' || (s.anyOf?.some((x) => x.type === 'string') ?? false)) {
-      out.push({ path: k, body: { ...base, [k]: value }, free: freeText(s) || (s.anyOf?.some(freeText) ?? false) });
-    } else if (s.type === 'array' && s.items?.type === 'string') {
-      out.push({ path: `${k}[0]`, body: { ...base, [k]: [value] }, free: freeText(s.items) });
+    if (isStringy(s)) {
+      out.push({ path: k, body: { ...base, [k]: value }, free: admits(s, value) });
+    } else if (s.type === 'array' && isStringy(s.items)) {
+      out.push({ path: `${k}[0]`, body: { ...base, [k]: [value] }, free: admits(s.items!, value) });
     } else if (s.type === 'array' && s.items?.type === 'object') {
       const first = (Array.isArray(base[k]) ? (base[k] as Json[])[0] : undefined) ?? {};
       for (const inner of stringLeaves(s.items, first, value)) out.push({ path: `${k}[0].${inner.path}`, body: { ...base, [k]: [inner.body] }, free: inner.free });
+    } else if (s.type === 'object' && s.properties) {
+      const inside = (typeof base[k] === 'object' && base[k] !== null && !Array.isArray(base[k]) ? base[k] : {}) as Json;
+      for (const inner of stringLeaves(s, inside, value)) out.push({ path: `${k}.${inner.path}`, body: { ...base, [k]: inner.body }, free: inner.free });
     }
   }
   return out;
@@ -179,7 +494,7 @@ interface Attempt {
   what: string;
   method: Method;
   url: string;
-  payload?: string;
+  payload?: string | Buffer;
   contentType?: string;
   /** reject: must be 4xx; maybe: 2xx or 4xx (the input may be valid). */
   expect: 'reject' | 'maybe';
@@ -193,6 +508,10 @@ interface Outcome {
 describe('hostile input against every operation', () => {
   let p: TestPlatform;
   let clients: Record<Exclude<Who, 'anon' | 'fresh'>, Client>;
+  /** Excel import jobs answered 202: each must end (succeeded or failed with a Chinese reason), never hang or crash. */
+  const jobs: { op: string; what: string; id: string; who: Who }[] = [];
+  /** The answer to each operation's valid request: proof that the hostile variants hit a working route. */
+  const valid = new Map<string, { status: number; body: unknown }>();
   let refs: Refs;
   let spec: Spec;
   const accepted: { op: string; what: string; value: string; body: unknown }[] = [];
@@ -200,11 +519,24 @@ describe('hostile input against every operation', () => {
   beforeAll(async () => {
     p = await createTestPlatform();
     const I = await ids(p);
-    const [sys, sec, aud, agent] = await Promise.all([login(p, 'sysadmin'), login(p, 'secadmin'), login(p, 'auditadmin'), login(p, 'agent01')]);
-    clients = { sys, sec, aud, agent };
+    const [sys, sec, aud, agent, cat, catrev] = await Promise.all([
+      login(p, 'sysadmin'),
+      login(p, 'secadmin'),
+      login(p, 'auditadmin'),
+      login(p, 'agent01'),
+      login(p, 'catalog01'),
+      login(p, 'catreview01'),
+    ]);
+    clients = { sys, sec, aud, agent, cat, catrev };
     // The login endpoints get hundreds of requests here; lift the per-IP limit for this file.
     expect((await sec.put('/api/v1/config/security.loginRateLimitPerMinute', { value: 100000 })).status).toBe(200);
     const A = await I.tenant('650100');
+    for (const op of Object.values(OPS)) {
+      if (!op.xlsx || TEMPLATES.has(op.xlsx)) continue;
+      const res = await p.app.inject({ url: op.xlsx, headers: { authorization: `Bearer ${clients.cat.token ?? ''}` } });
+      expect(res.statusCode, op.xlsx).toBe(200);
+      TEMPLATES.set(op.xlsx, res.rawPayload);
+    }
     const tenant = await sys.post<{ id: string }>('/api/v1/tenants', { parentId: A, code: 'BI-SCRATCH', name: '坏输入测试租户', kind: 'enterprise' });
     expect(tenant.status).toBe(201);
     const org = await sys.post<{ id: string }>('/api/v1/orgs', { tenantId: tenant.body.id, code: 'BI-ORG', name: '坏输入测试机构', kind: 'department' });
@@ -219,10 +551,83 @@ describe('hostile input against every operation', () => {
     const agentId = await I.user('agent01');
     const note = await sys.post<{ id: string }>('/api/v1/notifications', { title: '坏输入测试', body: '正文', targets: [{ type: 'user', id: agentId }] });
     expect(note.status).toBe(201);
-    refs = { A, tenant: tenant.body.id, org: org.body.id, user: user.body.id, role: role.body.id, dict: 'bi_dict', item: item.body.id, notification: note.body.id, agent: agentId };
+    refs = { A, tenant: tenant.body.id, org: org.body.id, user: user.body.id, role: role.body.id, dict: 'bi_dict', item: item.body.id, notification: note.body.id, agent: agentId, cat: await catalogRefs() };
     spec = (await p.app.inject({ url: '/api/openapi.json' })).json() as Spec;
   });
   afterAll(() => p?.close());
+
+  /** Body of a request that must succeed during setup. */
+  async function made<T>(res: Promise<{ status: number; body: T }>, status: number, what: string): Promise<T> {
+    const r = await res;
+    expect(r.status, `${what}: ${JSON.stringify(r.body)}`).toBe(status);
+    return r.body;
+  }
+
+  /** The root's catalogue records that the valid requests work on (made through the API). */
+  async function catalogRefs(): Promise<CatalogRefs> {
+    const { cat, catrev } = clients;
+    const root = (await p.deps.db.selectFrom('tenant').select('id').where('code', '=', '650000').executeTakeFirstOrThrow()).id;
+    type WithChange = { id: string; openChange: { id: string } };
+    const approve = async (changeId: string, what: string) => made(catrev.post(`/api/v1/catalog/changes/${changeId}/approve`, { opinion: '同意' }), 200, what);
+    const enterprise = async (name: string) => (await made(cat.post<{ id: string; creditCode: string }>('/api/v1/enterprises', { creditCode: creditCode(), name }), 201, name));
+    const ent = await enterprise('坏输入测试企业');
+    const rule = async (note: string) => (await made(cat.post<{ id: string }>('/api/v1/time-limits', { level: 1, industry: 'health', itemId: randomUUID(), amount: 5, unit: 'workday', note }), 201, note)).id;
+    const std = await made(cat.get<{ items: { id: string }[] }>('/api/v1/catalog/items?origin=standard&status=published&pageSize=1'), 200, 'standard item');
+    const category = async (code: string, submit: boolean) => made(cat.post<WithChange>('/api/v1/catalog/categories', { code, name: `坏输入${code}`, submit }), 201, code);
+    const catParent = await category('BI-CAT-PARENT', true);
+    await approve(catParent.openChange.id, 'parent category');
+    const leaf = await category('BI-CAT-LEAF', true);
+    await approve(leaf.openChange.id, 'leaf category');
+    const newItem = async (code: string, submit: boolean) => made(cat.post<WithChange>('/api/v1/catalog/items', { categoryId: leaf.id, code, name: `坏输入事项${code}`, submit }), 201, code);
+    const item = await newItem('BI-ITEM-1', true);
+    await approve(item.openChange.id, 'item');
+    const itemDel = await newItem('BI-ITEM-DEL', false);
+    const article = randomUUID();
+    await made(cat.post(`/api/v1/catalog/items/${item.id}/knowledge`, { articleId: article, note: '关联' }), 201, 'knowledge');
+    const entry = async (unit: string, submit: boolean) =>
+      (await made(cat.post<{ id: string }>('/api/v1/catalog/list-entries', { listType: 'responsibility', itemId: item.id, unitName: unit, role: 'assist', duty: '职责', submit }), 201, unit)).id;
+    const published = async (unit: string) => {
+      const id = await entry(unit, true);
+      await made(catrev.post(`/api/v1/catalog/list-entries/${id}/approve`, { opinion: '同意' }), 200, `publish ${unit}`);
+      return id;
+    };
+    const rejectedEntry = await entry('坏输入退回单位', true);
+    await made(catrev.post(`/api/v1/catalog/list-entries/${rejectedEntry}/reject`, { opinion: '请补充职责' }), 200, 'reject entry');
+    const element = async (code: string, dataType: string) => (await made(cat.post<{ id: string }>('/api/v1/catalog/elements', { code, name: `坏输入要素${code}`, dataType }), 201, code)).id;
+    const changeOf = async (code: string, submit: boolean) => (await category(code, submit)).openChange.id;
+    return {
+      root,
+      enterprise: ent.id,
+      enterpriseRej: (await enterprise('坏输入待驳回企业')).id,
+      enterpriseDel: (await enterprise('坏输入待删企业')).id,
+      creditCode: ent.creditCode,
+      timeLimit: await rule('坏输入规则'),
+      timeLimitDel: await rule('坏输入待删规则'),
+      stdItem: std.items[0]!.id,
+      catParent: catParent.id,
+      leaf: leaf.id,
+      catDel: (await category('BI-CAT-DEL', false)).id,
+      item: item.id,
+      itemDel: itemDel.id,
+      article,
+      entry: await published('坏输入修订单位'),
+      offlineEntry: await published('坏输入下架单位'),
+      draftEntry: await entry('坏输入草稿单位', false),
+      submitEntry: await entry('坏输入提交单位', false),
+      rejectedEntry,
+      approveEntry: await entry('坏输入通过单位', true),
+      rejectEntry: await entry('坏输入驳回单位', true),
+      entryDel: await entry('坏输入删除单位', false),
+      element: await element('bi.text', 'text'),
+      element2: await element('bi.number', 'number'),
+      elementDel: await element('bi.del', 'text'),
+      approveChange: await changeOf('BI-CHG-APPROVE', true),
+      rejectChange: await changeOf('BI-CHG-REJECT', true),
+      withdrawChange: await changeOf('BI-CHG-WITHDRAW', true),
+      draftChange: await changeOf('BI-CHG-DRAFT', false),
+      changeDel: await changeOf('BI-CHG-DEL', false),
+    };
+  }
 
   async function tokenFor(who: Who): Promise<string | undefined> {
     if (who === 'anon') return undefined;
@@ -276,7 +681,9 @@ describe('hostile input against every operation', () => {
     const body = () => (setup.body ? setup.body(refs) : {});
     const json = (v: unknown) => JSON.stringify(v);
     const out: Attempt[] = [];
-    const withBody = (a: Omit<Attempt, 'method'>): Attempt => ({ method, ...(hasBody && a.payload === undefined ? { payload: json(body()) } : {}), ...a });
+    // An Excel import's valid body is the workbook itself.
+    const validBody = (): Pick<Attempt, 'payload' | 'contentType'> => (setup.xlsx ? { payload: TEMPLATES.get(setup.xlsx)!, contentType: XLSX_MIME } : { payload: json(body()) });
+    const withBody = (a: Omit<Attempt, 'method'>): Attempt => ({ method, ...(hasBody && a.payload === undefined ? validBody() : {}), ...a });
 
     // The valid request itself: anything but a 5xx.
     out.push(withBody({ what: 'valid request', url, expect: 'maybe' }));
@@ -291,15 +698,22 @@ describe('hostile input against every operation', () => {
     // Query parameters: wrong types, injections, NUL; repeated values become arrays.
     for (const prm of (op.parameters ?? []).filter((x) => x.in === 'query')) {
       const s = prm.schema;
-      const wrong = s.type === 'integer' ? ['abc', '1.5', '-1', '0', '99999999999'] : s.type === 'boolean' ? ['maybe', '2'] : s.anyOf || s.enum ? ['bogus'] : s.format ? ['not-a-' + s.format] : s.pattern ? ['!!'] : [];
+      const wrong = s.type === 'integer' ? wrongIntegers(s) : s.type === 'boolean' ? ['maybe', '2'] : s.anyOf || s.enum ? ['bogus'] : s.format ? ['not-a-' + s.format] : s.pattern ? ['!!'] : [];
       for (const w of wrong) out.push(withBody({ what: `query ${prm.name}=${w}`, url: buildUrl(path, params, { ...query, [prm.name]: w }), expect: 'reject' }));
-      for (const inj of INJECTIONS) out.push(withBody({ what: `query ${prm.name} injection ${inj}`, url: buildUrl(path, params, { ...query, [prm.name]: inj }), expect: freeText(s) ? 'maybe' : 'reject' }));
+      for (const inj of INJECTIONS) out.push(withBody({ what: `query ${prm.name} injection ${inj}`, url: buildUrl(path, params, { ...query, [prm.name]: inj }), expect: admits(s, inj) ? 'maybe' : 'reject' }));
       if (s.type === 'string' || s.anyOf) out.push(withBody({ what: `query ${prm.name} NUL`, url: buildUrl(path, params, { ...query, [prm.name]: 'a\u0000b' }), expect: 'reject' }));
       out.push(withBody({ what: `query ${prm.name} repeated`, url: `${url}${url.includes('?') ? '&' : '?'}${prm.name}=a&${prm.name}=b`, expect: 'reject' }));
     }
     if (Object.keys(query).length === 0 && method === 'GET') out.push({ what: 'unknown query param', method, url: `${url}?${new URLSearchParams({ foo: SQLI })}`, expect: 'maybe' });
 
     if (!hasBody) return out;
+    if (setup.xlsx) {
+      // Hostile files: not a workbook at all, an empty one, and one over the 10 MiB upload limit.
+      // A file that is not a usable workbook may be accepted as a job that then fails (202) or refused.
+      out.push({ what: 'garbage bytes as .xlsx', method, url, payload: Buffer.from('PK\u0003\u0004 not really a zip'.repeat(50)), contentType: XLSX_MIME, expect: 'maybe' });
+      out.push({ what: 'empty .xlsx body', method, url, payload: Buffer.alloc(0), contentType: XLSX_MIME, expect: 'maybe' });
+      out.push({ what: '11 MiB .xlsx', method, url, payload: Buffer.alloc(11 * 1024 * 1024, 0x41), contentType: XLSX_MIME, expect: 'reject' });
+    }
     const strictBody = !!schema;
     // Shape of the body.
     out.push({ what: 'array instead of object', method, url, payload: json([body()]), expect: strictBody ? 'reject' : 'maybe' });
@@ -316,7 +730,7 @@ describe('hostile input against every operation', () => {
     // Each declared property: the wrong type; each required one: missing.
     for (const [k, s] of Object.entries(schema.properties ?? {})) {
       out.push({ what: `wrong type for ${k}`, method, url, payload: json({ ...body(), [k]: wrongValue(s) }), expect: 'reject' });
-      out.push({ what: `null for ${k}`, method, url, payload: json({ ...body(), [k]: null }), expect: k === 'phone' && method === 'PATCH' ? 'maybe' : 'reject' });
+      out.push({ what: `null for ${k}`, method, url, payload: json({ ...body(), [k]: null }), expect: admitsNull(s) || (k === 'phone' && method === 'PATCH') ? 'maybe' : 'reject' });
     }
     for (const k of schema.required ?? []) {
       const b = body();
@@ -353,11 +767,49 @@ describe('hostile input against every operation', () => {
         const complaint = judge(a, res);
         if (complaint) complaints.push(complaint);
         if (res.status < 300 && a.what.startsWith('injection')) accepted.push({ op: key, what: a.what, value: a.what.includes(SQLI) ? SQLI : XSS, body: res.body });
+        if (setup.xlsx && res.status === 202) jobs.push({ op: key, what: a.what, id: String((res.body as Json).id), who: setup.who });
+        if (a.what === 'valid request') valid.set(key, { status: res.status, body: res.body });
       }
       expect(complaints).toEqual([]);
       expect((await p.app.inject({ url: '/healthz' })).statusCode).toBe(200);
     });
   }
+
+  it('the valid request of every catalogue operation is accepted (so the hostile variants hit a working route)', () => {
+    // Valid requests the service refuses by design, with the reason.
+    const refusedByDesign: Record<string, number> = {
+      // The item is at V1: there is no earlier version to roll back to.
+      'POST /api/v1/catalog/items/{id}/rollback': 400,
+    };
+    const catalogue = Object.keys(OPS).filter((k) => /\/api\/v1\/(catalog|enterprises|time-limits)/.test(k));
+    expect(catalogue.length).toBeGreaterThan(90);
+    const wrong = catalogue
+      .map((k) => ({ k, got: valid.get(k) }))
+      .filter(({ k, got }) => !got || (refusedByDesign[k] !== undefined ? got.status !== refusedByDesign[k] : got.status >= 300))
+      .map(({ k, got }) => `${k} → ${got?.status ?? 'not sent'} ${JSON.stringify(got?.body ?? '').slice(0, 200)}`);
+    expect(wrong).toEqual([]);
+  });
+
+  it('Excel imports answered 202 end as jobs that succeed or fail with a Chinese reason', async () => {
+    expect(jobs.length).toBeGreaterThanOrEqual(4);
+    const outcomes: string[] = [];
+    for (const job of jobs) {
+      const c = clients[job.who as Exclude<Who, 'anon' | 'fresh'>];
+      let body: Json = {};
+      for (let i = 0; i < 100; i++) {
+        const res = await c.get<Json>(`/api/v1/imports/${job.id}`);
+        expect(res.status, `${job.op} ${job.what}`).toBe(200);
+        body = res.body;
+        if (body.status !== 'running') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const errors = (body.errors ?? []) as { reason: string }[];
+      if (body.status === 'failed' && errors.every((e) => CHINESE.test(e.reason))) continue;
+      if (body.status === 'succeeded') continue;
+      outcomes.push(`${job.op} ${job.what} → ${JSON.stringify(body).slice(0, 300)}`);
+    }
+    expect(outcomes).toEqual([]);
+  });
 
   it('answers unknown /api paths and methods with 404 problem+json', async () => {
     const c = clients.sys;
@@ -400,6 +852,13 @@ describe('hostile input against every operation', () => {
       expect(await stored(db.selectFrom('dict_type').select('code').where((eb) => eb.or([eb('name', '=', value), eb('description', '=', value)])).execute()), `dict_type ${value}`).toBeGreaterThan(0);
       expect(await stored(db.selectFrom('dict_item').select('id').where('label', '=', value).execute()), `dict_item.label ${value}`).toBeGreaterThan(0);
       expect(await stored(db.selectFrom('notification').select('id').where((eb) => eb.or([eb('title', '=', value), eb('body', '=', value)])).execute()), `notification ${value}`).toBeGreaterThan(0);
+      // The catalogue's free-text fields.
+      expect(await stored(db.selectFrom('enterprise').select('id').where((eb) => eb.or([eb('name', '=', value), eb('address', '=', value), eb('legal_person', '=', value)])).execute()), `enterprise ${value}`).toBeGreaterThan(0);
+      expect(await stored(db.selectFrom('time_limit').select('id').where((eb) => eb.or([eb('legal_basis', '=', value), eb('note', '=', value)])).execute()), `time_limit ${value}`).toBeGreaterThan(0);
+      expect(await stored(db.selectFrom('catalog_list_entry').select('id').where((eb) => eb.or([eb('unit_name', '=', value), eb('duty', '=', value)])).execute()), `catalog_list_entry ${value}`).toBeGreaterThan(0);
+      expect(await stored(db.selectFrom('catalog_element').select('id').where((eb) => eb.or([eb('name', '=', value), eb('description', '=', value)])).execute()), `catalog_element ${value}`).toBeGreaterThan(0);
+      expect(await stored(db.selectFrom('catalog_category').select('id').where('name', '=', value).execute()), `catalog_category.name ${value}`).toBeGreaterThan(0);
+      expect(await stored(db.selectFrom('catalog_item').select('id').where((eb) => eb.or([eb('name', '=', value), eb('description', '=', value)])).execute()), `catalog_item ${value}`).toBeGreaterThan(0);
     }
     const param = await db.selectFrom('sys_param').select('value').where('key', '=', 'system.workdayStart').executeTakeFirstOrThrow();
     expect(INJECTIONS).toContain(param.value);
@@ -410,7 +869,7 @@ describe('hostile input against every operation', () => {
     const tables = await sql<{ n: number }>`select count(*)::int as n from app_user`.execute(db);
     expect(tables.rows[0]!.n).toBeGreaterThan(10);
     const names = (await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public'`.execute(db)).rows.map((r) => r.table_name);
-    expect(names).toEqual(expect.arrayContaining(['app_user', 'tenant', 'org', 'role', 'audit_log', 'dict_type', 'notification']));
+    expect(names).toEqual(expect.arrayContaining(['app_user', 'tenant', 'org', 'role', 'audit_log', 'dict_type', 'notification', 'enterprise', 'time_limit', 'catalog_item', 'catalog_list_entry', 'catalog_element']));
     expect((await login(p, 'sysadmin')).token).toBeTruthy();
     expect((await p.app.inject({ url: '/healthz' })).statusCode).toBe(200);
   });

@@ -236,10 +236,12 @@ describe('three lists and item elements', () => {
     });
 
     it('checks 权责边界: one lead per item and region, no unit twice', async () => {
-      const second = ok(await newEntry(c.wlmq, { itemId: items['TL-HEAT'], orgId: O.rsj, role: 'lead' }), 201);
-      expect(expectProblem(await c.wlmq.post(`/api/v1/catalog/list-entries/${second.id}/submit`), 409, 'CONFLICT').detail).toContain('已有主办单位“乌鲁木齐市住房和城乡建设局”');
-      // Made an assisting unit instead, it goes through.
-      ok(await c.wlmq.patch(`/api/v1/catalog/list-entries/${second.id}`, { role: 'assist', duty: '协助核实供热补贴' }));
+      expect(expectProblem(await newEntry(c.wlmq, { itemId: items['TL-HEAT'], orgId: O.rsj, role: 'lead' }), 409, 'CONFLICT').detail).toBe(
+        '该事项在本区域已有主办单位“乌鲁木齐市住房和城乡建设局”，同一区域只能有一个主办单位',
+      );
+      // As an assisting unit it goes through, and cannot be turned into a second lead later.
+      const second = ok(await newEntry(c.wlmq, { itemId: items['TL-HEAT'], orgId: O.rsj, role: 'assist', duty: '协助核实供热补贴' }), 201);
+      expectProblem(await c.wlmq.patch(`/api/v1/catalog/list-entries/${second.id}`, { role: 'lead' }), 409, 'CONFLICT');
       ok(await c.wlmq.post(`/api/v1/catalog/list-entries/${second.id}/submit`));
       ok(await c.review.post(`/api/v1/catalog/list-entries/${second.id}/approve`, {}));
       expect(expectProblem(await newEntry(c.wlmq, { itemId: items['TL-HEAT'], orgId: O.zjj, role: 'assist' }), 409, 'CONFLICT').detail).toContain('不能重复列入');
@@ -286,9 +288,11 @@ describe('three lists and item elements', () => {
       expect(all.total).toBeGreaterThanOrEqual(3);
       const published = ok(await c.catalog.get<Page<Entry>>(`/api/v1/catalog/list-entries?tenantId=${T.wlmq}&status=published&orgId=${O.rsj}`));
       expect(published.items.map((e) => [e.unitName, e.role])).toEqual([['乌鲁木齐市人力资源和社会保障局', 'assist']]);
-      const byKeyword = ok(await c.catalog.get<Page<Entry>>(`/api/v1/catalog/list-entries?keyword=${encodeURIComponent('供暖')}&pageSize=100`));
+      // The seeded catalogue has its own entries: filter down to this file's items.
+      const byKeyword = ok(await c.catalog.get<Page<Entry>>(`/api/v1/catalog/list-entries?keyword=TL-HEAT&pageSize=100`));
+      expect(byKeyword.total).toBeGreaterThanOrEqual(3);
       expect(byKeyword.items.every((e) => e.itemCode === 'TL-HEAT')).toBe(true);
-      expect(ok(await c.catalog.get<Page<Entry>>('/api/v1/catalog/list-entries?listType=power')).total).toBe(0);
+      expect(ok(await c.catalog.get<Page<Entry>>(`/api/v1/catalog/list-entries?listType=power&itemId=${items['TL-HEAT']}`)).total).toBe(0);
       expectProblem(await c.catalog.get('/api/v1/catalog/list-entries?status=bogus'), 400, 'VALIDATION_FAILED');
     });
   });
@@ -370,9 +374,9 @@ describe('three lists and item elements', () => {
     const create = (body: Json) => c.catalog.post<Element>('/api/v1/catalog/elements', { dataType: 'text', ...body });
 
     it('defines elements and rejects type mismatches with Chinese reasons', async () => {
-      el.community = ok(await create({ code: 'tl_community', name: '小区名称', validation: { required: true, maxLength: 20 }, groupCode: 'housing', domain: '住房保障' }), 201);
-      el.building = ok(await create({ code: 'tl_building', name: '楼栋号', validation: { pattern: '^\\d+号楼$' }, groupCode: 'housing' }), 201);
-      el.room = ok(await create({ code: 'tl_room', name: '房号', groupCode: 'housing' }), 201);
+      el.community = ok(await create({ code: 'tl_community', name: '小区名称', validation: { required: true, maxLength: 20 }, groupCode: 'tl_housing', domain: '测试领域' }), 201);
+      el.building = ok(await create({ code: 'tl_building', name: '楼栋号', validation: { pattern: '^\\d+号楼$' }, groupCode: 'tl_housing' }), 201);
+      el.room = ok(await create({ code: 'tl_room', name: '房号', groupCode: 'tl_housing' }), 201);
       el.urgency = ok(await create({ code: 'tl_urgency', name: '紧急程度', dataType: 'select', dictCode: 'urgency' }), 201);
       el.owner = ok(await create({ code: 'tl_owner_id', name: '业主身份证号', dataType: 'idcard' }), 201);
       el.anonymous = ok(await create({ code: 'tl_anonymous', name: '匿名反映', dataType: 'checkbox' }), 201);
@@ -419,11 +423,13 @@ describe('three lists and item elements', () => {
       expect(expectProblem(await rel('owner', 'anonymous', 'dependency'), 400, 'VALIDATION_FAILED').detail).toContain('互斥');
       expectProblem(await rel('room', 'building', 'dependency'), 400, 'VALIDATION_FAILED');
       expectProblem(await rel('room', 'room', 'association'), 400, 'VALIDATION_FAILED');
-      const graph = ok(await c.catalog.get<{ nodes: { code: string }[]; edges: { kind: string }[] }>('/api/v1/catalog/elements/graph?groupCode=housing'));
+      const graph = ok(await c.catalog.get<{ nodes: { code: string }[]; edges: { kind: string }[] }>('/api/v1/catalog/elements/graph?groupCode=tl_housing'));
       expect(graph.nodes.map((n) => n.code).sort()).toEqual(['tl_building', 'tl_community', 'tl_room']);
       expect(graph.edges.map((e) => e.kind).sort()).toEqual(['dependency', 'parent']);
-      const full = ok(await c.catalog.get<{ edges: unknown[] }>('/api/v1/catalog/elements/graph'));
-      expect(full.edges).toHaveLength(4);
+      // The whole network includes the seeded elements; this file's four relations are in it.
+      const full = ok(await c.catalog.get<{ nodes: { id: string; code: string }[]; edges: { from: string; to: string }[] }>('/api/v1/catalog/elements/graph'));
+      const mine = new Set(full.nodes.filter((n) => n.code.startsWith('tl_')).map((n) => n.id));
+      expect(full.edges.filter((e) => mine.has(e.from) && mine.has(e.to))).toHaveLength(4);
       expectProblem(await c.catalog.delete(`/api/v1/catalog/element-relations?fromElementId=${el.room!.id}&toElementId=${el.community!.id}&kind=dependency`), 404, 'NOT_FOUND');
     });
 
@@ -531,7 +537,7 @@ describe('three lists and item elements', () => {
     });
 
     it('exports what the caller sees and serves the template', async () => {
-      const file = await getFile(p, c.catalog, `/api/v1/catalog/list-entries/export?listType=responsibility&tenantId=${T.wlmq}&status=published`);
+      const file = await getFile(p, c.catalog, `/api/v1/catalog/list-entries/export?listType=responsibility&tenantId=${T.wlmq}&status=published&itemId=${items['TL-HEAT']}`);
       expect(file.status).toBe(200);
       expect(file.type).toContain(XLSX_MIME);
       const rows = await readRows(file.body);

@@ -154,6 +154,9 @@ describe('办结时限 (time limits)', () => {
         [{ level: 4, industry: 'urban-management' }, 2, 'workday', '城市管理（乡镇（街道）级）：2个工作日'],
         [{ level: 3, industry: 'urban-management' }, 3, 'workday', '城市管理：3个工作日'],
         [{ level: 2, industry: 'commerce-tourism' }, 3, 'natural_day', '商贸旅游：3个自然日'],
+        // An industry with its own limit still answers urgent demands in hours.
+        [{ level: 3, industry: 'labor-social-security', urgency: 'normal' }, 7, 'workday', '劳动和社会保障：7个工作日'],
+        [{ level: 3, industry: 'labor-social-security', urgency: 'urgent' }, 24, 'hour', '劳动和社会保障·紧急：24小时'],
       ];
       for (const [q, amount, unit, text] of cases) {
         const r = await resolve(root, q);
@@ -236,7 +239,7 @@ describe('办结时限 (time limits)', () => {
       expect(utilities.label).toBe('水电气热');
       expect(utilities.cells.map((c) => `${c.amount}${c.unit}`)).toEqual(['3workday', '3workday', '12hour', '2hour']);
       const labour = res.body.rows.find((r) => r.key === 'labor-social-security')!;
-      expect(labour.cells[0]!.amount).toBe(7);
+      expect(labour.cells.map((c) => `${c.amount}${c.unit}`)).toEqual(['7workday', '7workday', '24hour', '4hour']);
       expectProblem(await wlmq.get(`/api/v1/time-limits/by-industry?tenantId=${T['653100']}`), 404, 'NOT_FOUND');
     });
 
@@ -288,6 +291,8 @@ describe('办结时限 (time limits)', () => {
       expect(problem.errors?.[0]?.path).toBe('/amount');
       const looserDays = await create(wlmq, { level: 3, amount: 6, unit: 'workday' });
       expect(expectProblem(looserDays, 400, 'VALIDATION_FAILED').detail).toContain('区县级通用：5个工作日');
+      // An industry rule would also decide that industry's urgent demands: 2 working days > 24 hours.
+      expect(expectProblem(await create(wlmq, { industry: 'education-culture', amount: 2, unit: 'workday' }), 400, 'VALIDATION_FAILED').detail).toContain('（紧急：24小时）');
       expect(expectProblem(await create(wlmq, { level: 1, amount: 1, unit: 'workday' }), 400, 'VALIDATION_FAILED').errors?.[0]?.path).toBe('/level');
       expectProblem(await create(wlmq, { industry: 'finance', amount: 1, unit: 'workday' }), 400, 'VALIDATION_FAILED');
       expectProblem(await create(wlmq, { level: 3, industry: 'urban-construction', urgency: 'urgent', amount: 4, unit: 'hour' }), 409, 'CONFLICT');

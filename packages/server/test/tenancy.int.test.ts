@@ -1,8 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticate } from '../src/modules/identity/auth.service.js';
+import { creditCodeCheckChar } from '../src/modules/catalog/credit-code.js';
+import { INHERITED_ITEM_MESSAGE } from '../src/modules/catalog/item.service.js';
 import { startImport } from '../src/platform/excel/import-jobs.js';
+import { XLSX_MIME } from '../src/platform/excel/sheet.js';
 import { Client, createTestPlatform, ids, login, type Res, type TestPlatform } from './harness.js';
 
 /**
@@ -11,6 +15,13 @@ import { Client, createTestPlatform, ids, login, type Res, type TestPlatform } f
  * of A's child 天山区 (650102) attack them through every route of the OpenAPI spec that takes an id
  * or a tenant id. Anything outside the caller's subtree must be "not found" — indistinguishable
  * from an id that does not exist — and must stay unchanged in the database.
+ *
+ * The demand-item catalogue adds B's catalogue (an enterprise, a time-limit rule, a category with a
+ * local item, reviewed changes, three-list entries, elements, a knowledge link and an adoption of a
+ * standard item), kept by B's own 事项管理员 and reviewed at the root. 乌鲁木齐's 事项管理员
+ * (catalog_wlmq) and 事项审核员 attack it the same way. Records the root issues down (time limits,
+ * elements, categories, standard items) are readable below but read-only: there the answer is a
+ * 403 that says why, exactly as each service documents it.
  */
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -31,6 +42,37 @@ interface Spec {
 const INIT_PW = 'Init@Pass2026x';
 const NEW_PW = 'Changed@Pass2026y';
 const ID_INPUT = /^id$|Id$|Ids$|^targets$/;
+/** Every text B's catalogue records carry: whatever shows it to an attacker leaks B's data. */
+const MARK = '喀什攻击目标';
+
+/** B's catalogue records (ids of records that do not exist in the ghost target). */
+interface CatalogTarget {
+  /** A pending enterprise record and its credit code. */
+  enterprise: string;
+  creditCode: string;
+  /** A time-limit rule the tenant owns. */
+  timeLimit: string;
+  /** 三类清单: a published, a draft and a pending entry. */
+  entry: string;
+  draftEntry: string;
+  pendingEntry: string;
+  /** Two elements of the tenant, linked by an association. */
+  element: string;
+  element2: string;
+  /** A published local category with a published local item (V1) on it, and a draft category. */
+  category: string;
+  draftCategory: string;
+  item: string;
+  /** A pending change (an edit of the item) and a draft change (creating the draft category). */
+  pendingChange: string;
+  draftChange: string;
+  /** A knowledge article linked to the item. */
+  article: string;
+  /** A standard item from the root that the tenant adopted, with local detail. */
+  adopted: string;
+  /** The org of B's catalogue admin (unit of the published entry, creator org of B's categories). */
+  org: string;
+}
 
 /** Records of one tenant that an attacker goes after; the "ghost" target holds ids that do not exist. */
 interface Target {
@@ -47,9 +89,30 @@ interface Target {
   dict?: { code: string; item: string };
   /** An import job started by a user of the tenant (jobs are visible to their owner only). */
   importJob: string;
+  /** The tenant's catalogue, where one is attacked. */
+  cat?: CatalogTarget;
 }
 
-type AttackerKind = 'sys' | 'sec' | 'audit';
+/** The root's catalogue records, issued down to every tenant: readable below, never writable there. */
+interface Inherited {
+  ownerName: string;
+  timeLimit: string;
+  /** A standard item published at the root, its leaf category, and a root element relation. */
+  item: string;
+  category: string;
+  relation: { fromElementId: string; toElementId: string; kind: string };
+}
+
+/** Records of the attacker's own tenant, to put foreign ids into bodies of otherwise valid requests. */
+interface OwnCatalog {
+  enterprise: string;
+  element: string;
+  /** A published local item of the attacker's tenant, and a draft 职责清单 entry. */
+  item: string;
+  draftEntry: string;
+}
+
+type AttackerKind = 'sys' | 'sec' | 'audit' | 'cat' | 'catrev';
 interface Attacker {
   name: string;
   kind: AttackerKind;
@@ -60,12 +123,18 @@ interface Attacker {
   user: string;
   /** Every tenant id in the attacker's subtree. */
   subtree: Set<string>;
+  /** The tenants above the attacker's own, whose issued catalogue content it inherits. */
+  above: Set<string>;
+  inherited?: Inherited;
+  own?: OwnCatalog;
 }
 
 interface Req {
   method: Method;
   url: string;
   body?: unknown;
+  /** An Excel upload: sent as the raw body with the XLSX content type. */
+  xlsx?: Buffer;
 }
 
 /**
@@ -75,12 +144,22 @@ interface Req {
  * forbidden: the route is not tenant-scoped (global), and the attacker may not use it at all.
  */
 type Expect = 'hidden' | 'sameAsGhost' | 'list' | 'forbidden';
-interface Case {
+interface ForeignCase {
   as: AttackerKind | 'any';
   expect: Expect;
   req: (t: Target, me: Attacker) => Req | null;
   check?: (body: unknown, me: Attacker, ctx: Ctx) => void | Promise<void>;
 }
+/**
+ * An attack on a record issued from above: it is visible to the attacker, so hiding it would be a
+ * lie; the service refuses with 403 and exactly this explanation, and changes nothing.
+ */
+interface ReadOnlyCase {
+  as: 'cat';
+  readOnly: (u: Inherited, me: Attacker) => Req;
+  detail: (u: Inherited) => string;
+}
+type Case = ForeignCase | ReadOnlyCase;
 
 interface Ctx {
   p: TestPlatform;
@@ -88,6 +167,33 @@ interface Ctx {
 }
 
 const get = (url: string): Req => ({ method: 'GET', url });
+const post = (url: string, body: unknown = {}): Req => ({ method: 'POST', url, body });
+const patch = (url: string, body: unknown): Req => ({ method: 'PATCH', url, body });
+const del = (url: string): Req => ({ method: 'DELETE', url });
+const put = (url: string, body: unknown): Req => ({ method: 'PUT', url, body });
+/** A case on the target's catalogue; targets without one (tenant A seen from 天山区) are skipped. */
+const C =
+  (fn: (c: CatalogTarget, t: Target, me: Attacker) => Req) =>
+  (t: Target, me: Attacker): Req | null =>
+    t.cat ? fn(t.cat, t, me) : null;
+/** The attacker's own catalogue records (only catalogue attackers have them). */
+const own = (me: Attacker): OwnCatalog => {
+  if (!me.own) throw new Error(`${me.name} has no catalogue records of its own`);
+  return me.own;
+};
+
+/** A valid 统一社会信用代码: 工商 · 企业 · the division · a running number, with its check character. */
+function creditCode(n: number, region: string): string {
+  const body = `91${region}MA${String(n).padStart(7, '0')}`;
+  return body + creditCodeCheckChar(body);
+}
+let codeSeq = 9000;
+const freshCode = () => creditCode(codeSeq++, '650100');
+
+// The services' own explanations for records issued from above (see each service's load*ForWrite).
+const ELEMENT_READ_ONLY = '要素由创建它的区域维护，其他区域只能使用';
+const CATEGORY_READ_ONLY = '该目录由上级统一制定，本级不能修改';
+const timeLimitReadOnly = (u: Inherited) => `该时限规则由上级“${u.ownerName}”制定，本级只能查看，不能修改或删除；如需从严执行，请新增本级规则`;
 
 const CASES: Record<string, Case[]> = {
   'DELETE /api/v1/me/sessions/{id}': [{ as: 'any', expect: 'hidden', req: (t) => ({ method: 'DELETE', url: `/api/v1/me/sessions/${t.session}` }) }],
@@ -164,7 +270,254 @@ const CASES: Record<string, Case[]> = {
   'GET /api/v1/imports/{id}': [{ as: 'any', expect: 'hidden', req: (t) => get(`/api/v1/imports/${t.importJob}`) }],
   'GET /api/v1/audit/logs': [{ as: 'audit', expect: 'list', req: (t) => get(`/api/v1/audit/logs?targetId=${t.user}&pageSize=200`), check: auditInSubtree }],
   'GET /api/v1/audit/logs/export': [{ as: 'audit', expect: 'list', req: (t) => get(`/api/v1/audit/logs/export?targetId=${t.user}`), check: exportInSubtree }],
+
+  // ---- 企业库: records belong to the region that maintains them; upper levels read their subtree ----
+  'GET /api/v1/enterprises': [
+    { as: 'cat', expect: 'hidden', req: C((_, t) => get(`/api/v1/enterprises?tenantId=${t.tenant}`)) },
+    { as: 'catrev', expect: 'hidden', req: C((_, t) => get(`/api/v1/enterprises?tenantId=${t.tenant}&status=pending`)) },
+    { as: 'cat', expect: 'list', req: C((c) => get(`/api/v1/enterprises?keyword=${c.creditCode}&pageSize=200`)), check: scoped('subtree') },
+  ],
+  'POST /api/v1/enterprises': [{ as: 'cat', expect: 'hidden', req: C((_, t) => post('/api/v1/enterprises', { tenantId: t.tenant, creditCode: freshCode(), name: '攻击者录入的企业' })) }],
+  'GET /api/v1/enterprises/by-code/{code}': [
+    { as: 'cat', expect: 'hidden', req: C((c) => get(`/api/v1/enterprises/by-code/${c.creditCode}`)) },
+    { as: 'catrev', expect: 'hidden', req: C((c) => get(`/api/v1/enterprises/by-code/${c.creditCode.toLowerCase()}`)) },
+  ],
+  'GET /api/v1/enterprises/export': [
+    { as: 'cat', expect: 'hidden', req: C((_, t) => get(`/api/v1/enterprises/export?tenantId=${t.tenant}`)) },
+    { as: 'catrev', expect: 'list', req: C((c) => get(`/api/v1/enterprises/export?keyword=${c.creditCode}`)), check: workbookClean },
+  ],
+  'POST /api/v1/enterprises/import': [{ as: 'cat', expect: 'hidden', req: C((_, t) => ({ method: 'POST', url: `/api/v1/enterprises/import?tenantId=${t.tenant}`, xlsx: UPLOAD.file })) }],
+  'GET /api/v1/enterprises/{id}': [
+    { as: 'cat', expect: 'hidden', req: C((c) => get(`/api/v1/enterprises/${c.enterprise}`)) },
+    { as: 'catrev', expect: 'hidden', req: C((c) => get(`/api/v1/enterprises/${c.enterprise}`)) },
+  ],
+  'PATCH /api/v1/enterprises/{id}': [
+    { as: 'cat', expect: 'hidden', req: C((c) => patch(`/api/v1/enterprises/${c.enterprise}`, { name: '被篡改的企业', tags: ['攻击'] })) },
+    // Moving one's own record into B's region.
+    { as: 'cat', expect: 'hidden', req: C((_, t, me) => patch(`/api/v1/enterprises/${own(me).enterprise}`, { tenantId: t.tenant })) },
+  ],
+  'DELETE /api/v1/enterprises/{id}': [{ as: 'cat', expect: 'hidden', req: C((c) => del(`/api/v1/enterprises/${c.enterprise}`)) }],
+  'POST /api/v1/enterprises/{id}/approve': [{ as: 'catrev', expect: 'hidden', req: C((c) => post(`/api/v1/enterprises/${c.enterprise}/approve`, { opinion: '同意' })) }],
+  'POST /api/v1/enterprises/{id}/reject': [{ as: 'catrev', expect: 'hidden', req: C((c) => post(`/api/v1/enterprises/${c.enterprise}/reject`, { opinion: '越权驳回' })) }],
+
+  // ---- 办结时限: owned by a tenant, valid in its subtree; the root's rules are read-only below ----
+  'GET /api/v1/time-limits': [
+    { as: 'cat', expect: 'hidden', req: C((_, t) => get(`/api/v1/time-limits?tenantId=${t.tenant}`)) },
+    { as: 'catrev', expect: 'hidden', req: C((_, t) => get(`/api/v1/time-limits?tenantId=${t.tenant}&level=2`)) },
+    { as: 'cat', expect: 'list', req: C(() => get('/api/v1/time-limits?pageSize=200')), check: scoped('readable') },
+    { as: 'catrev', expect: 'list', req: C(() => get('/api/v1/time-limits?level=2&pageSize=200')), check: scoped('readable') },
+  ],
+  'POST /api/v1/time-limits': [{ as: 'cat', expect: 'hidden', req: C((_, t) => post('/api/v1/time-limits', { tenantId: t.tenant, level: 2, amount: 1, unit: 'workday', note: '攻击者的规则' })) }],
+  'GET /api/v1/time-limits/by-level': [{ as: 'cat', expect: 'hidden', req: C((_, t) => get(`/api/v1/time-limits/by-level?tenantId=${t.tenant}`)) }],
+  'GET /api/v1/time-limits/by-industry': [{ as: 'catrev', expect: 'hidden', req: C((_, t) => get(`/api/v1/time-limits/by-industry?tenantId=${t.tenant}&level=2`)) }],
+  'GET /api/v1/time-limits/resolve': [{ as: 'cat', expect: 'hidden', req: C((_, t) => get(`/api/v1/time-limits/resolve?tenantId=${t.tenant}&level=2`)) }],
+  'GET /api/v1/time-limits/export': [
+    { as: 'cat', expect: 'hidden', req: C((_, t) => get(`/api/v1/time-limits/export?tenantId=${t.tenant}`)) },
+    { as: 'cat', expect: 'list', req: C(() => get('/api/v1/time-limits/export')), check: workbookClean },
+  ],
+  'POST /api/v1/time-limits/import': [{ as: 'cat', expect: 'hidden', req: C((_, t) => ({ method: 'POST', url: `/api/v1/time-limits/import?tenantId=${t.tenant}`, xlsx: UPLOAD.file })) }],
+  'GET /api/v1/time-limits/{id}': [
+    { as: 'cat', expect: 'hidden', req: C((c) => get(`/api/v1/time-limits/${c.timeLimit}`)) },
+    { as: 'catrev', expect: 'hidden', req: C((c) => get(`/api/v1/time-limits/${c.timeLimit}`)) },
+  ],
+  'PATCH /api/v1/time-limits/{id}': [
+    { as: 'cat', expect: 'hidden', req: C((c) => patch(`/api/v1/time-limits/${c.timeLimit}`, { amount: 99, note: '被篡改' })) },
+    { as: 'cat', readOnly: (u) => patch(`/api/v1/time-limits/${u.timeLimit}`, { amount: 1 }), detail: timeLimitReadOnly },
+  ],
+  'DELETE /api/v1/time-limits/{id}': [
+    { as: 'cat', expect: 'hidden', req: C((c) => del(`/api/v1/time-limits/${c.timeLimit}`)) },
+    { as: 'cat', readOnly: (u) => del(`/api/v1/time-limits/${u.timeLimit}`), detail: timeLimitReadOnly },
+  ],
+
+  // ---- 三类清单: a region keeps its own entries; upper regions read (and review) their subtree ----
+  'GET /api/v1/catalog/list-entries': [
+    { as: 'cat', expect: 'list', req: C((_, t) => get(`/api/v1/catalog/list-entries?tenantId=${t.tenant}&pageSize=200`)), check: scoped('subtree') },
+    { as: 'catrev', expect: 'list', req: C((c) => get(`/api/v1/catalog/list-entries?itemId=${c.item}&pageSize=200`)), check: scoped('subtree') },
+    { as: 'cat', expect: 'list', req: C((c) => get(`/api/v1/catalog/list-entries?orgId=${c.org}&status=published`)), check: scoped('subtree') },
+  ],
+  'POST /api/v1/catalog/list-entries': [
+    { as: 'cat', expect: 'hidden', req: C((c, t) => post('/api/v1/catalog/list-entries', { listType: 'responsibility', itemId: c.item, tenantId: t.tenant, unitName: '攻击者单位' })) },
+    // B's local item and B's org as references in an entry of one's own region.
+    { as: 'cat', expect: 'sameAsGhost', req: C((c) => post('/api/v1/catalog/list-entries', { listType: 'power', itemId: c.item, unitName: '攻击者单位' })) },
+    { as: 'cat', expect: 'sameAsGhost', req: C((c, _, me) => post('/api/v1/catalog/list-entries', { listType: 'power', itemId: me.inherited!.item, orgId: c.org, role: 'assist' })) },
+  ],
+  'GET /api/v1/catalog/list-entries/{id}': [
+    { as: 'cat', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/list-entries/${c.entry}`)) },
+    { as: 'catrev', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/list-entries/${c.pendingEntry}`)) },
+  ],
+  'PATCH /api/v1/catalog/list-entries/{id}': [
+    { as: 'cat', expect: 'hidden', req: C((c) => patch(`/api/v1/catalog/list-entries/${c.draftEntry}`, { duty: '被篡改的职责', role: 'assist' })) },
+    { as: 'cat', expect: 'sameAsGhost', req: C((c, _, me) => patch(`/api/v1/catalog/list-entries/${own(me).draftEntry}`, { orgId: c.org })) },
+  ],
+  'DELETE /api/v1/catalog/list-entries/{id}': [{ as: 'cat', expect: 'hidden', req: C((c) => del(`/api/v1/catalog/list-entries/${c.draftEntry}`)) }],
+  'GET /api/v1/catalog/list-entries/{id}/history': [{ as: 'cat', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/list-entries/${c.entry}/history`)) }],
+  'GET /api/v1/catalog/responsibility/recommend': [
+    { as: 'cat', expect: 'hidden', req: C((_, t, me) => get(`/api/v1/catalog/responsibility/recommend?itemId=${me.inherited!.item}&tenantId=${t.tenant}`)) },
+    { as: 'catrev', expect: 'hidden', req: C((c, _, me) => get(`/api/v1/catalog/responsibility/recommend?itemId=${c.item}&tenantId=${me.tenant}`)) },
+  ],
+  'POST /api/v1/catalog/list-entries/{id}/revisions': [{ as: 'cat', expect: 'hidden', req: C((c) => post(`/api/v1/catalog/list-entries/${c.entry}/revisions`, { unitName: '攻击者单位', submit: true })) }],
+  'POST /api/v1/catalog/list-entries/{id}/submit': [{ as: 'cat', expect: 'hidden', req: C((c) => post(`/api/v1/catalog/list-entries/${c.draftEntry}/submit`)) }],
+  'POST /api/v1/catalog/list-entries/{id}/withdraw': [{ as: 'cat', expect: 'hidden', req: C((c) => post(`/api/v1/catalog/list-entries/${c.pendingEntry}/withdraw`)) }],
+  'POST /api/v1/catalog/list-entries/{id}/offline': [{ as: 'cat', expect: 'hidden', req: C((c) => post(`/api/v1/catalog/list-entries/${c.entry}/offline`)) }],
+  'POST /api/v1/catalog/list-entries/{id}/approve': [{ as: 'catrev', expect: 'hidden', req: C((c) => post(`/api/v1/catalog/list-entries/${c.pendingEntry}/approve`, { opinion: '同意' })) }],
+  'POST /api/v1/catalog/list-entries/{id}/reject': [{ as: 'catrev', expect: 'hidden', req: C((c) => post(`/api/v1/catalog/list-entries/${c.pendingEntry}/reject`, { opinion: '越权退回' })) }],
+  'GET /api/v1/catalog/list-entries/export': [
+    { as: 'cat', expect: 'list', req: C((_, t) => get(`/api/v1/catalog/list-entries/export?tenantId=${t.tenant}`)), check: workbookClean },
+    { as: 'catrev', expect: 'list', req: C((c) => get(`/api/v1/catalog/list-entries/export?listType=negative&itemId=${c.item}`)), check: workbookClean },
+  ],
+  'GET /api/v1/catalog/list-options/units': [
+    { as: 'cat', expect: 'hidden', req: C((_, t) => get(`/api/v1/catalog/list-options/units?tenantId=${t.tenant}`)) },
+    { as: 'catrev', expect: 'hidden', req: C((_, t) => get(`/api/v1/catalog/list-options/units?tenantId=${t.tenant}`)) },
+  ],
+  'GET /api/v1/catalog/list-options/items': [{ as: 'cat', expect: 'hidden', req: C((_, t) => get(`/api/v1/catalog/list-options/items?tenantId=${t.tenant}&keyword=${encodeURIComponent(MARK)}`)) }],
+
+  // ---- 事项要素: shared down the tree like dictionaries; only the owning tenant edits one ----
+  'GET /api/v1/catalog/elements/{id}': [
+    { as: 'cat', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/elements/${c.element}`)) },
+    { as: 'catrev', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/elements/${c.element2}`)) },
+  ],
+  'PATCH /api/v1/catalog/elements/{id}': [
+    { as: 'cat', expect: 'hidden', req: C((c) => patch(`/api/v1/catalog/elements/${c.element}`, { name: '被篡改的要素', description: '攻击' })) },
+    { as: 'cat', readOnly: (u) => patch(`/api/v1/catalog/elements/${u.relation.fromElementId}`, { name: '被篡改的要素' }), detail: () => ELEMENT_READ_ONLY },
+  ],
+  'DELETE /api/v1/catalog/elements/{id}': [
+    { as: 'cat', expect: 'hidden', req: C((c) => del(`/api/v1/catalog/elements/${c.element2}`)) },
+    { as: 'cat', readOnly: (u) => del(`/api/v1/catalog/elements/${u.relation.toElementId}`), detail: () => ELEMENT_READ_ONLY },
+  ],
+  'GET /api/v1/catalog/elements/{id}/versions': [{ as: 'cat', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/elements/${c.element}/versions`)) }],
+  'POST /api/v1/catalog/element-relations': [
+    { as: 'cat', expect: 'hidden', req: C((c, _, me) => post('/api/v1/catalog/element-relations', { fromElementId: c.element, toElementId: own(me).element, kind: 'association' })) },
+    { as: 'cat', expect: 'hidden', req: C((c, _, me) => post('/api/v1/catalog/element-relations', { fromElementId: own(me).element, toElementId: c.element2, kind: 'dependency' })) },
+    { as: 'cat', readOnly: (u, me) => post('/api/v1/catalog/element-relations', { fromElementId: u.relation.fromElementId, toElementId: own(me).element, kind: 'exclusive' }), detail: () => ELEMENT_READ_ONLY },
+  ],
+  'DELETE /api/v1/catalog/element-relations': [
+    { as: 'cat', expect: 'hidden', req: C((c) => del(`/api/v1/catalog/element-relations?fromElementId=${c.element}&toElementId=${c.element2}&kind=association`)) },
+    {
+      as: 'cat',
+      readOnly: (u) => del(`/api/v1/catalog/element-relations?fromElementId=${u.relation.fromElementId}&toElementId=${u.relation.toElementId}&kind=${u.relation.kind}`),
+      detail: () => ELEMENT_READ_ONLY,
+    },
+  ],
+  'GET /api/v1/catalog/items/{id}/elements': [
+    { as: 'cat', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/items/${c.item}/elements`)) },
+    { as: 'catrev', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/items/${c.item}/elements`)) },
+  ],
+  'PUT /api/v1/catalog/items/{id}/elements': [
+    { as: 'cat', expect: 'hidden', req: C((c) => put(`/api/v1/catalog/items/${c.item}/elements`, { elements: [] })) },
+    // B's element on one's own item.
+    { as: 'cat', expect: 'sameAsGhost', req: C((c, _, me) => put(`/api/v1/catalog/items/${own(me).item}/elements`, { elements: [{ elementId: own(me).element }, { elementId: c.element, required: true }] })) },
+    { as: 'cat', readOnly: (u) => put(`/api/v1/catalog/items/${u.item}/elements`, { elements: [] }), detail: () => '只能配置本区域事项的要素' },
+  ],
+  'GET /api/v1/catalog/items/{id}/form': [{ as: 'cat', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/items/${c.item}/form`)) }],
+  'POST /api/v1/catalog/items/{id}/form/validate': [{ as: 'catrev', expect: 'hidden', req: C((c) => post(`/api/v1/catalog/items/${c.item}/form/validate`, { data: {} })) }],
+
+  // ---- 事项目录 and 事项清单: the root's standard content is inherited read-only ----
+  'GET /api/v1/catalog/categories': [
+    { as: 'cat', expect: 'list', req: C((c) => get(`/api/v1/catalog/categories?createdOrgId=${c.org}&pageSize=200`)), check: scoped('readable') },
+    { as: 'catrev', expect: 'list', req: C(() => get(`/api/v1/catalog/categories?name=${encodeURIComponent(MARK)}`)), check: scoped('readable') },
+  ],
+  'POST /api/v1/catalog/categories': [
+    { as: 'cat', expect: 'hidden', req: C((c) => post('/api/v1/catalog/categories', { parentId: c.category, code: 'ATK-CAT-1', name: '挂到喀什目录下', submit: true })) },
+    { as: 'cat', readOnly: (u) => post('/api/v1/catalog/categories', { parentId: u.category, code: 'ATK-CAT-2', name: '挂到自治区目录下' }), detail: () => '不能在上级统一制定的目录下新建子目录' },
+  ],
+  'GET /api/v1/catalog/categories/{id}': [
+    { as: 'cat', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/categories/${c.category}`)) },
+    { as: 'catrev', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/categories/${c.draftCategory}`)) },
+  ],
+  'PATCH /api/v1/catalog/categories/{id}': [
+    { as: 'cat', expect: 'hidden', req: C((c) => patch(`/api/v1/catalog/categories/${c.category}`, { name: '被篡改的目录', submit: true })) },
+    { as: 'cat', readOnly: (u) => patch(`/api/v1/catalog/categories/${u.category}`, { name: '被篡改的目录' }), detail: () => CATEGORY_READ_ONLY },
+  ],
+  'DELETE /api/v1/catalog/categories/{id}': [
+    { as: 'cat', expect: 'hidden', req: C((c) => del(`/api/v1/catalog/categories/${c.draftCategory}`)) },
+    { as: 'cat', readOnly: (u) => del(`/api/v1/catalog/categories/${u.category}`), detail: () => CATEGORY_READ_ONLY },
+  ],
+  'POST /api/v1/catalog/categories/{id}/offline': [
+    { as: 'cat', expect: 'hidden', req: C((c) => post(`/api/v1/catalog/categories/${c.category}/offline`, { reason: '攻击', submit: true })) },
+    { as: 'cat', readOnly: (u) => post(`/api/v1/catalog/categories/${u.category}/offline`, { reason: '攻击' }), detail: () => CATEGORY_READ_ONLY },
+  ],
+  'GET /api/v1/catalog/items': [
+    { as: 'cat', expect: 'list', req: C((_, t) => get(`/api/v1/catalog/items?tenantId=${t.tenant}&pageSize=200`)), check: scoped('readable') },
+    { as: 'catrev', expect: 'list', req: C(() => get(`/api/v1/catalog/items?q=${encodeURIComponent(MARK)}&origin=local`)), check: scoped('readable') },
+    { as: 'cat', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/items?categoryId=${c.category}`)) },
+  ],
+  'POST /api/v1/catalog/items': [{ as: 'cat', expect: 'hidden', req: C((c) => post('/api/v1/catalog/items', { categoryId: c.category, code: 'ATK-ITEM-1', name: '塞进喀什目录的事项', submit: true })) }],
+  'GET /api/v1/catalog/items/{id}': [
+    { as: 'cat', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/items/${c.item}`)) },
+    { as: 'catrev', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/items/${c.item}`)) },
+  ],
+  'PATCH /api/v1/catalog/items/{id}': [
+    { as: 'cat', expect: 'hidden', req: C((c) => patch(`/api/v1/catalog/items/${c.item}`, { name: '被篡改的事项', submit: true })) },
+    { as: 'cat', readOnly: (u) => patch(`/api/v1/catalog/items/${u.item}`, { description: '被篡改' }), detail: () => INHERITED_ITEM_MESSAGE },
+  ],
+  'DELETE /api/v1/catalog/items/{id}': [
+    { as: 'cat', expect: 'hidden', req: C((c) => del(`/api/v1/catalog/items/${c.item}`)) },
+    { as: 'cat', readOnly: (u) => del(`/api/v1/catalog/items/${u.item}`), detail: () => INHERITED_ITEM_MESSAGE },
+  ],
+  'POST /api/v1/catalog/items/{id}/lifecycle': [
+    { as: 'cat', expect: 'hidden', req: C((c) => post(`/api/v1/catalog/items/${c.item}/lifecycle`, { action: 'void', reason: '攻击', submit: true })) },
+    { as: 'cat', readOnly: (u) => post(`/api/v1/catalog/items/${u.item}/lifecycle`, { action: 'offline' }), detail: () => INHERITED_ITEM_MESSAGE },
+  ],
+  'POST /api/v1/catalog/items/{id}/rollback': [
+    { as: 'cat', expect: 'hidden', req: C((c) => post(`/api/v1/catalog/items/${c.item}/rollback`, { version: 1 })) },
+    { as: 'cat', readOnly: (u) => post(`/api/v1/catalog/items/${u.item}/rollback`, { version: 1 }), detail: () => INHERITED_ITEM_MESSAGE },
+  ],
+  'GET /api/v1/catalog/items/{id}/versions': [{ as: 'cat', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/items/${c.item}/versions`)) }],
+  'GET /api/v1/catalog/items/{id}/versions/{version}': [{ as: 'catrev', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/items/${c.item}/versions/1`)) }],
+  'GET /api/v1/catalog/items/{id}/diff': [{ as: 'cat', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/items/${c.item}/diff?from=0&to=1`)) }],
+  'GET /api/v1/catalog/items/{id}/changes': [
+    { as: 'cat', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/items/${c.item}/changes`)) },
+    { as: 'catrev', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/items/${c.item}/changes`)) },
+  ],
+  'GET /api/v1/catalog/items/{id}/knowledge': [{ as: 'cat', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/items/${c.item}/knowledge`)) }],
+  'POST /api/v1/catalog/items/{id}/knowledge': [
+    { as: 'cat', expect: 'hidden', req: C((c) => post(`/api/v1/catalog/items/${c.item}/knowledge`, { articleId: randomUUID(), note: '攻击' })) },
+    { as: 'cat', readOnly: (u) => post(`/api/v1/catalog/items/${u.item}/knowledge`, { articleId: randomUUID() }), detail: () => INHERITED_ITEM_MESSAGE },
+  ],
+  'DELETE /api/v1/catalog/items/{id}/knowledge/{articleId}': [
+    { as: 'cat', expect: 'hidden', req: C((c) => del(`/api/v1/catalog/items/${c.item}/knowledge/${c.article}`)) },
+    { as: 'cat', readOnly: (u) => del(`/api/v1/catalog/items/${u.item}/knowledge/${randomUUID()}`), detail: () => INHERITED_ITEM_MESSAGE },
+  ],
+  'GET /api/v1/catalog/items/export': [
+    { as: 'cat', expect: 'list', req: C((_, t) => get(`/api/v1/catalog/items/export?tenantId=${t.tenant}`)), check: workbookClean },
+    { as: 'catrev', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/items/export?categoryId=${c.category}`)) },
+  ],
+
+  // ---- 事项审核: changes are seen and decided within the caller's subtree ----
+  'GET /api/v1/catalog/changes': [
+    { as: 'cat', expect: 'list', req: C((c) => get(`/api/v1/catalog/changes?entityId=${c.item}&pageSize=200`)), check: scoped('subtree') },
+    { as: 'catrev', expect: 'list', req: C(() => get('/api/v1/catalog/changes?reviewable=true&status=pending&pageSize=200')), check: scoped('subtree') },
+  ],
+  'GET /api/v1/catalog/changes/{id}': [
+    { as: 'cat', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/changes/${c.draftChange}`)) },
+    { as: 'catrev', expect: 'hidden', req: C((c) => get(`/api/v1/catalog/changes/${c.pendingChange}`)) },
+  ],
+  'DELETE /api/v1/catalog/changes/{id}': [{ as: 'cat', expect: 'hidden', req: C((c) => del(`/api/v1/catalog/changes/${c.draftChange}`)) }],
+  'POST /api/v1/catalog/changes/{id}/submit': [{ as: 'cat', expect: 'hidden', req: C((c) => post(`/api/v1/catalog/changes/${c.draftChange}/submit`)) }],
+  'POST /api/v1/catalog/changes/{id}/approve': [{ as: 'catrev', expect: 'hidden', req: C((c) => post(`/api/v1/catalog/changes/${c.pendingChange}/approve`, { opinion: '同意' })) }],
+  'POST /api/v1/catalog/changes/{id}/reject': [{ as: 'catrev', expect: 'hidden', req: C((c) => post(`/api/v1/catalog/changes/${c.pendingChange}/reject`, { opinion: '越权退回' })) }],
+  'POST /api/v1/catalog/changes/{id}/withdraw': [{ as: 'cat', expect: 'hidden', req: C((c) => post(`/api/v1/catalog/changes/${c.pendingChange}/withdraw`)) }],
+
+  // ---- 实施清单: per tenant; adoption and local detail are the (visible) lower tenant's ----
+  'GET /api/v1/catalog/implementation': [
+    { as: 'cat', expect: 'hidden', req: C((_, t) => get(`/api/v1/catalog/implementation?tenantId=${t.tenant}`)) },
+    { as: 'catrev', expect: 'hidden', req: C((_, t) => get(`/api/v1/catalog/implementation?tenantId=${t.tenant}&kind=local`)) },
+  ],
+  'GET /api/v1/catalog/implementation/{itemId}': [
+    { as: 'cat', expect: 'hidden', req: C((c, t) => get(`/api/v1/catalog/implementation/${c.adopted}?tenantId=${t.tenant}`)) },
+    // B's local item in one's own 实施清单.
+    { as: 'cat', expect: 'hidden', req: C((c, _, me) => get(`/api/v1/catalog/implementation/${c.item}?tenantId=${me.tenant}`)) },
+  ],
+  'GET /api/v1/catalog/implementation/{itemId}/changes': [{ as: 'cat', expect: 'hidden', req: C((c, t) => get(`/api/v1/catalog/implementation/${c.adopted}/changes?tenantId=${t.tenant}`)) }],
+  'PUT /api/v1/catalog/implementation/{itemId}/local-detail': [
+    { as: 'cat', expect: 'hidden', req: C((c, t) => put(`/api/v1/catalog/implementation/${c.adopted}/local-detail`, { tenantId: t.tenant, rules: '被篡改的实施细则', materials: [] })) },
+  ],
+  'POST /api/v1/catalog/implementation/{itemId}/accept': [{ as: 'cat', expect: 'hidden', req: C((c, t) => post(`/api/v1/catalog/implementation/${c.adopted}/accept`, { tenantId: t.tenant })) }],
+  'POST /api/v1/catalog/implementation/{itemId}/exclude': [{ as: 'cat', expect: 'hidden', req: C((c, t) => post(`/api/v1/catalog/implementation/${c.adopted}/exclude`, { tenantId: t.tenant, reason: '攻击者排除' })) }],
 };
+
+/** The workbook an Excel attack uploads (set once the platform is up). */
+const UPLOAD: { file: Buffer } = { file: Buffer.alloc(0) };
 
 function itemsOf(body: unknown): Json[] {
   return (body as { items: Json[] }).items;
@@ -180,6 +533,34 @@ function sessionsInSubtree(body: unknown, me: Attacker, ctx: Ctx): void {
 
 function auditInSubtree(body: unknown, me: Attacker): void {
   for (const r of itemsOf(body)) expect(me.subtree.has(String(r.tenantId)), `audit row ${String(r.id)} (${String(r.action)})`).toBe(true);
+}
+
+/**
+ * Catalogue rows: nothing of B's (its records all carry MARK), and every row's tenant in the
+ * attacker's subtree — or, for content issued down the tree ('readable'), in a tenant above it.
+ */
+function scoped(scope: 'subtree' | 'readable', field = 'tenantId') {
+  return (body: unknown, me: Attacker): void => {
+    expect(JSON.stringify(body).includes(MARK), `${me.name} is shown a record of 喀什`).toBe(false);
+    for (const r of itemsOf(body)) {
+      const t = String(r[field]);
+      expect(me.subtree.has(t) || (scope === 'readable' && me.above.has(t)), `${me.name} is shown row ${String(r.id)} of tenant ${t}`).toBe(true);
+    }
+  };
+}
+
+async function workbookText(body: unknown): Promise<string> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(body as unknown as ArrayBuffer);
+  const cells: string[] = [];
+  wb.eachSheet((ws) => ws.eachRow((row) => cells.push(JSON.stringify(row.values))));
+  return cells.join('\n');
+}
+
+/** An exported workbook holds none of B's records. */
+async function workbookClean(body: unknown, me: Attacker): Promise<void> {
+  expect(Buffer.isBuffer(body), 'an .xlsx file').toBe(true);
+  expect((await workbookText(body)).includes(MARK), `${me.name} exported a record of 喀什`).toBe(false);
 }
 
 async function exportInSubtree(body: unknown, me: Attacker, ctx: Ctx): Promise<void> {
@@ -204,33 +585,97 @@ function takesIds(path: string, op: Operation): boolean {
 }
 
 async function send(c: Client, r: Req): Promise<Res<unknown>> {
+  const headers = { authorization: `Bearer ${c.token ?? ''}`, 'user-agent': 'vitest' };
+  if (r.xlsx) {
+    const res = await c.p.app.inject({ method: r.method, url: r.url, headers: { ...headers, 'content-type': XLSX_MIME }, payload: r.xlsx });
+    return { status: res.statusCode, body: res.json(), headers: res.headers };
+  }
   if (r.url.includes('/export')) {
     // Binary: read the raw payload so the workbook can be parsed back.
-    const res = await c.p.app.inject({ method: 'GET', url: r.url, headers: { authorization: `Bearer ${c.token ?? ''}`, 'user-agent': 'vitest' } });
+    const res = await c.p.app.inject({ method: 'GET', url: r.url, headers });
     const type = String(res.headers['content-type'] ?? '');
     return { status: res.statusCode, body: type.includes('json') ? res.json() : res.rawPayload, headers: res.headers };
   }
   return c.req<unknown>(r.method, r.url, r.body ?? (r.method === 'POST' ? {} : undefined));
 }
 
-/** Everything an attack could change, minus columns that move on their own (session activity). */
-async function snapshot(p: TestPlatform): Promise<string> {
+/** Catalogue tables are large (the seeded catalogue): compared by a digest computed in the database. */
+const CATALOG_TABLES = [
+  'enterprise',
+  'time_limit',
+  'catalog_category',
+  'catalog_item',
+  'catalog_item_version',
+  'catalog_change',
+  'catalog_publication',
+  'catalog_adoption',
+  'catalog_item_knowledge',
+  'catalog_list_entry',
+  'catalog_element',
+  'catalog_element_version',
+  'catalog_element_relation',
+  'catalog_item_element',
+] as const;
+
+/** Everything an attack could change, minus columns that move on their own (session activity); by table. */
+async function snapshot(p: TestPlatform): Promise<Record<string, string>> {
   const db = p.deps.db;
+  const tables: Record<string, Promise<unknown[]>> = {
+    tenant: db.selectFrom('tenant').selectAll().orderBy('id').execute(),
+    tenant_product: db.selectFrom('tenant_product').selectAll().orderBy('tenant_id').orderBy('product_key').execute(),
+    tenant_menu: db.selectFrom('tenant_menu').selectAll().orderBy('tenant_id').orderBy('menu_key').execute(),
+    org: db.selectFrom('org').selectAll().orderBy('id').execute(),
+    app_user: db.selectFrom('app_user').selectAll().orderBy('id').execute(),
+    role: db.selectFrom('role').selectAll().orderBy('id').execute(),
+    user_role: db.selectFrom('user_role').selectAll().orderBy('user_id').orderBy('role_id').execute(),
+    session: db.selectFrom('session').select(['id', 'user_id', 'revoked_at', 'revoke_reason']).orderBy('id').execute(),
+    dict_type: db.selectFrom('dict_type').selectAll().orderBy('code').execute(),
+    dict_item: db.selectFrom('dict_item').selectAll().orderBy('id').execute(),
+    notification: db.selectFrom('notification').selectAll().orderBy('id').execute(),
+    notification_recipient: db.selectFrom('notification_recipient').selectAll().orderBy('notification_id').orderBy('user_id').execute(),
+    sys_param: db.selectFrom('sys_param').select(['key', 'value']).orderBy('key').execute(),
+    catalog: sql`${sql.join(
+      CATALOG_TABLES.map((t) => sql`select ${t} as t, count(*)::int as n, coalesce(md5(string_agg(x::text, '|' order by x::text)), '') as h from ${sql.table(t)} x`),
+      sql` union all `,
+    )}`
+      .execute(db)
+      .then((r) => r.rows),
+  };
+  const out: Record<string, string> = {};
+  for (const [name, rows] of Object.entries(tables)) {
+    const list = await rows;
+    if (name !== 'catalog') out[name] = JSON.stringify(list);
+    else for (const r of list as { t: string; n: number; h: string }[]) out[r.t] = `${r.n}:${r.h}`;
+  }
+  return out;
+}
+
+/** Names of the tables that differ between two snapshots. */
+function changedTables(before: Record<string, string>, after: Record<string, string>): string[] {
+  return Object.keys(before).filter((k) => before[k] !== after[k]);
+}
+
+/** B's own catalogue rows, in full: unchanged after every attack. */
+async function catalogRowsOf(p: TestPlatform, tenantId: string): Promise<string> {
+  const db = p.deps.db;
+  const itemIds = db.selectFrom('catalog_item').select('id').where('tenant_id', '=', tenantId);
+  const elementIds = db.selectFrom('catalog_element').select('id').where('tenant_id', '=', tenantId);
   const parts = await Promise.all([
-    db.selectFrom('tenant').selectAll().orderBy('id').execute(),
-    db.selectFrom('tenant_product').selectAll().orderBy('tenant_id').orderBy('product_key').execute(),
-    db.selectFrom('tenant_menu').selectAll().orderBy('tenant_id').orderBy('menu_key').execute(),
-    db.selectFrom('org').selectAll().orderBy('id').execute(),
-    db.selectFrom('app_user').selectAll().orderBy('id').execute(),
-    db.selectFrom('role').selectAll().orderBy('id').execute(),
-    db.selectFrom('user_role').selectAll().orderBy('user_id').orderBy('role_id').execute(),
-    db.selectFrom('session').select(['id', 'user_id', 'revoked_at', 'revoke_reason']).orderBy('id').execute(),
-    db.selectFrom('dict_type').selectAll().orderBy('code').execute(),
-    db.selectFrom('dict_item').selectAll().orderBy('id').execute(),
-    db.selectFrom('notification').selectAll().orderBy('id').execute(),
-    db.selectFrom('notification_recipient').selectAll().orderBy('notification_id').orderBy('user_id').execute(),
-    db.selectFrom('sys_param').select(['key', 'value']).orderBy('key').execute(),
+    db.selectFrom('enterprise').selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute(),
+    db.selectFrom('time_limit').selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute(),
+    db.selectFrom('catalog_category').selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute(),
+    db.selectFrom('catalog_item').selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute(),
+    db.selectFrom('catalog_item_version').selectAll().where('item_id', 'in', itemIds).orderBy('item_id').orderBy('version').execute(),
+    db.selectFrom('catalog_item_knowledge').selectAll().where('item_id', 'in', itemIds).orderBy('item_id').orderBy('article_id').execute(),
+    db.selectFrom('catalog_item_element').selectAll().where('item_id', 'in', itemIds).orderBy('item_id').orderBy('element_id').execute(),
+    db.selectFrom('catalog_change').selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute(),
+    db.selectFrom('catalog_adoption').selectAll().where('tenant_id', '=', tenantId).orderBy('item_id').execute(),
+    db.selectFrom('catalog_list_entry').selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute(),
+    db.selectFrom('catalog_element').selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute(),
+    db.selectFrom('catalog_element_version').selectAll().where('element_id', 'in', elementIds).orderBy('element_id').orderBy('version').execute(),
+    db.selectFrom('catalog_element_relation').selectAll().where('from_element_id', 'in', elementIds).orderBy('to_element_id').orderBy('kind').execute(),
   ]);
+  for (const [i, rows] of parts.entries()) expect(rows.length, `B's catalogue part #${i} is empty`).toBeGreaterThan(0);
   return JSON.stringify(parts);
 }
 
@@ -253,6 +698,13 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
   let attackers: Attacker[];
   let ctx: Ctx;
   let subtreeOf: (tenantId: string) => Promise<Set<string>>;
+  let aboveOf: (tenantId: string) => Promise<Set<string>>;
+  let inherited: Inherited;
+  let kashCatalog: Client;
+  let catalog01: Client;
+  let catreview01: Client;
+  /** B's catalogue rows as set up, before any attack. */
+  let bCatalogBefore: string;
 
   /** sysadmin creates the user, secadmin grants the role, the user logs in and sets a password. */
   async function provision(tenantId: string, orgCode: string, username: string, roleCode: string | null): Promise<{ id: string; c: Client }> {
@@ -282,6 +734,106 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
     return s.id;
   }
 
+  /** The request succeeded with `status`; its body. */
+  function ok<T>(res: Res<T>, status: number, what: string): T {
+    expect(res.status, `${what}: ${JSON.stringify(res.body)}`).toBe(status);
+    return res.body;
+  }
+
+  /** A real workbook to upload (the enterprise import template), read as raw bytes. */
+  async function templateFile(c: Client): Promise<Buffer> {
+    const res = await p.app.inject({ url: '/api/v1/enterprises/import-template', headers: { authorization: `Bearer ${c.token ?? ''}`, 'user-agent': 'vitest' } });
+    expect(res.statusCode).toBe(200);
+    return res.rawPayload;
+  }
+
+  /** A change made by a catalogue admin, approved by the root's reviewer (four eyes). */
+  async function approved(changeId: string, what: string): Promise<void> {
+    ok(await catreview01.post(`/api/v1/catalog/changes/${changeId}/approve`, { opinion: '同意' }), 200, `approve ${what}`);
+  }
+
+  /** What the root issues down: a rule, a standard item on its leaf category, a relation of two elements. */
+  async function rootCatalog(): Promise<Inherited> {
+    const root = (await p.deps.db.selectFrom('tenant').select(['id', 'name']).where('level', '=', 1).where('kind', '=', 'region').executeTakeFirstOrThrow());
+    const rules = ok(await catalog01.get<{ items: { id: string; tenantName: string }[] }>(`/api/v1/time-limits?tenantId=${root.id}&pageSize=1`), 200, 'root rules');
+    const items = ok(await catalog01.get<{ items: { id: string; categoryId: string; tenantId: string }[] }>('/api/v1/catalog/items?origin=standard&status=published&pageSize=1'), 200, 'root items');
+    const graph = ok(await catalog01.get<{ edges: { from: string; to: string; kind: string }[] }>('/api/v1/catalog/elements/graph'), 200, 'element graph');
+    const edge = graph.edges.find((e) => e.kind === 'association') ?? graph.edges[0]!;
+    expect(items.items[0]!.tenantId).toBe(root.id);
+    return {
+      ownerName: rules.items[0]!.tenantName,
+      timeLimit: rules.items[0]!.id,
+      item: items.items[0]!.id,
+      category: items.items[0]!.categoryId,
+      relation: { fromElementId: edge.from, toElementId: edge.to, kind: edge.kind },
+    };
+  }
+
+  /** A tenant's catalogue, set up through the API by its own 事项管理员 `c` (tenant B). */
+  async function catalogOf(c: Client, tenantId: string, org: string): Promise<CatalogTarget> {
+    const code = creditCode(1, '653100');
+    const enterprise = ok(await c.post<{ id: string; status: string }>('/api/v1/enterprises', { creditCode: code, name: `${MARK}企业`, legalPerson: MARK, contacts: [{ name: '联系人', phone: '13800000000' }] }), 201, 'B enterprise');
+    expect(enterprise.status).toBe('pending');
+    const rule = ok(await c.post<{ id: string }>('/api/v1/time-limits', { level: 2, amount: 6, unit: 'workday', legalBasis: MARK, note: MARK }), 201, 'B time limit');
+    // A published local category with a published local item on it (created by B, approved at the root).
+    const category = ok(await c.post<{ id: string; openChange: { id: string } }>('/api/v1/catalog/categories', { code: 'KS-TGT-CAT', name: `${MARK}目录`, submit: true }), 201, 'B category');
+    await approved(category.openChange.id, 'B category');
+    const item = ok(await c.post<{ id: string; origin: string; openChange: { id: string } }>('/api/v1/catalog/items', { categoryId: category.id, code: 'KS-TGT-ITEM', name: `${MARK}事项`, description: MARK, keywords: [MARK], submit: true }), 201, 'B item');
+    expect(item.origin).toBe('local');
+    await approved(item.openChange.id, 'B item');
+    // Open changes: an edit of the item waiting for review, a new category kept as a draft.
+    const edited = ok(await c.patch<{ openChange: { id: string; status: string } }>(`/api/v1/catalog/items/${item.id}`, { description: `${MARK}（修订中）`, submit: true }), 200, 'B item edit');
+    expect(edited.openChange.status).toBe('pending');
+    const draftCategory = ok(await c.post<{ id: string; openChange: { id: string; status: string } }>('/api/v1/catalog/categories', { code: 'KS-TGT-DRAFT', name: `${MARK}草稿目录` }), 201, 'B draft category');
+    expect(draftCategory.openChange.status).toBe('draft');
+    // 三类清单: a published 职责清单 entry (B's org as lead unit), a draft and a pending one.
+    const entry = ok(await c.post<{ id: string }>('/api/v1/catalog/list-entries', { listType: 'responsibility', itemId: item.id, orgId: org, role: 'lead', duty: MARK, submit: true }), 201, 'B entry');
+    expect(ok(await catreview01.post<{ status: string }>(`/api/v1/catalog/list-entries/${entry.id}/approve`, { opinion: '同意' }), 200, 'approve B entry').status).toBe('published');
+    const draftEntry = ok(await c.post<{ id: string }>('/api/v1/catalog/list-entries', { listType: 'power', itemId: item.id, unitName: `${MARK}单位`, duty: MARK }), 201, 'B draft entry');
+    const pendingEntry = ok(await c.post<{ id: string }>('/api/v1/catalog/list-entries', { listType: 'negative', itemId: item.id, unitName: `${MARK}负面单位`, duty: MARK, submit: true }), 201, 'B pending entry');
+    // Elements of B, linked, configured on B's item; a knowledge link.
+    const element = ok(await c.post<{ id: string }>('/api/v1/catalog/elements', { code: 'ks.tgt_text', name: `${MARK}要素甲`, dataType: 'text', description: MARK }), 201, 'B element');
+    const element2 = ok(await c.post<{ id: string }>('/api/v1/catalog/elements', { code: 'ks.tgt_number', name: `${MARK}要素乙`, dataType: 'number', validation: { min: 0 } }), 201, 'B element 2');
+    ok(await c.post('/api/v1/catalog/element-relations', { fromElementId: element.id, toElementId: element2.id, kind: 'association' }), 201, 'B relation');
+    ok(await c.put(`/api/v1/catalog/items/${item.id}/elements`, { elements: [{ elementId: element.id, required: true }, { elementId: element2.id }] }), 200, 'B item elements');
+    const article = randomUUID();
+    ok(await c.post(`/api/v1/catalog/items/${item.id}/knowledge`, { articleId: article, note: MARK }), 201, 'B knowledge link');
+    // 实施清单: B adopts the root's standard item with local detail of its own.
+    ok(await c.put(`/api/v1/catalog/implementation/${inherited.item}/local-detail`, { tenantId, rules: MARK, materials: [MARK], contactUnit: MARK }), 200, 'B local detail');
+    expect(ok(await c.post<{ adoptionStatus: string }>(`/api/v1/catalog/implementation/${inherited.item}/accept`, { tenantId }), 200, 'B adoption').adoptionStatus).toBe('active');
+    return {
+      enterprise: enterprise.id,
+      creditCode: code,
+      timeLimit: rule.id,
+      entry: entry.id,
+      draftEntry: draftEntry.id,
+      pendingEntry: pendingEntry.id,
+      element: element.id,
+      element2: element2.id,
+      category: category.id,
+      draftCategory: draftCategory.id,
+      item: item.id,
+      pendingChange: edited.openChange.id,
+      draftChange: draftCategory.openChange.id,
+      article,
+      adopted: inherited.item,
+      org,
+    };
+  }
+
+  /** The attacker's own records, to carry B's ids in otherwise valid requests. */
+  async function ownCatalog(c: Client, tenantId: string): Promise<OwnCatalog> {
+    const enterprise = ok(await c.post<{ id: string; tenantId: string }>('/api/v1/enterprises', { creditCode: creditCode(1, '650100'), name: '乌鲁木齐自有企业' }), 201, 'own enterprise');
+    expect(enterprise.tenantId).toBe(tenantId);
+    const element = ok(await c.post<{ id: string }>('/api/v1/catalog/elements', { code: 'wl.own_text', name: '乌鲁木齐自有要素', dataType: 'text' }), 201, 'own element');
+    // A local item filed on the root's (inherited) leaf category belongs to the filing tenant.
+    const item = ok(await c.post<{ id: string; tenantId: string; openChange: { id: string } }>('/api/v1/catalog/items', { categoryId: inherited.category, code: 'WL-OWN-ITEM', name: '乌鲁木齐本地事项', submit: true }), 201, 'own item');
+    expect(item.tenantId).toBe(tenantId);
+    await approved(item.openChange.id, 'own item');
+    const draftEntry = ok(await c.post<{ id: string }>('/api/v1/catalog/list-entries', { listType: 'power', itemId: inherited.item, unitName: '乌鲁木齐自有单位' }), 201, 'own draft entry');
+    return { enterprise: enterprise.id, element: element.id, item: item.id, draftEntry: draftEntry.id };
+  }
+
   beforeAll(async () => {
     p = await createTestPlatform();
     I = await ids(p);
@@ -293,6 +845,10 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
     subtreeOf = async (tenantId) => {
       const t = await p.deps.db.selectFrom('tenant').select('path').where('id', '=', tenantId).executeTakeFirstOrThrow();
       return new Set((await p.deps.db.selectFrom('tenant').select('id').where('path', 'like', `${t.path}%`).execute()).map((r) => r.id));
+    };
+    aboveOf = async (tenantId) => {
+      const t = await p.deps.db.selectFrom('tenant').select('path').where('id', '=', tenantId).executeTakeFirstOrThrow();
+      return new Set(t.path.split('/').filter((id) => id && id !== tenantId));
     };
 
     // ---- tenant B's records, made by the root admins and by B's own admin ----
@@ -324,6 +880,14 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
       importJob: await importJobOf(kashSession),
     };
 
+    // ---- B's catalogue, kept by B's own 事项管理员 and reviewed at the root ----
+    catalog01 = await login(p, 'catalog01');
+    catreview01 = await login(p, 'catreview01');
+    kashCatalog = (await provision(B, 'KS-12345', 'kash_catalog', 'catalog_admin')).c;
+    UPLOAD.file = await templateFile(catalog01);
+    inherited = await rootCatalog();
+    bTarget.cat = await catalogOf(kashCatalog, B, await I.org('KS-12345'));
+
     // ---- tenant A's attackers ----
     const adminWlmq = await login(p, 'admin_wlmq');
     const tsAdmin = await provision(A2, 'TS-ZWFW', 'ts_admin', 'sys_admin');
@@ -333,12 +897,17 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
     const a2Subtree = await subtreeOf(A2);
     const handlerWlmq = await I.user('handler_wlmq');
     const handlerTs = await I.user('handler_ts');
-    const own = { tenant: A, org: await I.org('WLMQ-12345'), user: handlerWlmq, subtree: aSubtree };
+    const wlmq = { tenant: A, org: await I.org('WLMQ-12345'), user: handlerWlmq, subtree: aSubtree, above: await aboveOf(A) };
+    // 乌鲁木齐's catalogue staff: the seeded 事项管理员 and a 事项审核员 made here.
+    const catalogWlmq = await login(p, 'catalog_wlmq');
+    const catreviewWlmq = await provision(A, 'WLMQ-12345', 'catreview_wlmq', 'catalog_reviewer');
     attackers = [
-      { name: 'admin_wlmq', kind: 'sys', c: adminWlmq, ...own },
-      { name: 'ts_admin', kind: 'sys', c: tsAdmin.c, tenant: A2, org: await I.org('TS-ZWFW'), user: handlerTs, subtree: a2Subtree },
-      { name: 'sec_wlmq', kind: 'sec', c: secWlmq.c, ...own },
-      { name: 'audit_wlmq', kind: 'audit', c: auditWlmq.c, ...own },
+      { name: 'admin_wlmq', kind: 'sys', c: adminWlmq, ...wlmq },
+      { name: 'ts_admin', kind: 'sys', c: tsAdmin.c, tenant: A2, org: await I.org('TS-ZWFW'), user: handlerTs, subtree: a2Subtree, above: await aboveOf(A2) },
+      { name: 'sec_wlmq', kind: 'sec', c: secWlmq.c, ...wlmq },
+      { name: 'audit_wlmq', kind: 'audit', c: auditWlmq.c, ...wlmq },
+      { name: 'catalog_wlmq', kind: 'cat', c: catalogWlmq, ...wlmq, user: await I.user('catalog_wlmq'), inherited, own: await ownCatalog(catalogWlmq, A) },
+      { name: 'catreview_wlmq', kind: 'catrev', c: catreviewWlmq.c, ...wlmq, user: catreviewWlmq.id, inherited },
     ];
 
     // ---- tenant A's own records: the 天山区 admin attacks upwards ----
@@ -369,7 +938,26 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
       session: randomUUID(),
       dict: { code: `ghost_${randomBytes(4).toString('hex')}`, item: randomUUID() },
       importJob: randomUUID(),
+      cat: {
+        enterprise: randomUUID(),
+        creditCode: creditCode(8888888, '653100'),
+        timeLimit: randomUUID(),
+        entry: randomUUID(),
+        draftEntry: randomUUID(),
+        pendingEntry: randomUUID(),
+        element: randomUUID(),
+        element2: randomUUID(),
+        category: randomUUID(),
+        draftCategory: randomUUID(),
+        item: randomUUID(),
+        pendingChange: randomUUID(),
+        draftChange: randomUUID(),
+        article: randomUUID(),
+        adopted: randomUUID(),
+        org: randomUUID(),
+      },
     };
+    bCatalogBefore = await catalogRowsOf(p, B);
     const users = await p.deps.db.selectFrom('app_user').select(['id', 'tenant_id']).execute();
     ctx = { p, userTenant: new Map(users.map((u) => [u.id, u.tenant_id])) };
   });
@@ -391,50 +979,156 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
   it('answers 404 (exactly like a non-existent id) and changes nothing, for every route, attacker and foreign tenant', async () => {
     const failures: string[] = [];
     let attempts = 0;
+    let readOnlyAttempts = 0;
+    /** Sends one attack; reports any table it changed. */
+    async function attack(me: Attacker, r: Req, where: string): Promise<Res<unknown>> {
+      const before = await snapshot(p);
+      const res = await send(me.c, r);
+      const changed = changedTables(before, await snapshot(p));
+      if (changed.length) failures.push(`${where} → CHANGED THE DATABASE (${changed.join(', ')}; status ${res.status})`);
+      if (res.status >= 400 && !String(res.headers['content-type']).includes('application/problem+json')) failures.push(`${where} → ${res.status} without problem+json`);
+      return res;
+    }
     for (const [route, cases] of Object.entries(CASES)) {
       for (const [i, kase] of cases.entries()) {
+        if ('readOnly' in kase) {
+          // Issued from above: visible, so refused with the service's reason rather than hidden.
+          for (const me of attackers.filter((a) => a.kind === kase.as && a.inherited)) {
+            const r = kase.readOnly(me.inherited!, me);
+            attempts++;
+            readOnlyAttempts++;
+            const where = `${route} #${i} as ${me.name} against the root's inherited record: ${r.method} ${r.url} ${JSON.stringify(r.body ?? '')}`;
+            const res = await attack(me, r, where);
+            const body = res.body as Json;
+            const detail = kase.detail(me.inherited!);
+            if (res.status !== 403 || body.code !== 'FORBIDDEN' || body.detail !== detail) failures.push(`${where} → ${res.status} ${String(body.code)} ${String(body.detail)}, expected 403 FORBIDDEN “${detail}”`);
+          }
+          continue;
+        }
         for (const me of attackers.filter((a) => kase.as === 'any' || a.kind === kase.as)) {
           // The 天山区 admin also attacks its parent 乌鲁木齐; the city admins only attack 喀什.
           const targets = me.name === 'ts_admin' ? [bTarget, aTarget] : [bTarget];
           for (const t of targets) {
             const real = kase.req(t, me);
-            const fake = kase.req(ghost, me);
-            if (!real || !fake) continue;
+            if (!real) continue;
             attempts++;
             const where = `${route} #${i} as ${me.name} against ${t.label}: ${real.method} ${real.url} ${JSON.stringify(real.body ?? '')}`;
-            const before = await snapshot(p);
-            const res = await send(me.c, real);
-            const after = await snapshot(p);
-            if (after !== before) failures.push(`${where} → CHANGED THE DATABASE (status ${res.status})`);
+            const res = await attack(me, real, where);
             const body = res.body as Json;
             if (kase.expect === 'list') {
-              if (res.status !== 200) failures.push(`${where} → ${res.status}, expected 200`);
-              else await kase.check?.(res.body, me, ctx);
+              if (res.status !== 200) failures.push(`${where} → ${res.status} ${JSON.stringify(body)}, expected 200`);
+              else {
+                try {
+                  await kase.check?.(res.body, me, ctx);
+                } catch (err) {
+                  failures.push(`${where} → ${err instanceof Error ? err.message : String(err)}`);
+                }
+              }
               continue;
             }
             if (kase.expect === 'forbidden') {
               if (res.status !== 403) failures.push(`${where} → ${res.status} ${JSON.stringify(body)}, expected 403`);
               continue;
             }
+            const fake = kase.req(ghost, me);
+            if (!fake) throw new Error(`${where}: no ghost request to compare with`);
             const ref = await send(me.c, fake);
             const refBody = ref.body as Json;
             const same = res.status === ref.status && body.code === refBody.code && body.detail === refBody.detail;
             if (!same) failures.push(`${where} → ${res.status} ${String(body.code)} ${String(body.detail)}; a non-existent id gives ${ref.status} ${String(refBody.code)} ${String(refBody.detail)}`);
             if (kase.expect === 'hidden' && (res.status !== 404 || body.code !== 'NOT_FOUND')) failures.push(`${where} → ${res.status} ${JSON.stringify(body)}, expected 404 NOT_FOUND`);
             if (kase.expect === 'sameAsGhost' && (res.status < 400 || res.status === 403)) failures.push(`${where} → ${res.status}, expected a 4xx other than 403`);
-            if (res.status >= 400) expect(String(res.headers['content-type'])).toContain('application/problem+json');
           }
         }
       }
     }
     expect(failures).toEqual([]);
-    expect(attempts).toBeGreaterThan(60);
+    expect(attempts).toBeGreaterThan(250);
+    const readOnlyCases = Object.values(CASES).flat().filter((k) => 'readOnly' in k).length;
+    expect(readOnlyCases).toBeGreaterThanOrEqual(17);
+    expect(readOnlyAttempts).toBe(readOnlyCases);
+    // B's catalogue, row by row, is as its own staff left it.
+    expect(await catalogRowsOf(p, B)).toBe(bCatalogBefore);
+  });
+
+  /** Every catalogue list, page by page, as a catalogue attacker sees it: nothing of B's. */
+  async function catalogueSweep(me: Attacker, bSubtree: Set<string>): Promise<void> {
+    const pages = async (url: string, scope: 'subtree' | 'readable', field = 'tenantId'): Promise<number> => {
+      let seen = 0;
+      for (let page = 1; ; page++) {
+        const res = await me.c.get<{ items: Json[]; total: number }>(`${url}${url.includes('?') ? '&' : '?'}pageSize=200&page=${page}`);
+        expect(res.status, `${me.name} ${url}`).toBe(200);
+        scoped(scope, field)(res.body, me);
+        seen += res.body.items.length;
+        if (res.body.items.length < 200) {
+          expect(seen, `${me.name} ${url}: total`).toBe(res.body.total);
+          return seen;
+        }
+      }
+    };
+    expect(await pages('/api/v1/enterprises', 'subtree')).toBeGreaterThan(0);
+    expect(await pages('/api/v1/time-limits', 'readable')).toBeGreaterThan(0);
+    expect(await pages('/api/v1/catalog/list-entries', 'subtree')).toBeGreaterThan(0);
+    expect(await pages('/api/v1/catalog/elements', 'readable')).toBeGreaterThan(0);
+    expect(await pages('/api/v1/catalog/categories', 'readable')).toBeGreaterThan(0);
+    expect(await pages('/api/v1/catalog/items', 'readable')).toBeGreaterThan(0);
+    await pages('/api/v1/catalog/changes', 'subtree');
+    expect(await pages(`/api/v1/catalog/implementation?tenantId=${me.tenant}`, 'readable', 'ownerTenantId')).toBeGreaterThan(0);
+    // Trees, pickers and option lists.
+    const clean = (what: string, res: Res<unknown>) => {
+      expect(res.status, `${me.name} ${what}`).toBe(200);
+      const text = JSON.stringify(res.body);
+      expect(text.includes(MARK), `${me.name} ${what} shows a record of 喀什`).toBe(false);
+      for (const id of bSubtree) expect(text.includes(id), `${me.name} ${what} names a tenant of 喀什`).toBe(false);
+    };
+    clean('category tree', await me.c.get('/api/v1/catalog/categories/tree'));
+    clean('element graph', await me.c.get('/api/v1/catalog/elements/graph'));
+    clean('regions', await me.c.get('/api/v1/catalog/list-options/regions'));
+    clean('item options', await me.c.get('/api/v1/catalog/list-options/items'));
+    clean('enterprise options', await me.c.get('/api/v1/enterprises/options'));
+    clean('time-limit options', await me.c.get('/api/v1/time-limits/options'));
+    clean('limits by level', await me.c.get('/api/v1/time-limits/by-level'));
+    clean('element dictionaries', await me.c.get('/api/v1/catalog/element-options/dicts'));
+    expect(JSON.stringify((await me.c.get('/api/v1/catalog/element-options/dicts')).body)).not.toContain('kash_dict');
+    for (const url of ['/api/v1/enterprises/export', '/api/v1/time-limits/export', '/api/v1/catalog/items/export', '/api/v1/catalog/list-entries/export']) {
+      const res = await send(me.c, get(url));
+      expect(res.status, `${me.name} ${url}`).toBe(200);
+      await workbookClean(res.body, me);
+    }
+  }
+
+  it('control: every catalogue read hidden from 乌鲁木齐 works for 喀什’s own 事项管理员', async () => {
+    // Otherwise a 404 above could come from a mistyped id rather than from tenant isolation.
+    const owner: Attacker = { name: 'kash_catalog', kind: 'cat', c: kashCatalog, tenant: B, org: bTarget.cat!.org, user: '', subtree: await subtreeOf(B), above: await aboveOf(B), inherited };
+    const failures: string[] = [];
+    let controls = 0;
+    for (const [route, cases] of Object.entries(CASES)) {
+      for (const kase of cases) {
+        if ('readOnly' in kase || kase.expect !== 'hidden' || (kase.as !== 'cat' && kase.as !== 'catrev')) continue;
+        let r: Req | null;
+        try {
+          r = kase.req(bTarget, owner);
+        } catch {
+          continue; // needs the attacker's own records
+        }
+        if (!r || r.method !== 'GET') continue;
+        controls++;
+        const res = await send(owner.c, r);
+        if (res.status !== 200) failures.push(`${route}: ${r.url} as 喀什's own admin → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(controls).toBeGreaterThan(30);
   });
 
   it('list endpoints never show another tenant’s rows', async () => {
     const db = p.deps.db;
     const bSubtree = await subtreeOf(B);
     for (const me of attackers) {
+      if (me.kind === 'cat' || me.kind === 'catrev') {
+        await catalogueSweep(me, bSubtree);
+        continue;
+      }
       if (me.kind !== 'audit') {
         const users = await me.c.get<{ items: Json[]; total: number }>('/api/v1/users?pageSize=200');
         expect(users.status).toBe(200);
@@ -509,6 +1203,70 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
     expect((await tsAdmin.c.get(`/api/v1/tenants/${A}`)).status).toBe(404);
   });
 
+  it('catalogue: the root reads and reviews 喀什’s records; 乌鲁木齐 reads what the root issues, read-only', async () => {
+    const c = bTarget.cat!;
+    // Upper levels read their subtree, and the root's reviewer decides 喀什's changes.
+    expect(ok(await catalog01.get<{ tenantId: string; name: string }>(`/api/v1/enterprises/${c.enterprise}`), 200, 'root reads B enterprise')).toMatchObject({ tenantId: B, name: `${MARK}企业` });
+    expect(ok(await catalog01.get<{ editable: boolean }>(`/api/v1/time-limits/${c.timeLimit}`), 200, 'root reads B rule').editable).toBe(true);
+    expect(ok(await catalog01.get<{ tenantId: string }>(`/api/v1/catalog/items/${c.item}`), 200, 'root reads B item').tenantId).toBe(B);
+    expect(ok(await catalog01.get<{ status: string }>(`/api/v1/catalog/list-entries/${c.entry}`), 200, 'root reads B entry').status).toBe('published');
+    expect(ok(await catalog01.get<{ editable: boolean }>(`/api/v1/catalog/elements/${c.element}`), 200, 'root reads B element').editable).toBe(false);
+    expect(ok(await catalog01.get<{ adoptionStatus: string }>(`/api/v1/catalog/implementation/${c.adopted}?tenantId=${B}`), 200, 'root reads B adoption').adoptionStatus).toBe('active');
+    const reviewable = ok(await catreview01.get<{ items: { id: string }[] }>('/api/v1/catalog/changes?reviewable=true&pageSize=200'), 200, 'root reviewer queue');
+    expect(reviewable.items.map((x) => x.id)).toContain(c.pendingChange);
+    // …and 喀什's own staff see their records as editable.
+    expect(ok(await kashCatalog.get<{ editable: boolean }>(`/api/v1/catalog/items/${c.item}`), 200, 'B reads B item').editable).toBe(true);
+
+    // 乌鲁木齐 reads the root's rule, element, category and standard item, marked as not its own.
+    const catalogWlmq = attackers.find((a) => a.name === 'catalog_wlmq')!;
+    const u = inherited;
+    expect(ok(await catalogWlmq.c.get<{ editable: boolean; tenantName: string }>(`/api/v1/time-limits/${u.timeLimit}`), 200, 'inherited rule')).toMatchObject({ editable: false, tenantName: u.ownerName });
+    expect(ok(await catalogWlmq.c.get<{ editable: boolean }>(`/api/v1/catalog/elements/${u.relation.fromElementId}`), 200, 'inherited element').editable).toBe(false);
+    expect(ok(await catalogWlmq.c.get<{ inherited: boolean }>(`/api/v1/catalog/categories/${u.category}`), 200, 'inherited category').inherited).toBe(true);
+    expect(ok(await catalogWlmq.c.get<{ inherited: boolean; editable: boolean }>(`/api/v1/catalog/items/${u.item}`), 200, 'inherited item')).toMatchObject({ inherited: true, editable: false });
+    // The adoption of the same standard item is 乌鲁木齐's own business, and 喀什's stays 喀什's.
+    const mine = ok(await catalogWlmq.c.get<{ adoptionStatus: string; localDetail: { rules: string } }>(`/api/v1/catalog/implementation/${u.item}?tenantId=${A}`), 200, 'own adoption row');
+    expect(mine.adoptionStatus).toBe('new');
+    expect(mine.localDetail.rules).not.toContain(MARK);
+  });
+
+  it('catalogue: references to another tenant’s records read as non-existent and reveal nothing', async () => {
+    const catalogWlmq = attackers.find((a) => a.name === 'catalog_wlmq')!;
+    const c = bTarget.cat!;
+    const u = inherited;
+    // An element on 喀什's private dictionary would put 喀什's options into 乌鲁木齐's forms.
+    const before = await snapshot(p);
+    const withB = await catalogWlmq.c.post<Json>('/api/v1/catalog/elements', { code: 'wl.atk_select', name: '借用喀什字典', dataType: 'select', dictCode: bTarget.dict!.code });
+    const withGhost = await catalogWlmq.c.post<Json>('/api/v1/catalog/elements', { code: 'wl.atk_select', name: '借用喀什字典', dataType: 'select', dictCode: 'no_such_dict' });
+    expect(changedTables(before, await snapshot(p))).toEqual([]);
+    expect(withB.status).toBe(400);
+    expect([withB.status, withB.body.code, withB.body.detail]).toEqual([withGhost.status, withGhost.body.code, String(withGhost.body.detail).replace('no_such_dict', bTarget.dict!.code)]);
+    const ownElement = catalogWlmq.own!.element;
+    expect((await catalogWlmq.c.patch(`/api/v1/catalog/elements/${ownElement}`, { dataType: 'select', dictCode: bTarget.dict!.code })).status).toBe(400);
+    expect(changedTables(before, await snapshot(p))).toEqual([]);
+
+    // 喀什 links its element to the root's: the root's element, read from 乌鲁木齐, does not show that link.
+    ok(await kashCatalog.post('/api/v1/catalog/element-relations', { fromElementId: c.element2, toElementId: u.relation.fromElementId, kind: 'association' }), 201, 'B links a root element');
+    const shared = ok(await catalogWlmq.c.get<{ relations: { from: string; to: string }[] }>(`/api/v1/catalog/elements/${u.relation.fromElementId}`), 200, 'inherited element');
+    expect(JSON.stringify(shared.relations)).not.toContain(c.element2);
+    expect(shared.relations).toContainEqual({ from: u.relation.fromElementId, to: u.relation.toElementId, kind: u.relation.kind });
+    const fromRoot = ok(await catalog01.get<{ relations: { from: string }[] }>(`/api/v1/catalog/elements/${u.relation.fromElementId}`), 200, 'root element');
+    expect(fromRoot.relations.map((r) => r.from)).toContain(c.element2);
+    ok(await kashCatalog.delete(`/api/v1/catalog/element-relations?fromElementId=${c.element2}&toElementId=${u.relation.fromElementId}&kind=association`), 200, 'B unlinks');
+
+    // The root drafts a change to a standard item: not part of the catalogue for 乌鲁木齐 until approved.
+    const draft = ok(await catalog01.patch<{ openChange: { id: string } }>(`/api/v1/catalog/items/${u.item}`, { description: '自治区内部未发布的草稿' }), 200, 'root draft');
+    const history = ok(await catalogWlmq.c.get<{ items: Json[] }>(`/api/v1/catalog/items/${u.item}/changes`), 200, 'inherited item changes');
+    expect(JSON.stringify(history)).not.toContain('自治区内部未发布的草稿');
+    for (const ch of history.items) expect(catalogWlmq.subtree.has(String(ch.tenantId))).toBe(true);
+    expect(JSON.stringify((await catalogWlmq.c.get(`/api/v1/catalog/items/${u.item}`)).body)).not.toContain('自治区内部未发布的草稿');
+    expect((await catalogWlmq.c.get(`/api/v1/catalog/changes/${draft.openChange.id}`)).status).toBe(404);
+    const rootHistory = ok(await catalog01.get<{ items: { id: string }[] }>(`/api/v1/catalog/items/${u.item}/changes`), 200, 'root item changes');
+    expect(rootHistory.items.map((x) => x.id)).toContain(draft.openChange.id);
+    ok(await catalog01.delete(`/api/v1/catalog/changes/${draft.openChange.id}`), 200, 'root drops its draft');
+    expect(await catalogRowsOf(p, B)).toBe(bCatalogBefore);
+  });
+
   it('a role with data scope "all" made inside tenant A still cannot reach tenant B', async () => {
     const secWlmq = attackers.find((a) => a.name === 'sec_wlmq')!;
     const adminWlmq = attackers.find((a) => a.name === 'admin_wlmq')!;
@@ -523,7 +1281,7 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
     const before = await snapshot(p);
     expect((await c.get(`/api/v1/users/${bTarget.user}`)).status).toBe(404);
     expect((await c.patch(`/api/v1/users/${bTarget.user}`, { displayName: '越权修改' })).status).toBe(404);
-    expect(await snapshot(p)).toBe(before);
+    expect(await snapshot(p)).toEqual(before);
     const list = await c.get<{ items: Json[] }>('/api/v1/users?pageSize=200');
     expect(list.status).toBe(200);
     usersInSubtree(list.body, adminWlmq);

@@ -30,6 +30,10 @@ const MessagesPage = page(() => import('./pages/messages/MessagesPage'));
 const ProfilePage = page(() => import('./pages/profile/ProfilePage'));
 const TimeLimitsPage = page(() => import('./pages/catalog/TimeLimitsPage'));
 const EnterprisesPage = page(() => import('./pages/catalog/EnterprisesPage'));
+const ResponsibilitiesPage = page(() => import('./pages/catalog/ResponsibilitiesPage'));
+const ElementsPage = page(() => import('./pages/catalog/ElementsPage'));
+const CatalogItemsPage = page(() => import('./pages/catalog/ItemsPage'));
+const CatalogReviewsPage = page(() => import('./pages/catalog/ReviewsPage'));
 
 /** Hands antd's context-aware message/notification/modal to non-React code (api client). */
 function FeedbackBridge() {
@@ -103,6 +107,10 @@ function AppRoutes() {
         <Route path="messages" element={guarded('/messages', <MessagesPage />)} />
         <Route path="catalog/enterprises" element={guarded('/catalog/enterprises', <EnterprisesPage />)} />
         <Route path="catalog/time-limits" element={guarded('/catalog/time-limits', <TimeLimitsPage />)} />
+        <Route path="catalog/responsibilities" element={guarded('/catalog/responsibilities', <ResponsibilitiesPage />)} />
+        <Route path="catalog/elements" element={guarded('/catalog/elements', <ElementsPage />)} />
+        <Route path="catalog/items" element={guarded('/catalog/items', <CatalogItemsPage />)} />
+        <Route path="catalog/reviews" element={guarded('/catalog/reviews', <CatalogReviewsPage />)} />
         <Route path="profile" element={<Suspense fallback={<PageFallback />}><ProfilePage /></Suspense>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -7,6 +7,7 @@ import { readDivisions, readXpccUnits } from '../modules/identity/divisions.js';
 import { MENUS, PRODUCTS } from '../modules/identity/menus.js';
 import { adminTypeFor } from '../modules/identity/role.service.js';
 import { seedTimeLimits } from '../modules/catalog/time-limit.seed.js';
+import { seedCatalog } from '../modules/catalog/catalog.seed.js';
 
 /**
  * Base data every installation needs: the tenant tree of Xinjiang (自治区 → 14 地州市 → 区县) from the
@@ -115,6 +116,7 @@ export async function seedBase(trx: Db, clock: Clock): Promise<Tenant> {
   await seedRoles(trx, clock, root.id);
   await seedDicts(trx, clock, root.id);
   await seedTimeLimits(trx, clock, root.id);
+  await seedCatalog(trx, clock, root.id);
   return root;
 }
 

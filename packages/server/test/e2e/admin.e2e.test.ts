@@ -46,7 +46,6 @@ let page: Page;
 let mfaSecret = '';
 let tenantId = '';
 const pageErrors: string[] = [];
-const netLog: string[] = [];
 
 const db = () => {
   if (!platform) throw new Error('platform not started');
@@ -75,12 +74,7 @@ describe('admin console in the browser', () => {
     context.setDefaultTimeout(10_000);
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
-    const t0 = Date.now();
-    page.on('request', (r) => netLog.push(`${Date.now() - t0} > ${r.method()} ${r.url().replace(/^http:\/\/[^/]+/, '')}`));
-    page.on('requestfinished', async (r) => netLog.push(`${Date.now() - t0} < ${(await r.response())?.status()} ${r.method()} ${r.url().replace(/^http:\/\/[^/]+/, '')}`));
-    page.on('requestfailed', (r) => netLog.push(`${Date.now() - t0} X ${r.failure()?.errorText} ${r.method()} ${r.url().replace(/^http:\/\/[^/]+/, '')}`));
-    page.on('console', (m) => netLog.push(`${Date.now() - t0} console.${m.type()} ${m.text().slice(0, 300)}`));
-  });
+  }, 90_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -101,8 +95,9 @@ describe('admin console in the browser', () => {
 
     // Profile → two-factor authentication, through the user menu in the header.
     await page.getByTestId('user-menu').hover();
-    await page.getByRole('menuitem', { name: '双因素认证' }).click();
-    await page.waitForURL('**/profile?tab=mfa');
+    // Click once the menu has finished sliding in (a click during the motion can miss the item).
+    await page.locator('.ant-dropdown:not(.ant-dropdown-hidden):not([class*="-enter"]):not([class*="-appear"])').getByRole('menuitem', { name: '双因素认证' }).click();
+    await page.waitForURL((url) => url.pathname === '/profile' && url.searchParams.get('tab') === 'mfa');
     await page.getByTestId('mfa-enroll').click();
 
     // A QR code (a PNG that really decoded) and the secret for manual entry.
@@ -164,7 +159,7 @@ describe('admin console in the browser', () => {
     expect(sider?.x).toBeGreaterThan(VIEWPORT.width / 2);
     expect(logoutButton?.x).toBeLessThan(VIEWPORT.width / 2);
     await toastsGone();
-    await page.screenshot({ path: `${SHOTS}/e2e-admin-rtl.png` });
+    await page.screenshot({ path: `${SHOTS}/e2e-admin-rtl.png`, animations: 'disabled' });
 
     await page.getByTestId('lang-zh-CN').click();
     await expect.poll(() => page.evaluate(() => [document.documentElement.dir, document.documentElement.lang])).toEqual(['ltr', 'zh-CN']);
@@ -271,16 +266,13 @@ describe('admin console in the browser', () => {
     expect(await tenantRow.innerText()).toContain(new Date(new Date(audit.at).getTime() + TZ_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' '));
 
     // Expanding a record shows what changed.
-    netLog.push(`expand ${Date.now()}`);
     await tenantRow.locator('.ant-table-row-expand-icon').click();
     const tenantDetail = table.locator('tr.ant-table-expanded-row').filter({ hasText: TENANT_CODE });
     await tenantDetail.waitFor();
     expect(await tenantDetail.innerText()).toContain(tenantId);
     expect(await tenantDetail.innerText()).toContain(TENANT_NAME);
     await toastsGone();
-    netLog.push(`shot ${Date.now()} loading=${await table.locator('.ant-btn-loading').count()}`);
-    await page.screenshot({ path: `${SHOTS}/e2e-admin-audit.png` });
-    netLog.push(`shot done ${Date.now()} loading=${await table.locator('.ant-btn-loading').count()}`);
+    await page.screenshot({ path: `${SHOTS}/e2e-admin-audit.png`, animations: 'disabled' });
 
     // The action filter narrows the list to the user creation.
     await table.getByLabel('操作', { exact: true }).fill('user.create');
@@ -320,37 +312,27 @@ async function logout(): Promise<void> {
 
 /** Clicks OK in a modal form and returns the status of the POST it sends; the modal closes. */
 async function submitDialog(dialog: Locator, apiPath: string): Promise<number> {
-  const response = page.waitForResponse((r) => new URL(r.url()).pathname === apiPath && r.request().method() === 'POST');
-  await dialog.getByRole('button', { name: /^确\s*定$/ }).click();
-  const status = (await response).status();
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === apiPath && r.request().method() === 'POST'),
+    dialog.getByRole('button', { name: /确\s*定/ }).click(),
+  ]);
   await dialog.waitFor({ state: 'hidden' });
-  return status;
+  return response.status();
 }
 
-/** Clicks the search button of a ProTable query form and returns the status of the list request. */
+/**
+ * Clicks the search button of a ProTable query form and returns the status of the list request.
+ * The button's accessible name may still hold antd's fading "loading" icon from the previous
+ * request, so the name is not anchored; a button that is really loading is waited out.
+ */
 async function search(table: Locator, queryPart: string): Promise<number> {
-  netLog.push(`search ${queryPart} ${Date.now()} loading=${await table.locator('.ant-btn-loading').count()}`);
-  const response = page.waitForResponse((r) => r.url().includes('/api/v1/audit/logs?') && r.url().includes(queryPart));
-  try {
-    await table.getByRole('button', { name: /^查\s*询$/ }).click({ timeout: 4000 });
-  } catch (e) {
-    console.log('DEBUG', await table.locator('.ant-pro-query-filter').ariaSnapshot());
-    console.log('DEBUG2', await page.evaluate(() => {
-      const out: string[] = [];
-      for (const el of Array.from(document.querySelectorAll('[aria-hidden], [inert], [aria-modal]'))) {
-        out.push(`${el.tagName}.${el.className} aria-hidden=${el.getAttribute('aria-hidden')} inert=${el.hasAttribute('inert')} modal=${el.getAttribute('aria-modal')} contains-form=${el.contains(document.querySelector('.ant-pro-query-filter'))}`);
-      }
-      return out.filter((l) => !l.includes('anticon')).join('\n');
-    }));
-    console.log('DEBUG4', Date.now(), netLog.slice(-14).join('\n'));
-    const tFail = Date.now();
-    console.log('DEBUG5 spinning', await table.locator('.ant-spin-spinning').count(), 'btn loading', await table.locator('.ant-btn-loading').count());
-    await table.locator('.ant-btn-loading').waitFor({ state: 'detached', timeout: 20000 }).catch(() => console.log('DEBUG6 still loading after 20s'));
-    console.log('DEBUG7 unstuck after', Date.now() - tFail, netLog.slice(-5));
-    console.log('DEBUG3', await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 300)));
-    throw e;
-  }
-  return (await response).status();
+  const button = table.locator('.ant-pro-query-filter').getByRole('button', { name: /查\s*询/ });
+  await expect.poll(() => button.evaluate((b) => b.classList.contains('ant-btn-loading'))).toBe(false);
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/audit/logs' && r.url().includes(queryPart)),
+    button.click(),
+  ]);
+  return response.status();
 }
 
 /** A tenant in the tenant tree, by its exact name. */

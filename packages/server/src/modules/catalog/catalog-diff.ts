@@ -20,6 +20,8 @@ export interface FieldDiff {
   /** For list fields: what was added and removed, so a reviewer sees more than two long lists. */
   added?: unknown[];
   removed?: unknown[];
+  addedText?: string;
+  removedText?: string;
 }
 
 export type Formatter = (field: string, value: unknown) => string;
@@ -79,12 +81,13 @@ export const defaultFormat: Formatter = (field, value) => {
   return String(value);
 };
 
-function listDelta(before: unknown, after: unknown): Pick<FieldDiff, 'added' | 'removed'> {
-  if (!Array.isArray(before) && !Array.isArray(after)) return {};
-  const b = Array.isArray(before) ? before : [];
-  const a = Array.isArray(after) ? after : [];
+/** Added and removed entries, only when a list really changed (not when it went from or to empty). */
+function listDelta(field: string, before: unknown, after: unknown, format: Formatter): Pick<FieldDiff, 'added' | 'removed' | 'addedText' | 'removedText'> {
+  if (!Array.isArray(before) || !Array.isArray(after) || before.length === 0 || after.length === 0) return {};
   const has = (list: unknown[], x: unknown) => list.some((y) => JSON.stringify(y) === JSON.stringify(x));
-  return { added: a.filter((x) => !has(b, x)), removed: b.filter((x) => !has(a, x)) };
+  const added = after.filter((x) => !has(before, x));
+  const removed = before.filter((x) => !has(after, x));
+  return { added, removed, addedText: added.length ? format(field, added) : '', removedText: removed.length ? format(field, removed) : '' };
 }
 
 /**
@@ -102,7 +105,7 @@ export function diffRecords(
     const b = before?.[key] ?? null;
     const a = after?.[key] ?? null;
     if (sameValue(b, a)) continue;
-    out.push({ field: key, label, before: b, after: a, beforeText: format(key, b), afterText: format(key, a), ...listDelta(b, a) });
+    out.push({ field: key, label, before: b, after: a, beforeText: format(key, b), afterText: format(key, a), ...listDelta(key, b, a, format) });
   }
   return out;
 }

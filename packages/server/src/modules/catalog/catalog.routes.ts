@@ -137,6 +137,7 @@ function itemRoutes(app: App, deps: Deps): void {
     async (req) => items.listItems(deps, req.actor!, req.query),
   );
   app.get(`${BASE}/items/:id`, { config: { permission: READ }, schema: { ...t, params: IdParams } }, async (req) => items.getItem(deps, req.actor!, req.params.id));
+  app.get(`${BASE}/item-options`, { config: { permission: READ }, schema: t }, async () => items.itemOptions(deps));
   app.post(
     `${BASE}/items`,
     {
@@ -177,7 +178,7 @@ function itemRoutes(app: App, deps: Deps): void {
   );
   app.get(`${BASE}/items/:id/changes`, { config: { permission: [WRITE, REVIEW] }, schema: { ...t, params: IdParams } }, async (req) => {
     await items.loadVisibleItem(deps.db, req.actor!, req.params.id);
-    return { items: await changes.changesOf(deps, 'item', req.params.id) };
+    return { items: await changes.changesOf(deps, req.actor!, 'item', req.params.id) };
   });
 
   const k = tags('事项知识关联');

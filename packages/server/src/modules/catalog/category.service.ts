@@ -215,7 +215,9 @@ export async function listCategories(deps: Deps, actor: Actor, q: CategoryQuery)
   let query = deps.db
     .selectFrom('catalog_category')
     .where((eb) => catalogVisible(eb, 'catalog_category.tenant_id', actor))
-    .where((eb) => eb.or([eb('status', 'in', ['published', 'offline', 'void']), eb('created_by', '=', actor.userId), eb('tenant_id', '=', actor.tenantId)]))
+    .where((eb) =>
+      eb.or([eb('catalog_category.status', 'in', ['published', 'offline', 'void']), eb('catalog_category.created_by', '=', actor.userId)]),
+    )
     .leftJoin('app_user', 'app_user.id', 'catalog_category.created_by')
     .leftJoin('org', 'org.id', 'app_user.org_id');
   if (q.name) query = query.where('catalog_category.name', 'ilike', containsPattern(q.name));

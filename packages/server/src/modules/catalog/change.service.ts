@@ -120,6 +120,8 @@ export interface Proposal {
   payload: ChangePayload;
   /** true = 提交审核 at once; false = 暂存. */
   submit: boolean;
+  /** false when the caller sends one todo for a whole batch (import). */
+  notify?: boolean;
 }
 
 export interface Proposed {
@@ -167,7 +169,7 @@ export async function proposeChange(trx: Db, deps: Deps, actor: Actor, p: Propos
     await trx.insertInto('catalog_change').values({ ...change, payload: JSON.stringify(p.payload) }).execute();
   }
   await handlerFor(p.entityType).statusChanged?.(trx, deps, change, status);
-  const events = p.submit ? await notifyReviewers(trx, deps, actor, change) : [];
+  const events = p.submit && p.notify !== false ? await notifyReviewers(trx, deps, actor, change) : [];
   const audit: AuditEntry = {
     action: p.submit ? 'catalog.change.submit' : 'catalog.change.save',
     targetType: 'catalog_change',
@@ -235,7 +237,7 @@ async function viewsOf(db: Db, changes: Change[]): Promise<ChangeView[]> {
       actionLabel: ACTION_LABELS[c.action],
       baseVersion: c.base_version,
       status: c.status,
-      title: await handlerFor(c.entity_type).title(db, c),
+      title: await titleOf(db, c),
       payload: c.payload,
       createdBy: c.created_by,
       createdByName: nameOf(c.created_by),
@@ -303,12 +305,22 @@ export async function getChange(deps: Deps, actor: Actor, id: string): Promise<C
   return { ...view!, diff, canReview };
 }
 
-export async function changesOf(deps: Deps, entityType: ChangeEntity, entityId: string): Promise<ChangeView[]> {
-  const rows = await deps.db.selectFrom('catalog_change').selectAll().where('entity_type', '=', entityType).where('entity_id', '=', entityId).orderBy('created_at', 'desc').execute();
+/**
+ * A record's changes within the caller's scope (as GET /changes/:id): a lower tenant reading an
+ * inherited item does not see the upper tenant's drafts and reviews.
+ */
+export async function changesOf(deps: Deps, actor: Actor, entityType: ChangeEntity, entityId: string): Promise<ChangeView[]> {
+  const rows = await visibleChanges(deps.db, actor).selectAll().where('entity_type', '=', entityType).where('entity_id', '=', entityId).orderBy('created_at', 'desc').execute();
   return viewsOf(deps.db, rows);
 }
 
 // ---------------------------------------------------------------- moving through review
+
+/** A change of a type whose module has not registered yet still lists, by its payload name. */
+async function titleOf(db: Db, c: Change): Promise<string> {
+  const h = handlers.get(c.entity_type);
+  return h ? h.title(db, c) : String(c.payload.name ?? c.entity_id);
+}
 
 const isOwnChange = (c: Change, actor: Actor) => c.created_by === actor.userId || c.submitted_by === actor.userId;
 

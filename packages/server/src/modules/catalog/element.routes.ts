@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { App } from '../../platform/http/app.js';
 import type { Deps } from '../../platform/context.js';
 import { Body, Code, Id, IdParams, Name, Ok, PageQuery } from '../../platform/http/schemas.js';
+import { listDicts } from '../system/dict.service.js';
 import * as elements from './element.service.js';
 import { ELEMENT_TYPES, validateFormData } from './form-schema.js';
 
@@ -27,6 +28,7 @@ const Short = (max: number) => Type.String({ maxLength: max });
 const ElementFields = {
   name: Name,
   dataType: DataType,
+  // null on a change switches a choice element from a dictionary to its own options.
   dictCode: Type.Optional(Type.Union([Code, Type.Null()])),
   options: Type.Optional(Type.Array(Option, { maxItems: 200 })),
   validation: Type.Optional(Validation),
@@ -49,11 +51,15 @@ function elementDefinitionRoutes(app: App, deps: Deps): void {
   app.get('/api/v1/catalog/elements/graph', { config: { permission: READ }, schema: { ...tags, querystring: Type.Object({ groupCode: Type.Optional(Short(64)), domain: Type.Optional(Short(50)) }) } }, async (req) =>
     elements.elementGraph(deps, req.actor!, req.query),
   );
+  // Catalogue staff pick dictionaries for select elements without holding system:dict:read.
+  app.get('/api/v1/catalog/element-options/dicts', { config: { permission: READ }, schema: tags }, async (req) => ({
+    items: (await listDicts(deps, req.actor!)).map((d) => ({ code: d.code, name: d.name, itemCount: d.itemCount })),
+  }));
   app.get('/api/v1/catalog/elements/:id', { config: { permission: READ }, schema: { ...tags, params: IdParams } }, async (req) => elements.getElement(deps, req.actor!, req.params.id));
   app.get('/api/v1/catalog/elements/:id/versions', { config: { permission: READ }, schema: { ...tags, params: IdParams } }, async (req) => ({
     items: await elements.elementVersions(deps, req.actor!, req.params.id),
   }));
-  app.post('/api/v1/catalog/elements', { config: { permission: WRITE, audit: 'catalog.element.create' }, schema: { ...tags, body: Body({ code: Code, ...ElementFields }) } }, async (req, reply) =>
+  app.post('/api/v1/catalog/elements', { config: { permission: WRITE, audit: 'catalog.element.create' }, schema: { ...tags, body: Body({ code: Code, ...ElementFields, dictCode: Type.Optional(Code) }) } }, async (req, reply) =>
     reply.code(201).send(await elements.createElement(deps, req.actor!, req.body)),
   );
   app.patch(

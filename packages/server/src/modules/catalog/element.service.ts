@@ -265,7 +265,10 @@ export async function getElement(deps: Deps, actor: Actor, id: string): Promise<
     .select(['from_element_id as from', 'to_element_id as to', 'kind'])
     .where((eb) => eb.or([eb('from_element_id', '=', id), eb('to_element_id', '=', id)]))
     .execute();
-  return { ...elementView(e, actor), relations };
+  // A shared element may be linked from another tenant's elements: those ends stay out of sight.
+  const others = [...new Set(relations.map((r) => (r.from === id ? r.to : r.from)))];
+  const seen = new Set(others.length ? (await deps.db.selectFrom('catalog_element').select('id').where('id', 'in', others).where((eb) => readable(eb, actor)).execute()).map((r) => r.id) : []);
+  return { ...elementView(e, actor), relations: relations.filter((r) => seen.has(r.from === id ? r.to : r.from)) };
 }
 
 // ---------------------------------------------------------------- element writes
@@ -282,10 +285,17 @@ export interface ElementInput {
   description?: string;
 }
 
-/** Rejects the definition with every rule it breaks; the first one is the headline. */
-async function assertValidDefinition(db: Db, d: ElementDefinition): Promise<void> {
+/**
+ * Rejects the definition with every rule it breaks; the first one is the headline. The dictionary
+ * must be one the caller reads (own tenant or above, as the picker offers): another tenant's
+ * private dictionary reads as non-existent, or its options would show up in this tenant's forms.
+ */
+async function assertValidDefinition(db: Db, actor: Actor, d: ElementDefinition): Promise<void> {
   const errors = checkElementDefinition(d);
-  if (errors.length === 0 && d.dictCode && (await dictOptions(db, d.dictCode)) === null) errors.push({ path: 'dictCode', message: `数据字典“${d.dictCode}”不存在` });
+  if (errors.length === 0 && d.dictCode) {
+    const dict = await db.selectFrom('dict_type').select('code').where('code', '=', d.dictCode).where('tenant_id', 'in', pathIds(actor.tenantPath)).executeTakeFirst();
+    if (!dict || (await dictOptions(db, d.dictCode)) === null) errors.push({ path: 'dictCode', message: `数据字典“${d.dictCode}”不存在` });
+  }
   if (errors.length) throw invalid(errors[0]!.message, errors);
 }
 
@@ -331,7 +341,7 @@ export async function createElement(deps: Deps, actor: Actor, input: ElementInpu
     created_at: now,
     updated_at: now,
   };
-  await assertValidDefinition(deps.db, definitionOf(row));
+  await assertValidDefinition(deps.db, actor, definitionOf(row));
   return commit(deps, actor, async (trx) => {
     const clash = await trx.selectFrom('catalog_element').select('id').where('code', '=', row.code).executeTakeFirst();
     if (clash) throw conflict(`要素编码“${row.code}”已存在`);
@@ -357,7 +367,7 @@ export async function updateElement(deps: Deps, actor: Actor, id: string, patch:
     version: before.version + 1,
     updated_at: deps.clock.now(),
   };
-  await assertValidDefinition(deps.db, definitionOf(after));
+  await assertValidDefinition(deps.db, actor, definitionOf(after));
   return commit(deps, actor, async (trx) => {
     const done = await trx.updateTable('catalog_element').set(columnsOf(after)).where('id', '=', id).where('version', '=', before.version).executeTakeFirst();
     if (Number(done.numUpdatedRows) === 0) throw conflict('要素已被他人修改，请刷新后重试');

@@ -302,6 +302,10 @@ export function auditFields(deps: Deps, r: Enterprise): Record<string, unknown> 
 
 /** Contacts with phones encrypted; a phone left out keeps the one the same-named contact had. */
 export function encryptContacts(deps: Deps, input: ContactInput[], existing: EnterpriseContact[]): EnterpriseContact[] {
+  // Contacts are matched by name when a phone is kept, so a name may appear only once.
+  const names = input.map((c) => c.name.trim());
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw invalid(`联系人“${twice}”重复`, [{ path: '/contacts', message: '联系人姓名重复' }]);
   return input.map((c) => {
     const name = c.name.trim();
     const phone = c.phone?.trim();

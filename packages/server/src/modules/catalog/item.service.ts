@@ -132,6 +132,18 @@ export async function loadItemDicts(db: Db): Promise<ItemDicts> {
   return { industry: of('industry'), demandType: of('demand_type'), urgency: of('urgency') };
 }
 
+/** Choices for the item form: catalogue users do not read the system dictionaries directly. */
+export async function itemOptions(deps: Deps) {
+  const dicts = await loadItemDicts(deps.db);
+  const list = (m: Map<string, string>) => [...m].map(([value, label]) => ({ value, label }));
+  return {
+    industry: list(dicts.industry),
+    demandType: list(dicts.demandType),
+    urgency: list(dicts.urgency),
+    levels: Object.entries(LEVEL_LABELS).map(([value, label]) => ({ value: Number(value), label })),
+  };
+}
+
 export function itemFormatter(dicts: ItemDicts): Formatter {
   return (field, value) => {
     const labelled = (m: Map<string, string>) => (Array.isArray(value) ? value.map((v) => m.get(String(v)) ?? String(v)).join('、') : (m.get(String(value)) ?? String(value)));
@@ -252,7 +264,7 @@ const ITEM_SORT = { code: 'catalog_item.code', name: 'catalog_item.name', update
 
 async function filteredItems(db: Db, actor: Actor, q: ItemQuery) {
   let query = db.selectFrom('catalog_item').where((eb) => itemVisible(eb, actor));
-  for (const term of searchTerms(q.q ?? '')) query = query.where(sql<string>`lower(catalog_item.search_text)`, 'like', containsPattern(term));
+  for (const term of searchTerms(q.q ?? '')) query = query.where('catalog_item.search_text', 'like', containsPattern(term));
   if (q.name) query = query.where('catalog_item.name', 'ilike', containsPattern(q.name.trim()));
   if (q.code) query = query.where('catalog_item.code', 'ilike', containsPattern(q.code.trim()));
   if (q.keyword) {
@@ -402,6 +414,7 @@ interface NewItem {
   origin: 'standard' | 'local';
   snapshot: ItemSnapshot;
   submit: boolean;
+  notify?: boolean;
 }
 
 async function insertItem(trx: Db, deps: Deps, actor: Actor, n: NewItem): Promise<{ row: { id: string; status: CatalogStatus }; proposed: Proposed }> {
@@ -414,7 +427,7 @@ async function insertItem(trx: Db, deps: Deps, actor: Actor, n: NewItem): Promis
     .insertInto('catalog_item')
     .values({ id, tenant_id: n.owner, origin: n.origin, code: n.snapshot.code, category_id: n.snapshot.categoryId, status, current_version: 0, ...columnsOf(n.snapshot), created_by: actor.userId, created_at: now, updated_at: now })
     .execute();
-  const proposed = await proposeChange(trx, deps, actor, { tenantId: n.owner, entityType: 'item', entityId: id, action: 'create', baseVersion: 0, payload: { ...n.snapshot }, submit: n.submit });
+  const proposed = await proposeChange(trx, deps, actor, { tenantId: n.owner, entityType: 'item', entityId: id, action: 'create', baseVersion: 0, payload: { ...n.snapshot }, submit: n.submit, notify: n.notify });
   return { row: { id, status }, proposed };
 }
 
@@ -771,7 +784,7 @@ export function importItems(deps: Deps, actor: Actor, file: Buffer): ImportJob {
     for (const p of planned) {
       const owner = ownerOf(actor, p.category);
       const origin = owner === actor.tenantId && actor.tenantLevel === 1 ? 'standard' : 'local';
-      const { row, proposed } = await insertItem(trx, deps, actor, { owner, origin, snapshot: p.snapshot, submit: true });
+      const { row, proposed } = await insertItem(trx, deps, actor, { owner, origin, snapshot: p.snapshot, submit: true, notify: false });
       await recordAudit(trx, deps.clock, who, { action: 'catalog.item.import', targetType: 'catalog_item', targetId: row.id, after: { ...p.snapshot, line: p.line }, tenantId: owner });
       await recordAudit(trx, deps.clock, who, { ...proposed.audit, action: 'catalog.change.save' });
       progress.tick();

@@ -22,6 +22,8 @@ const Text = (max: number) => Type.String({ maxLength: max });
 const UnitName = Type.String({ minLength: 1, maxLength: 100 });
 const Opinion = Type.String({ maxLength: 500 });
 
+// On a change, orgId null turns the unit into an external one (named by unitName); a new entry
+// simply leaves orgId out for that.
 const EntryFields = {
   orgId: Type.Optional(Type.Union([Id, Type.Null()])),
   unitName: Type.Optional(UnitName),
@@ -73,7 +75,7 @@ function entryWriteRoutes(app: App, deps: Deps): void {
     '/api/v1/catalog/list-entries',
     {
       config: { permission: WRITE, audit: 'catalog.list.create' },
-      schema: { ...tags, body: Body({ listType: ListType, itemId: Id, tenantId: Type.Optional(Id), ...EntryFields, submit: Type.Optional(Type.Boolean()) }) },
+      schema: { ...tags, body: Body({ listType: ListType, itemId: Id, tenantId: Type.Optional(Id), ...EntryFields, orgId: Type.Optional(Id), submit: Type.Optional(Type.Boolean()) }) },
     },
     async (req, reply) => reply.code(201).send(await lists.createEntry(deps, req.actor!, req.body)),
   );

@@ -569,12 +569,14 @@ export interface ItemOption {
   id: string;
   code: string;
   name: string;
+  /** The owning tenant: only it configures the item's elements. */
+  tenantId: string;
 }
 
 /** Published items that apply to a region, for the entry form and the recommend tester. */
 export async function itemOptions(deps: Deps, actor: Actor, q: { tenantId?: string; keyword?: string }): Promise<ItemOption[]> {
   const tenant = await loadVisibleTenant(deps.db, actor, q.tenantId ?? actor.tenantId);
-  let query = deps.db.selectFrom('catalog_item').select(['id', 'code', 'name']).where('status', '=', 'published').where('tenant_id', 'in', pathIds(tenant.path));
+  let query = deps.db.selectFrom('catalog_item').select(['id', 'code', 'name', 'tenant_id as tenantId']).where('status', '=', 'published').where('tenant_id', 'in', pathIds(tenant.path));
   if (q.keyword) {
     const like = `%${q.keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     query = query.where((eb) => eb.or([eb('name', 'ilike', like), eb('code', 'ilike', like), eb('pinyin', 'ilike', like)]));

@@ -245,7 +245,7 @@ export async function implementationList(deps: Deps, actor: Actor, q: Implementa
   const { page, pageSize } = pageOf(q);
   const { tenant, query: base } = await implementationBase(deps, actor, q.tenantId);
   let query = base;
-  for (const term of searchTerms(q.q ?? '')) query = query.where(sql<string>`lower(catalog_item.search_text)`, 'like', containsPattern(term));
+  for (const term of searchTerms(q.q ?? '')) query = query.where('catalog_item.search_text', 'like', containsPattern(term));
   if (q.kind === 'local') query = query.where('catalog_item.tenant_id', '=', tenant.id);
   if (q.kind === 'inherited') query = query.where('catalog_item.tenant_id', '!=', tenant.id);
   if (q.adoptionStatus === 'new') query = query.where('catalog_item.tenant_id', '!=', tenant.id).where('catalog_adoption.tenant_id', 'is', null);

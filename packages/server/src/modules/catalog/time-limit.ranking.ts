@@ -54,23 +54,38 @@ export interface Loosening<T> {
   inherited: T;
 }
 
+/** Every value a dimension can take in a demand; a rule leaving it blank captures them all. */
+export interface Domains {
+  industries: readonly string[];
+  urgencies: readonly string[];
+}
+
+/** The concrete demands a rule applies to (item ids excepted: an item rule always outranks it). */
+function demandsCovered(rule: RuleDimensions, domains: Domains, fromLevel: number): LimitQuery[] {
+  const levels = rule.level === null ? [1, 2, 3, 4, 5].filter((l) => l >= fromLevel) : [rule.level];
+  const industries = rule.industry === null ? [null, ...domains.industries] : [rule.industry];
+  const urgencies = rule.urgency === null ? [null, ...domains.urgencies] : [rule.urgency];
+  return levels.flatMap((level) => industries.flatMap((industry) => urgencies.map((urgency) => ({ level, industry, urgency, itemId: rule.itemId }))));
+}
+
 /**
- * Upper levels set the standard and lower levels may only be stricter: for every level the new
- * local rule covers and would actually decide, it must not give more time than the rule it takes
- * over from. `inherited` are the ancestors' rules only.
+ * Upper levels set the standard and lower levels may only be stricter: for every demand the new
+ * local rule would decide, it must not give more time than the rule it takes over from. A blank
+ * dimension matters here: a local rule for an industry alone also outranks an inherited rule for
+ * urgency alone, so it must not be looser than the inherited 紧急 limit either. `inherited` are the
+ * ancestors' rules only.
  */
 export function findLoosening<T extends Candidate & Limit>(
   rule: RuleDimensions & Limit & { ownerDepth: number },
   inherited: readonly T[],
+  domains: Domains,
   /** The owner's own level: levels above it do not occur in its subtree. */
   fromLevel = 1,
 ): Loosening<T> | undefined {
-  const levels = rule.level === null ? [1, 2, 3, 4, 5].filter((l) => l >= fromLevel) : [rule.level];
-  for (const level of levels) {
-    const q: LimitQuery = { level, industry: rule.industry, urgency: rule.urgency, itemId: rule.itemId };
+  for (const q of demandsCovered(rule, domains, fromLevel)) {
     const current = pickRule(inherited, q);
     if (!current || compareRank(rule, current) > 0) continue;
-    if (nominalHours(rule.amount, rule.unit) > nominalHours(current.amount, current.unit)) return { level, inherited: current };
+    if (nominalHours(rule.amount, rule.unit) > nominalHours(current.amount, current.unit)) return { level: q.level, inherited: current };
   }
   return undefined;
 }

@@ -45,7 +45,8 @@ const RULES: Seed[] = [
   [null, 'natural-resources', null, 10, 'workday', 0.9, `${PRACTICE_INDUSTRY}：土地、不动产等诉求需多部门核实`],
   [null, 'xpcc-coordination', null, 10, 'workday', 0.9, `${PRACTICE_INDUSTRY}：兵地协同需两套体系会商`],
   [null, 'commerce-tourism', null, 3, 'natural_day', 0.667, TOURISM],
-  // Industry × tier.
+  // Industry × tier. An industry rule outranks a tier rule, so every industry with a rule of its
+  // own also states its 紧急/特急 limits; otherwise its urgent demands would get working days.
   [null, 'utilities', 'urgent', 12, 'hour', 0.5, `${TENDER_TIER}；停水停电停气停暖抢修按小时计（通行做法）`],
   [null, 'utilities', 'critical', 2, 'hour', 0.5, `${TENDER_TIER}；大面积停供、管线爆裂按小时计（通行做法）`],
   [null, 'health', 'urgent', 12, 'hour', 0.5, '招标文件§1“展示各行业办理时限服务”：医疗行业紧急工单提前6小时预警；时限取通行做法'],
@@ -54,6 +55,16 @@ const RULES: Seed[] = [
   [null, 'environment', 'urgent', 12, 'hour', 0.5, `${TENDER_TIER}；突发环境污染按小时计（通行做法）`],
   [null, 'commerce-tourism', 'urgent', 24, 'hour', 0.75, TOURISM],
   [null, 'commerce-tourism', 'critical', 4, 'hour', 0.75, TOURISM],
+  [null, 'urban-management', 'urgent', 12, 'hour', 0.5, `${TENDER_TIER}；井盖缺失、路面塌陷等城市管理险情按小时计（通行做法）`],
+  [null, 'urban-management', 'critical', 2, 'hour', 0.5, `${TENDER_TIER}；危及通行安全的险情按小时计（通行做法）`],
+  [null, 'business-environment', 'urgent', 24, 'hour', 0.75, TENDER_TIER],
+  [null, 'business-environment', 'critical', 4, 'hour', 0.75, TENDER_TIER],
+  [null, 'labor-social-security', 'urgent', 24, 'hour', 0.75, `${TENDER_TIER}；集中讨薪等紧急诉求按小时计（通行做法）`],
+  [null, 'labor-social-security', 'critical', 4, 'hour', 0.75, TENDER_TIER],
+  [null, 'natural-resources', 'urgent', 24, 'hour', 0.75, TENDER_TIER],
+  [null, 'natural-resources', 'critical', 4, 'hour', 0.75, `${TENDER_TIER}；地质灾害隐患按小时计（通行做法）`],
+  [null, 'xpcc-coordination', 'urgent', 24, 'hour', 0.75, TENDER_TIER],
+  [null, 'xpcc-coordination', 'critical', 4, 'hour', 0.75, TENDER_TIER],
   // Level × industry: street-level enforcement teams act on the spot.
   [4, 'urban-management', null, 2, 'workday', 0.5, `${PRACTICE_INDUSTRY}：乡镇（街道）综合行政执法现场处置`],
 ];

@@ -198,9 +198,10 @@ function filtered(deps: Deps, actor: Actor, q: ListQuery) {
   return query
     .orderBy('tenant.level')
     .orderBy('tenant.path')
-    .orderBy('time_limit.level', (ob) => ob.asc().nullsFirst())
+    .orderBy('time_limit.item_id', (ob) => ob.asc().nullsFirst())
     .orderBy('time_limit.industry', (ob) => ob.asc().nullsFirst())
     .orderBy('time_limit.urgency', (ob) => ob.asc().nullsFirst())
+    .orderBy('time_limit.level', (ob) => ob.asc().nullsFirst())
     .orderBy('time_limit.id');
 }
 
@@ -361,7 +362,8 @@ export function ruleErrors(owner: TenantRef, fields: RuleFields, labels: Labels,
     errors.push({ path: '/level', message: `“${owner.name}”为${LEVEL_NAMES[owner.level] ?? owner.level}，只能设置本级及以下层级的时限` });
   }
   if (errors.length) return errors;
-  const loosening = findLoosening({ ...fields, ownerDepth: ancestorsOf(owner.path).length - 1 }, inherited, clampLevel(owner.level));
+  const domains = { industries: labels.industries.map((o) => o.value), urgencies: labels.urgencies.map((o) => o.value) };
+  const loosening = findLoosening({ ...fields, ownerDepth: ancestorsOf(owner.path).length - 1 }, inherited, domains, clampLevel(owner.level));
   if (loosening) {
     const { inherited: up, level } = loosening;
     errors.push({

@@ -175,7 +175,7 @@ export default function TimeLimitsPage() {
           <Tabs
             destroyInactiveTabPane
             items={[
-              { key: 'level', label: t('timeLimit.tab.level'), children: <MatrixView path="/time-limits/by-level" query={{ tenantId }} firstColumn={t('timeLimit.level')} /> },
+              { key: 'level', label: t('timeLimit.tab.level'), children: <MatrixView path="/time-limits/by-level" query={{ tenantId }} firstColumn={t('timeLimit.level')} levelRows /> },
               { key: 'industry', label: t('timeLimit.tab.industry'), children: <IndustryView tenantId={tenantId} /> },
               { key: 'rules', label: t('timeLimit.tab.rules'), children: options ? <RulesTable options={options} tenantTree={tenantTree} tenantId={tenantId} /> : null },
             ]}
@@ -212,7 +212,8 @@ function LimitCell({ cell }: { cell: MatrixCell }) {
   );
 }
 
-function MatrixView({ path, query, firstColumn }: { path: string; query: Query; firstColumn: string }) {
+function MatrixView({ path, query, firstColumn, levelRows = false }: { path: string; query: Query; firstColumn: string; levelRows?: boolean }) {
+  const { t } = useTranslation();
   const [matrix, setMatrix] = useState<Matrix | null>(null);
   const [loading, setLoading] = useState(false);
   // The query object is rebuilt on every render; its JSON is the stable dependency.
@@ -231,8 +232,14 @@ function MatrixView({ path, query, firstColumn }: { path: string; query: Query; 
   }, [path, key]);
 
   const columns: ColumnsType<Matrix['rows'][number]> = [
-    { title: firstColumn, dataIndex: 'label', fixed: 'left', width: 160, render: (v: string) => <Typography.Text strong>{v}</Typography.Text> },
-    ...(matrix?.columns ?? []).map((c, i) => ({ title: c.label, key: c.key || 'any', render: (_: unknown, r: Matrix['rows'][number]) => (r.cells[i] ? <LimitCell cell={r.cells[i]} /> : '-') })),
+    {
+      title: firstColumn,
+      dataIndex: 'label',
+      fixed: 'left',
+      width: 160,
+      render: (v: string, r) => <Typography.Text strong>{levelRows ? t(`timeLimit.level.${r.key}`) : v}</Typography.Text>,
+    },
+    ...(matrix?.columns ?? []).map((c, i) => ({ title: c.key ? c.label : t('timeLimit.anyUrgency'), key: c.key || 'any', render: (_: unknown, r: Matrix['rows'][number]) => (r.cells[i] ? <LimitCell cell={r.cells[i]} /> : '-') })),
   ];
   return <Table rowKey="key" size="middle" loading={loading} columns={columns} dataSource={matrix?.rows ?? []} pagination={false} scroll={{ x: 760 }} data-testid="time-limit-matrix" />;
 }
@@ -377,6 +384,7 @@ function RulesTable({ options, tenantTree, tenantId }: { options: Options; tenan
       dataIndex: 'industry',
       valueType: 'select',
       fieldProps: { options: options.industries, showSearch: true, optionFilterProp: 'label' },
+      width: 150,
       render: (_, r) => r.industryLabel ?? <Typography.Text type="secondary">{t('timeLimit.anyIndustry')}</Typography.Text>,
     },
     {
@@ -390,7 +398,7 @@ function RulesTable({ options, tenantTree, tenantId }: { options: Options; tenan
     { title: t('timeLimit.itemId'), dataIndex: 'itemId', search: false, ellipsis: true, copyable: true, width: 120, render: (_, r) => r.itemId ?? '-' },
     { title: t('timeLimit.amount'), dataIndex: 'amount', search: false, width: 120, render: (_, r) => <Typography.Text strong>{text(r.amount, r.unit)}</Typography.Text> },
     { title: t('timeLimit.warnAt'), dataIndex: 'warnAt', search: false, width: 130, render: (_, r) => <Tag color="gold">{text(r.warnAt, r.unit)}</Tag> },
-    { title: t('timeLimit.legalBasis'), dataIndex: 'legalBasis', search: false, ellipsis: true },
+    { title: t('timeLimit.legalBasis'), dataIndex: 'legalBasis', search: false, ellipsis: true, width: 260 },
     { title: t('timeLimit.updatedBy'), dataIndex: 'updatedBy', search: false, width: 110, render: (_, r) => r.updatedBy ?? '-' },
     { title: t('common.updatedAt'), dataIndex: 'updatedAt', search: false, width: 170, render: (_, r) => formatDateTime(r.updatedAt) },
     {
@@ -439,7 +447,7 @@ function RulesTable({ options, tenantTree, tenantId }: { options: Options; tenan
       }}
       pagination={DEFAULT_PAGINATION}
       search={{ labelWidth: 'auto', defaultCollapsed: false }}
-      scroll={{ x: 1300 }}
+      scroll={{ x: 1560 }}
       toolBarRender={() => tools.filter((x) => x !== null)}
       options={{ density: true, reload: true, setting: true, fullScreen: false }}
       data-testid="time-limit-table"

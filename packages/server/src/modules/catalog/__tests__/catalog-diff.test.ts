@@ -17,7 +17,10 @@ describe('diffRecords', () => {
   it('treats lists as sets and reports what was added and removed', () => {
     expect(diffRecords(v1, { ...v1, keywords: ['供暖', '暖气'] }, ITEM_FIELDS)).toEqual([]);
     const [kw] = diffRecords(v1, { ...v1, keywords: ['供暖', '室温低'] }, ITEM_FIELDS);
-    expect(kw).toMatchObject({ field: 'keywords', added: ['室温低'], removed: ['暖气'], afterText: '供暖、室温低' });
+    expect(kw).toMatchObject({ field: 'keywords', added: ['室温低'], removed: ['暖气'], addedText: '室温低', removedText: '暖气', afterText: '供暖、室温低' });
+    // From or to an empty list the whole list is the change: no separate delta.
+    const [fresh] = diffRecords({ ...v1, synonyms: [] }, { ...v1, synonyms: ['室温低'] }, ITEM_FIELDS);
+    expect(fresh).not.toHaveProperty('added');
   });
 
   it('does not count empty string, empty list, null and missing as changes of each other', () => {
@@ -36,7 +39,7 @@ describe('diffRecords', () => {
     const [s] = diffRecords({ code: 'C1', status: 'published' }, { code: 'C1', status: 'offline' }, CATEGORY_FIELDS);
     expect(s).toMatchObject({ label: '状态', beforeText: '已发布', afterText: '已下架' });
     const [lv] = diffRecords(v1, { ...v1, levels: [3] }, ITEM_FIELDS, (f, v) => (f === 'levels' ? (v as number[]).map((l) => `L${l}`).join('/') : String(v)));
-    expect(lv).toMatchObject({ beforeText: 'L2/L3', afterText: 'L3', removed: [2], added: [] });
+    expect(lv).toMatchObject({ beforeText: 'L2/L3', afterText: 'L3', removed: [2], added: [], removedText: 'L2', addedText: '' });
   });
 
   it('summarises a diff in one line', () => {

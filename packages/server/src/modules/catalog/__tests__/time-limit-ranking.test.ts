@@ -92,30 +92,40 @@ describe('findLoosening (lower levels may only be stricter)', () => {
     rule({ id: 'uc-l3', industry: 'urban-construction', level: 3, amount: 10, unit: 'workday' }),
   ];
   const local = (dims: Partial<Rule>) => ({ ...rule(dims), ownerDepth: 1 });
+  const D = { industries: ['health', 'housing', 'urban-construction', 'labor-social-security'], urgencies: ['normal', 'urgent', 'critical'] };
 
   it('accepts an equal or stricter local rule', () => {
-    expect(findLoosening(local({ level: 3, amount: 5 }), inherited)).toBeUndefined();
-    expect(findLoosening(local({ level: 3, amount: 3 }), inherited)).toBeUndefined();
-    expect(findLoosening(local({ industry: 'health', urgency: 'urgent', amount: 8, unit: 'hour' }), inherited)).toBeUndefined();
+    expect(findLoosening(local({ level: 3, amount: 5 }), inherited, D)).toBeUndefined();
+    expect(findLoosening(local({ level: 3, amount: 3 }), inherited, D)).toBeUndefined();
+    expect(findLoosening(local({ industry: 'health', urgency: 'urgent', amount: 8, unit: 'hour' }), inherited, D)).toBeUndefined();
   });
 
   it('refuses a looser one and names the rule it would loosen', () => {
-    expect(findLoosening(local({ level: 3, amount: 6 }), inherited)?.inherited.id).toBe('l3');
-    expect(findLoosening(local({ industry: 'health', urgency: 'urgent', amount: 1, unit: 'natural_day' }), inherited)?.inherited.id).toBe('health-urgent');
+    expect(findLoosening(local({ level: 3, amount: 6 }), inherited, D)?.inherited.id).toBe('l3');
+    expect(findLoosening(local({ industry: 'health', urgency: 'urgent', amount: 1, unit: 'natural_day' }), inherited, D)?.inherited.id).toBe('health-urgent');
     // One working day is longer than 24 hours on the calendar.
-    expect(findLoosening(local({ level: 3, amount: 120, unit: 'hour' }), inherited)).toBeUndefined();
-    expect(findLoosening(local({ level: 4, amount: 5, unit: 'natural_day' }), inherited)?.inherited.id).toBe('l4');
+    expect(findLoosening(local({ level: 3, amount: 120, unit: 'hour' }), inherited, D)).toBeUndefined();
+    expect(findLoosening(local({ level: 4, amount: 5, unit: 'natural_day' }), inherited, D)?.inherited.id).toBe('l4');
   });
 
   it('checks every level a level-free rule covers, from the owner level down', () => {
-    const loose = findLoosening(local({ industry: 'housing', amount: 4 }), inherited, 2);
+    const loose = findLoosening(local({ industry: 'housing', amount: 4 }), inherited, D, 2);
     expect(loose).toMatchObject({ level: 4, inherited: { id: 'l4' } });
     // Where a finer inherited rule keeps deciding, the local rule changes nothing.
-    expect(findLoosening(local({ industry: 'urban-construction', amount: 8 }), inherited.slice(2), 3)).toBeUndefined();
+    expect(findLoosening(local({ industry: 'urban-construction', amount: 8 }), inherited.slice(2), D, 3)).toBeUndefined();
+  });
+
+  it('a blank tier covers urgent demands too: an industry rule must not undercut the inherited 紧急 limit', () => {
+    const up = [rule({ id: 'l3', level: 3, amount: 5 }), rule({ id: 'urgent', urgency: 'urgent', amount: 24, unit: 'hour' })];
+    const loose = findLoosening(local({ industry: 'labor-social-security', amount: 5 }), up, D, 3);
+    expect(loose).toMatchObject({ level: 3, inherited: { id: 'urgent' } });
+    // With its own urgent rule inherited, the industry rule no longer decides urgent demands.
+    const withTier = [...up, rule({ id: 'labour-urgent', industry: 'labor-social-security', urgency: 'urgent', amount: 24, unit: 'hour' })];
+    expect(findLoosening(local({ industry: 'labor-social-security', amount: 5 }), withTier, D, 3)).toBeUndefined();
   });
 
   it('is free where nothing is inherited', () => {
-    expect(findLoosening(local({ level: 5, amount: 99 }), [])).toBeUndefined();
+    expect(findLoosening(local({ level: 5, amount: 99 }), [], D)).toBeUndefined();
   });
 });
 

@@ -86,7 +86,7 @@ export const DEPARTMENTS = {
   lc: { region: '自治区林业和草原局', local: '林业和草原局' },
   sl: { region: '自治区水利厅', local: '水利局' },
   zrzy: { region: '自治区自然资源厅', local: '自然资源局' },
-  bdc: { region: '自治区自然资源厅', local: '不动产登记中心', xpcc: '兵团自然资源局' },
+  bdc: { region: '自治区自然资源厅', local: '不动产登记中心', district: '{p}不动产登记中心', xpcc: '兵团自然资源局' },
   sw: { region: '自治区商务厅', local: '商务局' },
   ka: { region: '自治区商务厅（口岸管理）', local: null, prefecture: '{p}商务局（口岸管理）', county: null, xpcc: '兵团商务局', xpccCity: '{x}商务局' },
   hg: { region: '乌鲁木齐海关', local: null, xpcc: null },
@@ -101,10 +101,12 @@ export type DeptKey = keyof typeof DEPARTMENTS;
 export type TenantProfileKind = 'region' | 'prefecture' | 'county' | 'xpcc' | 'xpcc-city';
 
 /**
- * The tenants that get a 职责清单 in the seed (skipped when the tenant does not exist). Prefecture and
- * county lists cover the areas the demo and the tender talk about: the capital, an oil city, 南疆
- * (喀什), 北疆 tourism (伊犁/那拉提, 阿勒泰/喀纳斯) and one 兵团 city. Counties and cities without a
- * list of their own inherit the closest ancestor's (see recommendUnits in list.service.ts).
+ * The tenants that get a 职责清单 in the seed (skipped when the tenant does not exist): the capital
+ * and one of its districts, an oil city, 南疆 (喀什), 北疆 tourism (伊犁 with 新源县/那拉提, 阿勒泰/
+ * 喀纳斯), the 兵团 and one 师市. A county or city without a list of its own inherits the closest
+ * ancestor's (recommendUnits in list.service.ts), so every county under these prefectures is served.
+ * Each county list adds about 380 rows to every fresh database, so the set is kept small on purpose;
+ * a deployment fills in the rest through the 职责清单 import.
  */
 export interface TenantProfile {
   code: string;
@@ -123,19 +125,30 @@ export interface TenantProfile {
   x?: string;
   /** The neighbouring 兵团 师市 for 兵地协同 items. */
   peer?: string;
+  /** An urban district without farming: no 农业农村 items. */
+  urban?: boolean;
+  /** Local exceptions to the naming rules (null = no such unit here, the item goes up a level). */
+  overrides?: Partial<Record<DeptKey, string | null>>;
 }
 
 export const TENANT_PROFILES: readonly TenantProfile[] = [
   { code: '650000', kind: 'region', level: 1 },
-  { code: '650100', kind: 'prefecture', level: 2, p: '乌鲁木齐市', ps: '乌鲁木齐', peer: '第十二师' },
-  { code: '650102', kind: 'county', level: 3, p: '乌鲁木齐市', ps: '乌鲁木齐', c: '天山区', district: true, peer: '第十二师' },
-  { code: '650200', kind: 'prefecture', level: 2, p: '克拉玛依市', ps: '克拉玛依', peer: '第七师胡杨河市' },
+  {
+    code: '650100',
+    kind: 'prefecture',
+    level: 2,
+    p: '乌鲁木齐市',
+    ps: '乌鲁木齐',
+    peer: '第十二师',
+    // The capital has no 金融监管分局 of its own; 畜牧兽医 sits in the 农业农村局.
+    overrides: { jr: '国家金融监督管理总局新疆监管局', xm: '乌鲁木齐市农业农村局' },
+  },
+  { code: '650102', kind: 'county', level: 3, p: '乌鲁木齐市', ps: '乌鲁木齐', c: '天山区', district: true, urban: true, peer: '第十二师' },
+  { code: '650200', kind: 'prefecture', level: 2, p: '克拉玛依市', ps: '克拉玛依', peer: '第七师胡杨河市', overrides: { xm: '克拉玛依市农业农村局', ka: null } },
   { code: '653100', kind: 'prefecture', level: 2, p: '喀什地区', ps: '喀什', peer: '第三师图木舒克市' },
-  { code: '653101', kind: 'county', level: 3, p: '喀什地区', ps: '喀什', c: '喀什市', peer: '第三师图木舒克市' },
   { code: '654000', kind: 'prefecture', level: 2, p: '伊犁州', ps: '伊犁', peer: '第四师可克达拉市' },
   { code: '654025', kind: 'county', level: 3, p: '伊犁州', ps: '伊犁', c: '新源县', peer: '第四师可克达拉市' },
   { code: '654300', kind: 'prefecture', level: 2, p: '阿勒泰地区', ps: '阿勒泰', peer: '第十师北屯市' },
-  { code: '654321', kind: 'county', level: 3, p: '阿勒泰地区', ps: '阿勒泰', c: '布尔津县', peer: '第十师北屯市' },
   { code: 'XPCC', kind: 'xpcc', level: 2 },
   { code: '659001', kind: 'xpcc-city', level: 3, x: '第八师石河子市' },
 ];
@@ -156,6 +169,8 @@ const xpccUnit = (d: DeptDef): string | null => (d.xpcc !== undefined ? d.xpcc :
 
 /** The unit of a department in a tenant, or null when the department has no unit at that level. */
 export function unitName(key: DeptKey, t: TenantProfile): string | null {
+  const override = t.overrides?.[key];
+  if (override !== undefined) return override;
   const d: DeptDef = DEPARTMENTS[key];
   switch (t.kind) {
     case 'region':

@@ -69,8 +69,10 @@ export interface SubCategorySeed {
   d: string;
   /** Short topic used in the 自治区 duty text, e.g. "物业服务监督管理". */
   topic: string;
-  /** Lead department (主管部门 / 主办单位). */
+  /** Lead department (主办单位), also the 主管部门 unless `authority` says otherwise. */
   dept: DeptKey;
+  /** 主管部门 when the lead unit is an enterprise (供电公司 …) rather than the regulator. */
+  authority?: DeptKey;
   assist?: readonly AssistSeed[];
   /** 办结依据 */
   law: string;
