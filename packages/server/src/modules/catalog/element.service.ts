@@ -70,7 +70,13 @@ function optionErrors(d: ElementDefinition, type: ElementType): FieldError[] {
   return dup ? [{ path: 'options', message: `选项值“${dup.value}”重复` }] : [];
 }
 
+// A quantified group that is itself quantified ((a+)+, (\w*)*, (x|xx){2,}) can backtrack
+// exponentially on a citizen's input; such patterns are refused when an admin saves them.
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]/;
+
 function patternError(pattern: string): FieldError | null {
+  if (pattern.length > 200) return { path: 'validation.pattern', message: '格式校验表达式过长（最多200个字符）' };
+  if (NESTED_QUANTIFIER.test(pattern)) return { path: 'validation.pattern', message: '格式校验表达式含有嵌套重复（如 (a+)+），可能导致系统卡顿，请改写' };
   try {
     new RegExp(pattern, 'u');
     return null;

@@ -153,9 +153,13 @@ function matches(pattern: string, text: string): boolean {
   }
 }
 
+/** Free text has a ceiling even when the element sets none, which also bounds regex work. */
+export const MAX_TEXT_LENGTH = 2000;
+
 function checkText(f: FormField, v: unknown): string | null {
   if (typeof v !== 'string') return `${f.label}必须是文本`;
-  if (f.validation.maxLength !== undefined && [...v].length > f.validation.maxLength) return `${f.label}不能超过${f.validation.maxLength}个字`;
+  const limit = Math.min(f.validation.maxLength ?? MAX_TEXT_LENGTH, MAX_TEXT_LENGTH);
+  if ([...v].length > limit) return `${f.label}不能超过${limit}个字`;
   if (f.type === 'phone' && !isPhone(v)) return `${f.label}不是有效的电话号码`;
   if (f.type === 'idcard' && !isIdCard(v)) return `${f.label}不是有效的身份证号码`;
   if (f.validation.pattern && !matches(f.validation.pattern, v)) return `${f.label}格式不正确`;

@@ -11,24 +11,14 @@ import {
   type ActionType,
   type ProColumns,
 } from '@ant-design/pro-components';
-import { Alert, Button, Descriptions, Drawer, Modal, Popconfirm, Progress, Result, Space, Table, Tag, Tooltip, TreeSelect, Typography, Upload } from 'antd';
-import {
-  CheckOutlined,
-  CloseOutlined,
-  DeleteOutlined,
-  DownloadOutlined,
-  EditOutlined,
-  EyeOutlined,
-  FileExcelOutlined,
-  InboxOutlined,
-  PlusOutlined,
-  UploadOutlined,
-} from '@ant-design/icons';
+import { Alert, Button, Descriptions, Drawer, Popconfirm, Space, Tag, Tooltip, Typography } from 'antd';
+import { CheckOutlined, CloseOutlined, DeleteOutlined, EditOutlined, EyeOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { API_BASE, ApiError, api, download, getToken, type Query } from '../../api/client';
+import { api, type Query } from '../../api/client';
 import { getMessage } from '../../api/feedback';
 import type { TenantNode } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
+import { ExcelDownloadButton, ExcelImportButton } from '../../components/ExcelImport';
 import { tenantOptions, type TreeOption } from '../../components/useTenantTree';
 import { formatDateTime } from '../../utils/format';
 import { DEFAULT_PAGINATION, fetchPage, toListQuery } from '../../utils/proTable';
@@ -79,19 +69,8 @@ interface Options {
   tenants: TenantNode[];
 }
 
-interface ImportJob {
-  id: string;
-  status: 'running' | 'succeeded' | 'failed';
-  total: number;
-  processed: number;
-  created: number;
-  updated: number;
-  errors: { line: number; column: string; reason: string }[];
-}
-
 const PERM_WRITE = 'catalog:enterprise:write';
 const PERM_APPROVE = 'catalog:enterprise:approve';
-const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const STATUS_COLOR: Record<EnterpriseStatus, string> = { pending: 'processing', approved: 'success', rejected: 'error' };
 const NO_OPTIONS: Options = { industries: [], ownerships: [], tags: [], tenants: [] };
 
@@ -176,9 +155,10 @@ export default function EnterprisesPage() {
     reload();
   }
 
-  async function exportAll() {
+  /** The export follows the table's current filters (not its page or sort order). */
+  function exportFilters(): Query {
     const { page: _page, pageSize: _size, sort: _sort, order: _order, ...filters } = lastQuery.current;
-    await download('/enterprises/export', filters, `enterprises-${new Date().toISOString().slice(0, 10)}.xlsx`);
+    return filters;
   }
 
   const columns: ProColumns<Enterprise>[] = [
@@ -262,16 +242,19 @@ export default function EnterprisesPage() {
 
   const toolbar = () => [
     canWrite ? <EnterpriseModal key="create" options={options} tenantTree={tenantTree} defaultTenantId={me?.user.tenantId} onDone={reload} /> : null,
-    canWrite ? <ImportButton key="import" tenantTree={tenantTree} defaultTenantId={me?.user.tenantId} onDone={reload} /> : null,
     canWrite ? (
-      <Button key="template" icon={<FileExcelOutlined />} onClick={() => void download('/enterprises/import-template', undefined, 'enterprise-template.xlsx')} data-testid="enterprise-template">
-        {t('enterprise.template')}
-      </Button>
+      <ExcelImportButton
+        key="import"
+        importUrl="/enterprises/import"
+        hint={t('enterprise.importHint')}
+        tenantPicker={{ label: t('enterprise.importTenant'), treeData: tenantTree, defaultValue: me?.user.tenantId }}
+        onDone={reload}
+        testIdPrefix="enterprise"
+      />
     ) : null,
+    canWrite ? <ExcelDownloadButton key="template" kind="template" path="/enterprises/import-template" fileName="enterprise-template.xlsx" testId="enterprise-template" /> : null,
     canWrite || canApprove ? (
-      <Button key="export" icon={<DownloadOutlined />} onClick={() => void exportAll()} data-testid="enterprise-export">
-        {t('enterprise.export')}
-      </Button>
+      <ExcelDownloadButton key="export" kind="export" path="/enterprises/export" query={exportFilters} fileName={`enterprises-${new Date().toISOString().slice(0, 10)}.xlsx`} testId="enterprise-export" />
     ) : null,
   ];
 
@@ -539,144 +522,3 @@ function ReviewModal({ enterprise, decision, onDone }: { enterprise: Enterprise;
     </ModalForm>
   );
 }
-
-// ---------------------------------------------------------------- import
-
-/** The raw .xlsx body goes up as is (the shared client only sends JSON). */
-async function uploadXlsx(file: File, tenantId: string | undefined): Promise<ImportJob> {
-  const query = tenantId ? `?tenantId=${encodeURIComponent(tenantId)}` : '';
-  const token = getToken();
-  const res = await fetch(`${API_BASE}/enterprises/import${query}`, {
-    method: 'POST',
-    headers: { 'Content-Type': XLSX_MIME, Accept: 'application/json, application/problem+json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: file,
-  });
-  const body: unknown = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiError(res.status, body as { detail?: string });
-  return body as ImportJob;
-}
-
-function useJobPolling(onFinished: () => void) {
-  const [job, setJob] = useState<ImportJob | null>(null);
-  const timer = useRef<number>();
-  useEffect(() => () => window.clearTimeout(timer.current), []);
-  function follow(started: ImportJob) {
-    setJob(started);
-    const poll = async () => {
-      try {
-        const next = await api.get<ImportJob>(`/imports/${encodeURIComponent(started.id)}`);
-        setJob(next);
-        if (next.status === 'running') timer.current = window.setTimeout(() => void poll(), 800);
-        else onFinished();
-      } catch {
-        /* the client already showed the error */
-      }
-    };
-    timer.current = window.setTimeout(() => void poll(), 300);
-  }
-  return { job, follow, reset: () => setJob(null) };
-}
-
-function ImportButton({ tenantTree, defaultTenantId, onDone }: { tenantTree: TreeOption[]; defaultTenantId?: string; onDone: () => void }) {
-  const { t } = useTranslation();
-  const [open, setOpen] = useState(false);
-  const [tenantId, setTenantId] = useState<string | undefined>(defaultTenantId);
-  const [uploading, setUploading] = useState(false);
-  const { job, follow, reset } = useJobPolling(onDone);
-  const running = uploading || job?.status === 'running';
-
-  async function start(file: File) {
-    setUploading(true);
-    try {
-      follow(await uploadXlsx(file, tenantId));
-    } catch (e) {
-      getMessage().error(e instanceof ApiError ? e.detail : t('error.unknown'));
-    } finally {
-      setUploading(false);
-    }
-  }
-
-  return (
-    <>
-      <Button icon={<UploadOutlined />} onClick={() => setOpen(true)} data-testid="enterprise-import">
-        {t('enterprise.import')}
-      </Button>
-      <Modal
-        open={open}
-        title={t('enterprise.import')}
-        width={680}
-        footer={null}
-        maskClosable={!running}
-        closable={!running}
-        onCancel={() => {
-          setOpen(false);
-          reset();
-        }}
-        destroyOnClose
-      >
-        <Space direction="vertical" style={{ width: '100%' }} size="middle">
-          <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
-            {t('enterprise.importHint')}
-          </Typography.Paragraph>
-          <Space>
-            <Typography.Text>{t('enterprise.importTenant')}</Typography.Text>
-            <TreeSelect style={{ minWidth: 260 }} value={tenantId} onChange={setTenantId} treeData={tenantTree} showSearch treeNodeFilterProp="title" disabled={running} popupMatchSelectWidth={false} />
-          </Space>
-          {!job && (
-            <Upload.Dragger
-              accept=".xlsx"
-              maxCount={1}
-              showUploadList={false}
-              disabled={running}
-              beforeUpload={(file) => {
-                void start(file);
-                return false;
-              }}
-            >
-              <p className="ant-upload-drag-icon">
-                <InboxOutlined />
-              </p>
-              <p className="ant-upload-text">{t('enterprise.importDrop')}</p>
-            </Upload.Dragger>
-          )}
-          {job && <ImportOutcome job={job} onAgain={reset} />}
-        </Space>
-      </Modal>
-    </>
-  );
-}
-
-function ImportOutcome({ job, onAgain }: { job: ImportJob; onAgain: () => void }) {
-  const { t } = useTranslation();
-  const percent = job.total > 0 ? Math.round((job.processed / job.total) * 100) : 0;
-  if (job.status === 'running') return <Progress percent={percent} status="active" data-testid="enterprise-import-progress" />;
-  if (job.status === 'succeeded') {
-    return (
-      <Result
-        status="success"
-        title={t('enterprise.importDone')}
-        subTitle={t('enterprise.importCounts', { created: job.created, updated: job.updated, total: job.total })}
-        extra={<Button onClick={onAgain}>{t('enterprise.importAgain')}</Button>}
-      />
-    );
-  }
-  return (
-    <Space direction="vertical" style={{ width: '100%' }}>
-      <Alert type="error" showIcon message={t('enterprise.importFailed', { count: job.errors.length })} />
-      <Table
-        size="small"
-        rowKey={(e) => `${e.line}-${e.column}-${e.reason}`}
-        dataSource={job.errors}
-        pagination={{ pageSize: 10, hideOnSinglePage: true }}
-        data-testid="enterprise-import-errors"
-        columns={[
-          { title: t('enterprise.errorLine'), dataIndex: 'line', width: 80 },
-          { title: t('enterprise.errorColumn'), dataIndex: 'column', width: 160 },
-          { title: t('enterprise.errorReason'), dataIndex: 'reason' },
-        ]}
-      />
-      <Button onClick={onAgain}>{t('enterprise.importAgain')}</Button>
-    </Space>
-  );
-}
-

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { API_BASE, ApiError, api, getToken } from '../../api/client';
+import { api } from '../../api/client';
 
 /**
  * Shapes of the catalogue API (/api/v1/catalog) shared by the items page, the item drawer and the
@@ -175,17 +175,7 @@ export interface ItemOptions {
   levels: Option<number>[];
 }
 
-export interface ImportJob {
-  id: string;
-  status: 'running' | 'succeeded' | 'failed';
-  total: number;
-  processed: number;
-  created: number;
-  errors: { line: number; column: string; reason: string }[];
-}
-
 export const CATALOG = '/catalog';
-export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const enc = encodeURIComponent;
 
 let optionsCache: Promise<ItemOptions> | null = null;
@@ -203,19 +193,6 @@ export function useItemOptions(): ItemOptions {
 }
 
 export const labelOf = (options: Option[], value: string) => options.find((o) => o.value === value)?.label ?? value;
-
-/** The raw .xlsx body goes up as is (the shared client only sends JSON). */
-export async function uploadItemsXlsx(file: File): Promise<ImportJob> {
-  const token = getToken();
-  const res = await fetch(`${API_BASE}${CATALOG}/items/import`, {
-    method: 'POST',
-    headers: { 'Content-Type': XLSX_MIME, Accept: 'application/json, application/problem+json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: file,
-  });
-  const body: unknown = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiError(res.status, body as { detail?: string });
-  return body as ImportJob;
-}
 
 const STATUS_COLORS: Record<CatalogStatus, string> = {
   draft: 'default',

@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { PageContainer, ProTable, type ActionType, type ProColumns } from '@ant-design/pro-components';
-import { Alert, Button, Card, Col, Empty, Input, Modal, Popconfirm, Progress, Result, Row, Segmented, Select, Space, Spin, Table, Tag, Tooltip, Tree, Typography, Upload } from 'antd';
+import { Button, Card, Col, Empty, Input, Popconfirm, Row, Segmented, Select, Space, Spin, Tag, Tooltip, Tree, Typography } from 'antd';
 import type { DataNode } from 'antd/es/tree';
-import { DeleteOutlined, DownloadOutlined, EditOutlined, FileExcelOutlined, InboxOutlined, PlusOutlined, ReloadOutlined, StopOutlined, UploadOutlined } from '@ant-design/icons';
+import { DeleteOutlined, EditOutlined, PlusOutlined, ReloadOutlined, StopOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, download } from '../../api/client';
+import { api } from '../../api/client';
 import { getMessage } from '../../api/feedback';
 import { useAuth } from '../../auth/AuthContext';
+import { ExcelDownloadButton, ExcelImportButton } from '../../components/ExcelImport';
 import { filterTree, highlight } from '../../components/treeSearch';
 import { findNode } from '../../components/useTenantTree';
 import { formatDateTime } from '../../utils/format';
@@ -17,13 +18,11 @@ import {
   ChangeStatusTag,
   enc,
   labelOf,
-  uploadItemsXlsx,
   useItemOptions,
   type AdoptionStatus,
   type CatalogStatus,
   type CategoryNode,
   type ImplementationRow,
-  type ImportJob,
   type ItemRow,
 } from './ItemDetailModel';
 import { CategoryFormModal, ItemFormModal } from './ItemDetailForm';
@@ -360,15 +359,19 @@ function ItemTable({
             }
           />
         ) : null,
-        canWrite ? <ImportButton key="import" onDone={onChanged} /> : null,
-        <Button key="export" icon={<DownloadOutlined />} onClick={() => void download(`${CATALOG}/items/export`, exportQuery, 'catalog-items.xlsx')} data-testid="catalog-item-export">
-          {t('catalogItem.export')}
-        </Button>,
         canWrite ? (
-          <Button key="template" icon={<FileExcelOutlined />} onClick={() => void download(`${CATALOG}/items/template`, undefined, 'catalog-items-template.xlsx')}>
-            {t('catalogItem.template')}
-          </Button>
+          <ExcelImportButton
+            key="import"
+            importUrl={`${CATALOG}/items/import`}
+            hint={t('catalogItem.importHint')}
+            successText={(job) => ({ title: t('catalogItem.importDone', { count: job.created }), subTitle: t('catalogItem.importPending') })}
+            onDone={onChanged}
+            testIdPrefix="catalog-item"
+            testIds={{ progress: 'catalog-import-progress', errors: 'catalog-import-errors' }}
+          />
         ) : null,
+        <ExcelDownloadButton key="export" kind="export" path={`${CATALOG}/items/export`} query={exportQuery} fileName="catalog-items.xlsx" testId="catalog-item-export" />,
+        canWrite ? <ExcelDownloadButton key="template" kind="template" path={`${CATALOG}/items/template`} fileName="catalog-items-template.xlsx" testId="catalog-item-template" /> : null,
       ]}
       options={{ density: true, reload: true, setting: true, fullScreen: false }}
       data-testid="catalog-item-table"
@@ -439,126 +442,5 @@ function ImplementationTable({ onOpen }: { onOpen: (id: string) => void }) {
       options={{ density: true, reload: true, setting: false, fullScreen: false }}
       data-testid="catalog-implementation-table"
     />
-  );
-}
-
-// ---------------------------------------------------------------- import
-
-function useJobPolling(onFinished: () => void) {
-  const [job, setJob] = useState<ImportJob | null>(null);
-  const timer = useRef<number>();
-  useEffect(() => () => window.clearTimeout(timer.current), []);
-  function follow(started: ImportJob) {
-    setJob(started);
-    const poll = async () => {
-      try {
-        const next = await api.get<ImportJob>(`/imports/${enc(started.id)}`);
-        setJob(next);
-        if (next.status === 'running') timer.current = window.setTimeout(() => void poll(), 700);
-        else if (next.status === 'succeeded') onFinished();
-      } catch {
-        /* the client already showed the error */
-      }
-    };
-    timer.current = window.setTimeout(() => void poll(), 300);
-  }
-  return { job, follow, reset: () => setJob(null) };
-}
-
-function ImportButton({ onDone }: { onDone: () => void }) {
-  const { t } = useTranslation();
-  const [open, setOpen] = useState(false);
-  const [uploading, setUploading] = useState(false);
-  const { job, follow, reset } = useJobPolling(onDone);
-  const running = uploading || job?.status === 'running';
-
-  async function start(file: File) {
-    setUploading(true);
-    try {
-      follow(await uploadItemsXlsx(file));
-    } catch (e) {
-      getMessage().error(e instanceof ApiError ? e.detail : t('error.unknown'));
-    } finally {
-      setUploading(false);
-    }
-  }
-
-  return (
-    <>
-      <Button icon={<UploadOutlined />} onClick={() => setOpen(true)} data-testid="catalog-item-import">
-        {t('catalogItem.import')}
-      </Button>
-      <Modal
-        open={open}
-        title={t('catalogItem.import')}
-        width={720}
-        footer={null}
-        maskClosable={!running}
-        closable={!running}
-        onCancel={() => {
-          setOpen(false);
-          reset();
-        }}
-        destroyOnClose
-      >
-        <Space direction="vertical" style={{ width: '100%' }} size="middle">
-          <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
-            {t('catalogItem.importHint')}
-          </Typography.Paragraph>
-          {!job && (
-            <Upload.Dragger
-              accept=".xlsx"
-              maxCount={1}
-              showUploadList={false}
-              disabled={running}
-              beforeUpload={(file) => {
-                void start(file);
-                return false;
-              }}
-            >
-              <p className="ant-upload-drag-icon">
-                <InboxOutlined />
-              </p>
-              <p className="ant-upload-text">{t('catalogItem.importDrop')}</p>
-            </Upload.Dragger>
-          )}
-          {job && <ImportOutcome job={job} onAgain={reset} />}
-        </Space>
-      </Modal>
-    </>
-  );
-}
-
-function ImportOutcome({ job, onAgain }: { job: ImportJob; onAgain: () => void }) {
-  const { t } = useTranslation();
-  const percent = job.total > 0 ? Math.round((job.processed / job.total) * 100) : 0;
-  if (job.status === 'running') return <Progress percent={percent} status="active" data-testid="catalog-import-progress" />;
-  if (job.status === 'succeeded') {
-    return (
-      <Result
-        status="success"
-        title={t('catalogItem.importDone', { count: job.created })}
-        subTitle={t('catalogItem.importPending')}
-        extra={<Button onClick={onAgain}>{t('catalogItem.importAgain')}</Button>}
-      />
-    );
-  }
-  return (
-    <Space direction="vertical" style={{ width: '100%' }}>
-      <Alert type="error" showIcon message={t('catalogItem.importFailed', { count: job.errors.length })} />
-      <Table
-        size="small"
-        rowKey={(e) => `${e.line}-${e.column}-${e.reason}`}
-        dataSource={job.errors}
-        pagination={{ pageSize: 10, hideOnSinglePage: true }}
-        data-testid="catalog-import-errors"
-        columns={[
-          { title: t('catalogItem.errorLine'), dataIndex: 'line', width: 80 },
-          { title: t('catalogItem.errorColumn'), dataIndex: 'column', width: 160 },
-          { title: t('catalogItem.errorReason'), dataIndex: 'reason' },
-        ]}
-      />
-      <Button onClick={onAgain}>{t('catalogItem.importAgain')}</Button>
-    </Space>
   );
 }

@@ -13,28 +13,26 @@ import {
   type ActionType,
   type ProColumns,
 } from '@ant-design/pro-components';
-import { Alert, Button, Card, Checkbox, Descriptions, Drawer, Empty, List, Modal, Popconfirm, Progress, Result, Select, Space, Table, Tabs, Tag, Timeline, Tooltip, TreeSelect, Typography, Upload } from 'antd';
+import { Alert, Button, Card, Descriptions, Drawer, Empty, List, Popconfirm, Progress, Result, Select, Space, Tabs, Tag, Timeline, Tooltip, TreeSelect, Typography } from 'antd';
 import {
   AimOutlined,
   AuditOutlined,
   CheckOutlined,
   CloseOutlined,
   DeleteOutlined,
-  DownloadOutlined,
   EditOutlined,
   HistoryOutlined,
-  InboxOutlined,
   PlusOutlined,
   RollbackOutlined,
   SendOutlined,
   StopOutlined,
-  UploadOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { API_BASE, ApiError, api, download, getToken } from '../../api/client';
+import { api } from '../../api/client';
 import { getMessage } from '../../api/feedback';
 import type { OrgNode, TenantNode } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
+import { ExcelDownloadButton, ExcelImportButton } from '../../components/ExcelImport';
 import { orgOptions, tenantOptions, type TreeOption } from '../../components/useTenantTree';
 import { formatDateTime } from '../../utils/format';
 import { DEFAULT_PAGINATION, fetchPage, toListQuery } from '../../utils/proTable';
@@ -97,19 +95,9 @@ interface Recommendation {
   negative: { tenantId: string; unitName: string; duty: string; legalBasis: string } | null;
 }
 
-interface ImportJob {
-  id: string;
-  status: 'running' | 'succeeded' | 'failed';
-  total: number;
-  processed: number;
-  created: number;
-  errors: { line: number; column: string; reason: string }[];
-}
-
 const LIST_TYPES: ListType[] = ['responsibility', 'power', 'negative'];
 const STATUSES: EntryStatus[] = ['draft', 'pending', 'published', 'rejected', 'offline', 'void'];
 const STATUS_COLORS: Record<EntryStatus, string> = { draft: 'default', pending: 'processing', published: 'success', rejected: 'error', offline: 'warning', void: 'default' };
-const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const WRITE = 'catalog:write';
 const REVIEW = 'catalog:review';
 
@@ -333,10 +321,20 @@ function EntryTable({ listType, tenantId, myTenantId, myUserId, canWrite, canRev
         headerTitle={t(`lists.type.${listType}`)}
         toolBarRender={() => [
           canWrite && myTenantId ? <EntryModal key="create" mode="create" listType={listType} tenantId={myTenantId} onDone={reload} /> : null,
-          canWrite ? <ImportButton key="import" listType={listType} onDone={reload} /> : null,
-          <Button key="export" icon={<DownloadOutlined />} onClick={() => void download('/catalog/list-entries/export', { listType, tenantId }, `${t(`lists.type.${listType}`)}.xlsx`)}>
-            {t('lists.export')}
-          </Button>,
+          canWrite ? (
+            <ExcelImportButton
+              key="import"
+              importUrl="/catalog/list-entries/import"
+              query={{ listType }}
+              hint={t('lists.importHint')}
+              template={{ path: '/catalog/list-entries/template', query: { listType }, fileName: `${t(`lists.type.${listType}`)}-template.xlsx` }}
+              toggles={[{ param: 'submit', label: t('lists.submitNow') }]}
+              successText={(job) => ({ title: t('lists.importDone', { count: job.created }) })}
+              onDone={reload}
+              testIdPrefix="lists"
+            />
+          ) : null,
+          <ExcelDownloadButton key="export" kind="export" path="/catalog/list-entries/export" query={{ listType, tenantId }} fileName={`${t(`lists.type.${listType}`)}.xlsx`} testId="lists-export" />,
         ]}
         options={{ density: true, reload: true, setting: true, fullScreen: false }}
         data-testid={`lists-table-${listType}`}
@@ -680,129 +678,6 @@ function RecommendResult({ result }: { result: Recommendation }) {
       )}
       {result.source && <UnitList title={t('lists.role.lead')} units={result.lead} />}
       {result.source && <UnitList title={t('lists.role.assist')} units={result.assist} />}
-    </Space>
-  );
-}
-
-// ---------------------------------------------------------------- import
-
-async function uploadXlsx(file: File, listType: ListType, submit: boolean): Promise<ImportJob> {
-  const token = getToken();
-  const res = await fetch(`${API_BASE}/catalog/list-entries/import?listType=${listType}&submit=${submit}`, {
-    method: 'POST',
-    headers: { 'Content-Type': XLSX_MIME, Accept: 'application/json, application/problem+json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: file,
-  });
-  const body: unknown = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiError(res.status, body as { detail?: string });
-  return body as ImportJob;
-}
-
-function useJobPolling(onFinished: () => void) {
-  const [job, setJob] = useState<ImportJob | null>(null);
-  const timer = useRef<number>();
-  useEffect(() => () => window.clearTimeout(timer.current), []);
-  function follow(started: ImportJob) {
-    setJob(started);
-    const poll = async () => {
-      try {
-        const next = await api.get<ImportJob>(`/imports/${encodeURIComponent(started.id)}`);
-        setJob(next);
-        if (next.status === 'running') timer.current = window.setTimeout(() => void poll(), 800);
-        else onFinished();
-      } catch {
-        /* the client already showed the error */
-      }
-    };
-    timer.current = window.setTimeout(() => void poll(), 300);
-  }
-  return { job, follow, reset: () => setJob(null) };
-}
-
-function ImportButton({ listType, onDone }: { listType: ListType; onDone: () => void }) {
-  const { t } = useTranslation();
-  const [open, setOpen] = useState(false);
-  const [submit, setSubmit] = useState(false);
-  const [uploading, setUploading] = useState(false);
-  const { job, follow, reset } = useJobPolling(onDone);
-  const running = uploading || job?.status === 'running';
-
-  async function start(file: File) {
-    setUploading(true);
-    try {
-      follow(await uploadXlsx(file, listType, submit));
-    } catch (e) {
-      getMessage().error(e instanceof ApiError ? e.detail : t('error.unknown'));
-    } finally {
-      setUploading(false);
-    }
-  }
-
-  const close = () => {
-    setOpen(false);
-    reset();
-  };
-
-  return (
-    <>
-      <Button icon={<UploadOutlined />} onClick={() => setOpen(true)} data-testid="lists-import">
-        {t('lists.import')}
-      </Button>
-      <Modal open={open} title={t('lists.import')} width={680} footer={null} maskClosable={!running} closable={!running} onCancel={close} destroyOnClose>
-        <Space direction="vertical" style={{ width: '100%' }} size="middle">
-          <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
-            {t('lists.importHint')}
-          </Typography.Paragraph>
-          <Space>
-            <Button icon={<DownloadOutlined />} onClick={() => void download('/catalog/list-entries/template', { listType }, `${t(`lists.type.${listType}`)}-template.xlsx`)}>
-              {t('lists.template')}
-            </Button>
-            <Checkbox checked={submit} onChange={(e) => setSubmit(e.target.checked)} disabled={running}>
-              {t('lists.submitNow')}
-            </Checkbox>
-          </Space>
-          {!job && (
-            <Upload.Dragger
-              accept=".xlsx"
-              maxCount={1}
-              showUploadList={false}
-              disabled={running}
-              beforeUpload={(file) => {
-                void start(file);
-                return false;
-              }}
-            >
-              <p className="ant-upload-drag-icon">
-                <InboxOutlined />
-              </p>
-              <p className="ant-upload-text">{t('lists.importDrop')}</p>
-            </Upload.Dragger>
-          )}
-          {job && <JobResult job={job} />}
-        </Space>
-      </Modal>
-    </>
-  );
-}
-
-function JobResult({ job }: { job: ImportJob }) {
-  const { t } = useTranslation();
-  if (job.status === 'running') return <Progress percent={job.total ? Math.round((job.processed / job.total) * 100) : 0} status="active" />;
-  if (job.status === 'succeeded') return <Result status="success" title={t('lists.importDone', { count: job.created })} />;
-  return (
-    <Space direction="vertical" style={{ width: '100%' }}>
-      <Alert type="error" showIcon message={t('lists.importFailed', { count: job.errors.length })} />
-      <Table
-        size="small"
-        rowKey={(r) => `${r.line}-${r.column}-${r.reason}`}
-        pagination={{ pageSize: 8 }}
-        dataSource={job.errors}
-        columns={[
-          { title: t('lists.importLine'), dataIndex: 'line', width: 70 },
-          { title: t('lists.importColumn'), dataIndex: 'column', width: 110 },
-          { title: t('lists.importReason'), dataIndex: 'reason' },
-        ]}
-      />
     </Space>
   );
 }

@@ -12,14 +12,15 @@ import {
   type ActionType,
   type ProColumns,
 } from '@ant-design/pro-components';
-import { Alert, Button, Card, Descriptions, Form, Input, Modal, Popconfirm, Progress, Result, Select, Space, Table, Tabs, Tag, Tooltip, TreeSelect, Typography, Upload } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Input, Popconfirm, Select, Space, Table, Tabs, Tag, Tooltip, TreeSelect, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { DeleteOutlined, DownloadOutlined, EditOutlined, FileExcelOutlined, InboxOutlined, PlusOutlined, ThunderboltOutlined, UploadOutlined } from '@ant-design/icons';
+import { DeleteOutlined, EditOutlined, PlusOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { API_BASE, ApiError, api, download, getToken, type Query } from '../../api/client';
+import { api, type Query } from '../../api/client';
 import { getMessage } from '../../api/feedback';
 import type { DictItem, ItemsOf, TenantNode } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
+import { ExcelDownloadButton, ExcelImportButton } from '../../components/ExcelImport';
 import { tenantOptions, type TreeOption } from '../../components/useTenantTree';
 import { formatDateTime } from '../../utils/format';
 import { applyFieldErrors } from '../../utils/forms';
@@ -88,19 +89,8 @@ interface Matrix {
   rows: { key: string; label: string; cells: MatrixCell[] }[];
 }
 
-interface ImportJob {
-  id: string;
-  status: 'running' | 'succeeded' | 'failed';
-  total: number;
-  processed: number;
-  created: number;
-  updated: number;
-  errors: { line: number; column: string; reason: string }[];
-}
-
 const WRITE = 'catalog:time-limit:write';
 const DICT_READ = 'system:dict:read';
-const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // ---------------------------------------------------------------- options
@@ -423,15 +413,18 @@ function RulesTable({ options, tenantTree, tenantId }: { options: Options; tenan
 
   const tools = [
     canWrite ? <RuleModal key="create" options={options} tenantTree={tenantTree} defaultTenantId={tenantId} onDone={reload} /> : null,
-    canWrite ? <ImportButton key="import" tenantTree={tenantTree} defaultTenantId={tenantId} onDone={reload} /> : null,
     canWrite ? (
-      <Button key="template" icon={<FileExcelOutlined />} onClick={() => void download('/time-limits/template', undefined, 'time-limit-template.xlsx')}>
-        {t('timeLimit.template')}
-      </Button>
+      <ExcelImportButton
+        key="import"
+        importUrl="/time-limits/import"
+        hint={t('timeLimit.importHint')}
+        tenantPicker={{ label: t('timeLimit.importTenant'), treeData: tenantTree, defaultValue: tenantId }}
+        onDone={reload}
+        testIdPrefix="time-limit"
+      />
     ) : null,
-    <Button key="export" icon={<DownloadOutlined />} onClick={() => void download('/time-limits/export', lastQuery.current, 'time-limits.xlsx')} data-testid="time-limit-export">
-      {t('timeLimit.export')}
-    </Button>,
+    canWrite ? <ExcelDownloadButton key="template" kind="template" path="/time-limits/template" fileName="time-limit-template.xlsx" testId="time-limit-template" /> : null,
+    <ExcelDownloadButton key="export" kind="export" path="/time-limits/export" query={() => lastQuery.current} fileName="time-limits.xlsx" testId="time-limit-export" />,
   ];
 
   return (
@@ -553,146 +546,5 @@ function RuleModal({ rule, options, tenantTree, defaultTenantId, onDone }: { rul
       <ProFormTextArea name="legalBasis" label={t('timeLimit.legalBasis')} colProps={{ span: 24 }} fieldProps={{ maxLength: 500, showCount: true, rows: 2 }} />
       <ProFormTextArea name="note" label={t('timeLimit.note')} colProps={{ span: 24 }} fieldProps={{ maxLength: 500, showCount: true, rows: 2 }} />
     </ModalForm>
-  );
-}
-
-// ---------------------------------------------------------------- import
-
-/** The raw .xlsx body goes up as is (the shared client only sends JSON). */
-async function uploadXlsx(file: File, tenantId: string | undefined): Promise<ImportJob> {
-  const query = tenantId ? `?tenantId=${encodeURIComponent(tenantId)}` : '';
-  const token = getToken();
-  const res = await fetch(`${API_BASE}/time-limits/import${query}`, {
-    method: 'POST',
-    headers: { 'Content-Type': XLSX_MIME, Accept: 'application/json, application/problem+json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: file,
-  });
-  const body: unknown = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiError(res.status, body as { detail?: string });
-  return body as ImportJob;
-}
-
-function useJobPolling(onFinished: () => void) {
-  const [job, setJob] = useState<ImportJob | null>(null);
-  const timer = useRef<number>();
-  useEffect(() => () => window.clearTimeout(timer.current), []);
-  function follow(started: ImportJob) {
-    setJob(started);
-    const poll = async () => {
-      try {
-        const next = await api.get<ImportJob>(`/imports/${encodeURIComponent(started.id)}`);
-        setJob(next);
-        if (next.status === 'running') timer.current = window.setTimeout(() => void poll(), 800);
-        else if (next.status === 'succeeded') onFinished();
-      } catch {
-        /* shown by the client */
-      }
-    };
-    timer.current = window.setTimeout(() => void poll(), 300);
-  }
-  return { job, follow, reset: () => setJob(null) };
-}
-
-function ImportButton({ tenantTree, defaultTenantId, onDone }: { tenantTree: TreeOption[]; defaultTenantId?: string; onDone: () => void }) {
-  const { t } = useTranslation();
-  const [open, setOpen] = useState(false);
-  const [tenantId, setTenantId] = useState<string | undefined>(defaultTenantId);
-  const [uploading, setUploading] = useState(false);
-  const { job, follow, reset } = useJobPolling(onDone);
-  const running = uploading || job?.status === 'running';
-  useEffect(() => setTenantId(defaultTenantId), [defaultTenantId]);
-
-  async function start(file: File) {
-    setUploading(true);
-    try {
-      follow(await uploadXlsx(file, tenantId));
-    } catch (e) {
-      getMessage().error(e instanceof ApiError ? e.detail : t('error.unknown'));
-    } finally {
-      setUploading(false);
-    }
-  }
-
-  return (
-    <>
-      <Button icon={<UploadOutlined />} onClick={() => setOpen(true)} data-testid="time-limit-import">
-        {t('timeLimit.import')}
-      </Button>
-      <Modal
-        open={open}
-        title={t('timeLimit.import')}
-        width={720}
-        footer={null}
-        maskClosable={!running}
-        closable={!running}
-        onCancel={() => {
-          setOpen(false);
-          reset();
-        }}
-        destroyOnClose
-      >
-        <Space direction="vertical" style={{ width: '100%' }} size="middle">
-          <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
-            {t('timeLimit.importHint')}
-          </Typography.Paragraph>
-          <Space>
-            <Typography.Text>{t('timeLimit.importTenant')}</Typography.Text>
-            <TreeSelect style={{ minWidth: 260 }} value={tenantId} onChange={setTenantId} treeData={tenantTree} showSearch treeNodeFilterProp="title" disabled={running} popupMatchSelectWidth={false} />
-          </Space>
-          {!job && (
-            <Upload.Dragger
-              accept=".xlsx"
-              maxCount={1}
-              showUploadList={false}
-              disabled={running}
-              beforeUpload={(file) => {
-                void start(file);
-                return false;
-              }}
-            >
-              <p className="ant-upload-drag-icon">
-                <InboxOutlined />
-              </p>
-              <p className="ant-upload-text">{t('timeLimit.importDrop')}</p>
-            </Upload.Dragger>
-          )}
-          {job && <ImportOutcome job={job} onAgain={reset} />}
-        </Space>
-      </Modal>
-    </>
-  );
-}
-
-function ImportOutcome({ job, onAgain }: { job: ImportJob; onAgain: () => void }) {
-  const { t } = useTranslation();
-  const percent = job.total > 0 ? Math.round((job.processed / job.total) * 100) : 0;
-  if (job.status === 'running') return <Progress percent={percent} status="active" data-testid="time-limit-import-progress" />;
-  if (job.status === 'succeeded') {
-    return (
-      <Result
-        status="success"
-        title={t('timeLimit.importDone')}
-        subTitle={t('timeLimit.importCounts', { created: job.created, updated: job.updated, total: job.total })}
-        extra={<Button onClick={onAgain}>{t('timeLimit.importAgain')}</Button>}
-      />
-    );
-  }
-  return (
-    <Space direction="vertical" style={{ width: '100%' }}>
-      <Alert type="error" showIcon message={t('timeLimit.importFailed', { count: job.errors.length })} />
-      <Table
-        size="small"
-        rowKey={(e) => `${e.line}-${e.column}-${e.reason}`}
-        dataSource={job.errors}
-        pagination={{ pageSize: 10, hideOnSinglePage: true }}
-        data-testid="time-limit-import-errors"
-        columns={[
-          { title: t('timeLimit.errorLine'), dataIndex: 'line', width: 80 },
-          { title: t('timeLimit.errorColumn'), dataIndex: 'column', width: 140 },
-          { title: t('timeLimit.errorReason'), dataIndex: 'reason' },
-        ]}
-      />
-      <Button onClick={onAgain}>{t('timeLimit.importAgain')}</Button>
-    </Space>
   );
 }
