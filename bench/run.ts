@@ -90,7 +90,8 @@ async function growCatalogue(): Promise<number> {
 const SEARCH_TERMS = ['物业', '供暖', '欠薪', '社保', 'wy', 'gn', 'XJ12345-03', '噪音', '医保', '出租车', '退费', '户口', '低保', '景区', '营商环境'];
 
 await recreateDatabase();
-const server = spawn('npx', ['tsx', 'packages/server/src/main.ts'], {
+// node itself (not npx/tsx wrappers), so that SIGTERM reaches the server and nothing is orphaned.
+const server = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
   env: { ...process.env, DATABASE_URL: ADMIN_URL.replace(/\/[^/]*$/, `/${DB}`), PORT: String(PORT), LOG_LEVEL: 'warn', HOTLINE_DATA_DIR: './data/bench' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
@@ -119,11 +120,14 @@ try {
   });
   const items = await growCatalogue();
   const catalogToken = await login('catalog01');
+  const searchRequests = SEARCH_TERMS.map((q) => ({ method: 'GET' as const, path: `/api/v1/catalog/items?q=${encodeURIComponent(q)}&page=1&pageSize=20`, headers: { authorization: `Bearer ${catalogToken}` } }));
+  // One agent searching at a time: the latency a person at the console sees.
+  const searchAlone = await run({ url: base, connections: 1, duration: SECONDS, requests: searchRequests });
   const searchResult = await run({
     url: base,
     connections: CONNECTIONS,
     duration: SECONDS,
-    requests: SEARCH_TERMS.map((q) => ({ method: 'GET' as const, path: `/api/v1/catalog/items?q=${encodeURIComponent(q)}&page=1&pageSize=20`, headers: { authorization: `Bearer ${catalogToken}` } })),
+    requests: searchRequests,
   });
   const report = {
     benchmark: 'platform-foundation',
@@ -133,9 +137,12 @@ try {
     cpus: (await import('node:os')).cpus().length,
     login: summary(loginResult),
     listUsers: summary(listResult),
+    catalogSearchOneClient: { items, terms: SEARCH_TERMS.length, ...summary(searchAlone) },
     catalogSearch: { items, terms: SEARCH_TERMS.length, ...summary(searchResult) },
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 } finally {
+  const exited = new Promise((resolve) => server.once('exit', resolve));
   server.kill('SIGTERM');
+  await exited;
 }

@@ -43,7 +43,13 @@ export interface PlatformOptions {
 /** Composition root: opens the database, migrates, seeds a fresh install and wires the modules. */
 export async function createPlatform(config: AppConfig, opts: PlatformOptions = {}): Promise<Platform> {
   const clock = opts.clock ?? systemClock;
-  const handle = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite` }));
+  const handle =
+    opts.database ??
+    (await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite`,
+      onIdleError: (err) => process.stderr.write(`${JSON.stringify({ level: 50, msg: 'database connection lost; it will be replaced', err: err.message })}\n`),
+    }));
   await migrateToLatest(handle.db as never, MIGRATIONS);
   const cipher = new FieldCipher({ sm4KeyHex: config.keys.sm4KeyHex, indexKeyHex: config.keys.indexKeyHex });
   const params = new ParamStore(handle.db);
