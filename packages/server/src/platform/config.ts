@@ -49,7 +49,8 @@ function pick(env: Env, file: Partial<Record<string, unknown>>, envName: string,
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const file = readFileConfig(env);
-  const dataDir = resolve(pick(env, file, 'HOTLINE_DATA_DIR', 'dataDir') ?? './data');
+  // Default: <repository>/data, wherever the command was started from (npm -w changes the cwd).
+  const dataDir = resolve(pick(env, file, 'HOTLINE_DATA_DIR', 'dataDir') ?? new URL('../../../../data', import.meta.url).pathname);
   return {
     host: pick(env, file, 'HOST', 'host') ?? '127.0.0.1',
     port: Number(pick(env, file, 'PORT', 'port') ?? 3000),
