@@ -45,7 +45,7 @@ let page: Page;
 const pageErrors: string[] = [];
 
 // Filled in as the steps go.
-let item = { id: '', code: '', pinyin: '', description: '' };
+let item = { id: '', code: '', pinyin: '', description: '', keywords: [] as string[] };
 let newItemId = '';
 let editChangeId = '';
 let createChangeId = '';
@@ -69,9 +69,9 @@ describe('catalogue change control in the browser', () => {
     await platform.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = platform.app.server.address() as AddressInfo;
 
-    const seeded = await db().selectFrom('catalog_item').select(['id', 'code', 'pinyin', 'description', 'current_version', 'status']).where('name', '=', ITEM_NAME).executeTakeFirstOrThrow();
+    const seeded = await db().selectFrom('catalog_item').select(['id', 'code', 'pinyin', 'description', 'keywords', 'current_version', 'status']).where('name', '=', ITEM_NAME).executeTakeFirstOrThrow();
     expect(seeded).toMatchObject({ current_version: 1, status: 'published' });
-    item = { id: seeded.id, code: seeded.code, pinyin: seeded.pinyin, description: seeded.description };
+    item = { id: seeded.id, code: seeded.code, pinyin: seeded.pinyin, description: seeded.description, keywords: seeded.keywords };
 
     // 乌鲁木齐市 adopted V1 of the item earlier (the demo seed has no adoptions): an approved edit
     // flags it as having an update to confirm.
@@ -115,6 +115,7 @@ describe('catalogue change control in the browser', () => {
     await searchItems(item.pinyin);
     const link = page.getByTestId(`catalog-item-${item.code}`);
     await link.waitFor();
+    await expect.poll(() => itemRows().count()).toBe(1);
     expect(await itemRow(item.code).innerText()).toContain(ITEM_NAME);
     expect(await itemRow(item.code).innerText()).toContain('V1');
 
@@ -127,13 +128,14 @@ describe('catalogue change control in the browser', () => {
     expect(await dialog.getByLabel('事项编码').isDisabled()).toBe(true);
     const keywords = dialog.getByLabel('关键词');
     const tags = formItem(dialog, '关键词').locator('.ant-select-selection-item-content');
-    expect(await tags.allInnerTexts()).toEqual(['暖气不热', '室温低', '供暖温度', '测温']);
+    expect(await tags.allInnerTexts()).toEqual(item.keywords);
     await keywords.fill(NEW_KEYWORD);
     await keywords.press('Enter');
-    await expect.poll(() => tags.allInnerTexts()).toEqual(['暖气不热', '室温低', '供暖温度', '测温', NEW_KEYWORD]);
+    await expect.poll(() => tags.allInnerTexts()).toEqual([...item.keywords, NEW_KEYWORD]);
     await dialog.getByLabel('事项描述').fill(NEW_DESCRIPTION);
 
-    const response = await clickAndWait(dialog.getByTestId('catalog-item-submit'), 'PATCH', `/api/v1/catalog/items/${item.id}`);
+    const submit = dialog.getByTestId('catalog-item-submit');
+    const response = await withResponse('PATCH', `/api/v1/catalog/items/${item.id}`, () => submit.click());
     expect(response.status()).toBe(200);
     await dialog.waitFor({ state: 'hidden' });
 
@@ -141,7 +143,7 @@ describe('catalogue change control in the browser', () => {
     await drawer.getByText('有一项修改变更：待审核').waitFor();
     expect(await drawer.getByTestId('catalog-item-edit').count()).toBe(0);
     const stored = await db().selectFrom('catalog_item').select(['current_version', 'description', 'keywords']).where('id', '=', item.id).executeTakeFirstOrThrow();
-    expect(stored).toEqual({ current_version: 1, description: item.description, keywords: ['暖气不热', '室温低', '供暖温度', '测温'] });
+    expect(stored).toEqual({ current_version: 1, description: item.description, keywords: item.keywords });
     const change = await db().selectFrom('catalog_change').select(['id', 'action', 'status', 'base_version']).where('entity_id', '=', item.id).executeTakeFirstOrThrow();
     expect(change).toMatchObject({ action: 'update', status: 'pending', base_version: 1 });
     editChangeId = change.id;
@@ -165,7 +167,8 @@ describe('catalogue change control in the browser', () => {
     await dialog.getByLabel('事项名称').fill(NEW_NAME);
     await dialog.getByLabel('事项描述').fill('E2E 新增的测试事项');
 
-    const response = await clickAndWait(dialog.getByTestId('catalog-item-submit'), 'POST', '/api/v1/catalog/items');
+    const submit = dialog.getByTestId('catalog-item-submit');
+    const response = await withResponse('POST', '/api/v1/catalog/items', () => submit.click());
     expect(response.status()).toBe(201);
     newItemId = ((await response.json()) as { id: string }).id;
     await dialog.waitFor({ state: 'hidden' });
@@ -196,6 +199,8 @@ describe('catalogue change control in the browser', () => {
     expect(await createLink.innerText()).toBe(`${NEW_CODE} ${NEW_NAME}`);
     const editRow = page.getByTestId('catalog-review-table').locator('tr.ant-table-row', { has: editLink });
     expect(await editRow.innerText()).toMatch(/修改[\s\S]*新疆维吾尔自治区[\s\S]*周敏[\s\S]*待审核/);
+    await toastsGone();
+    await page.screenshot({ path: `${SHOTS}/e2e-catalog-reviews.png`, animations: 'disabled' });
 
     // The edit: only the changed fields, old value struck through, new value highlighted.
     await editLink.click();
@@ -211,13 +216,12 @@ describe('catalogue change control in the browser', () => {
     const keywordRow = rows.filter({ hasText: '关键词' });
     expect(await keywordRow.locator('.ant-tag-green').innerText()).toBe(`+ ${NEW_KEYWORD}`);
     expect(await keywordRow.locator('.catalog-diff-after').innerText()).toContain(NEW_KEYWORD);
-    await toastsGone();
-    await page.screenshot({ path: `${SHOTS}/e2e-catalog-review.png`, animations: 'disabled' });
+    await page.screenshot({ path: `${SHOTS}/e2e-catalog-review-diff.png`, animations: 'disabled' });
 
     await drawer.getByTestId('catalog-review-approve').click();
     let dialog = page.getByRole('dialog', { name: '审核通过' });
     await dialog.waitFor();
-    expect((await clickAndWait(okButton(dialog), 'POST', `/api/v1/catalog/changes/${editChangeId}/approve`)).status()).toBe(200);
+    expect((await withResponse('POST', `/api/v1/catalog/changes/${editChangeId}/approve`, () => okButton(dialog).click())).status()).toBe(200);
     await dialog.waitFor({ state: 'hidden' });
     await drawer.waitFor({ state: 'hidden' });
     // Decided changes leave the to-do list.
@@ -234,7 +238,7 @@ describe('catalogue change control in the browser', () => {
     await okButton(dialog).click();
     await dialog.getByText('退回时必须填写审核意见', { exact: true }).last().waitFor();
     await dialog.getByLabel('审核意见').fill(REJECT_OPINION);
-    expect((await clickAndWait(okButton(dialog), 'POST', `/api/v1/catalog/changes/${createChangeId}/reject`)).status()).toBe(200);
+    expect((await withResponse('POST', `/api/v1/catalog/changes/${createChangeId}/reject`, () => okButton(dialog).click())).status()).toBe(200);
     await dialog.waitFor({ state: 'hidden' });
     await drawer.waitFor({ state: 'hidden' });
     await createLink.waitFor({ state: 'detached' });
@@ -263,7 +267,9 @@ describe('catalogue change control in the browser', () => {
     await drawer.getByRole('tab', { name: '版本历史' }).click();
     const diff = drawer.getByTestId('catalog-version-diff');
     await diff.waitFor();
-    expect(await drawer.locator('.ant-tabs-tabpane-active tr.ant-table-row td:first-child').allInnerTexts()).toEqual(expect.arrayContaining(['V2', 'V1']));
+    const versions = drawer.locator('.ant-tabs-tabpane-active .ant-table-wrapper').first();
+    expect(await versions.locator('tr.ant-table-row td:first-child').allInnerTexts()).toEqual(['V2', 'V1']);
+    expect(await versions.locator('tr.ant-table-row').first().innerText()).toContain('吐尔逊');
     expect(await drawer.getByRole('heading', { name: /版本对比/ }).innerText()).toBe('版本对比：V1 → V2');
     expect(await diff.locator('tr.ant-table-row td:first-child').allInnerTexts()).toEqual(['事项描述', '关键词']);
     expect(await diff.locator('.ant-tag-green').innerText()).toBe(`+ ${NEW_KEYWORD}`);
@@ -272,11 +278,11 @@ describe('catalogue change control in the browser', () => {
     await closeDrawer(drawer);
 
     const published = await db().selectFrom('catalog_item').select(['current_version', 'status', 'keywords', 'description']).where('id', '=', item.id).executeTakeFirstOrThrow();
-    expect(published).toEqual({ current_version: 2, status: 'published', keywords: ['暖气不热', '室温低', '供暖温度', '测温', NEW_KEYWORD], description: NEW_DESCRIPTION });
-    const versions = await db().selectFrom('catalog_item_version').select(['version', 'change_id']).where('item_id', '=', item.id).orderBy('version').execute();
-    expect(versions).toHaveLength(2);
-    expect(versions.map((v) => v.version)).toEqual([1, 2]);
-    expect(versions[1]!.change_id).toBe(editChangeId);
+    expect(published).toEqual({ current_version: 2, status: 'published', keywords: [...item.keywords, NEW_KEYWORD], description: NEW_DESCRIPTION });
+    const stored = await db().selectFrom('catalog_item_version').select(['version', 'change_id']).where('item_id', '=', item.id).orderBy('version').execute();
+    expect(stored).toHaveLength(2);
+    expect(stored.map((v) => v.version)).toEqual([1, 2]);
+    expect(stored[1]!.change_id).toBe(editChangeId);
 
     // The rejected new item.
     await searchItems(NEW_CODE);
@@ -299,9 +305,7 @@ describe('catalogue change control in the browser', () => {
     await page.getByTestId('catalog-view-switch').getByText('本级实施清单').click();
     const table = page.getByTestId('catalog-implementation-table');
     // The implementation list's own search box (ProTable's test id is on the table, below its toolbar).
-    const search = page.getByPlaceholder('名称 / 编码 / 拼音首字母 / 关键词');
-    await search.waitFor();
-    await clickAndWait(search, 'GET', '/api/v1/catalog/implementation', () => search.press('Enter'), (r) => r.url().includes(`q=${encodeURIComponent(NEW_KEYWORD)}`), NEW_KEYWORD);
+    await search(page.getByPlaceholder('名称 / 编码 / 拼音首字母 / 关键词'), '/api/v1/catalog/implementation', NEW_KEYWORD);
     const row = table.locator('tr.ant-table-row', { hasText: item.code });
     await row.waitFor();
     expect(await table.locator('tr.ant-table-row').count()).toBe(1);
@@ -348,29 +352,28 @@ async function openItemsPage(): Promise<void> {
   await page.waitForURL('**/catalog/items');
 }
 
-/**
- * Does `action` (a click by default) and returns the response of the first `method` request to
- * `path`. With `fill`, types it into the locator first.
- */
-async function clickAndWait(
-  target: Locator,
-  method: string,
-  path: string,
-  action: () => Promise<void> = () => target.click(),
-  match: (r: Response) => boolean = () => true,
-  fill?: string,
-): Promise<Response> {
-  if (fill !== undefined) await target.fill(fill);
-  const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === method && new URL(r.url()).pathname === path && match(r)), action()]);
+/** Does `action` and returns the response of the `method` request to `path` it causes (the first one that `match`es). */
+async function withResponse(method: string, path: string, action: () => Promise<void>, match: (url: URL) => boolean = () => true): Promise<Response> {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => {
+      const url = new URL(r.url());
+      return r.request().method() === method && url.pathname === path && match(url);
+    }),
+    action(),
+  ]);
   return response;
 }
 
-/** Types into the item table's search box (catalog-search) and waits for the list it asks for. */
-async function searchItems(q: string): Promise<void> {
-  // antd's Input.Search puts the test id on the <input> itself.
-  const input = page.getByTestId('catalog-search');
-  const response = await clickAndWait(input, 'GET', '/api/v1/catalog/items', () => input.press('Enter'), (r) => new URL(r.url()).searchParams.get('q') === q, q);
+/** Types `q` into a search box and presses Enter; waits for the list request that carries it. */
+async function search(input: Locator, listPath: string, q: string): Promise<void> {
+  await input.fill(q);
+  const response = await withResponse('GET', listPath, () => input.press('Enter'), (url) => url.searchParams.get('q') === q);
   expect(response.status()).toBe(200);
+}
+
+/** The item list's search box (catalog-search; antd's Input.Search puts the test id on the <input>). */
+async function searchItems(q: string): Promise<void> {
+  await search(page.getByTestId('catalog-search'), '/api/v1/catalog/items', q);
 }
 
 function itemRows(): Locator {
