@@ -1,13 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import { createPlatform, type Platform } from '../../src/bootstrap.js';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Platform } from '../../src/bootstrap.js';
 import { generateTotp } from '../../src/platform/crypto/index.js';
-import { openDatabase, type DbHandle } from '../../src/platform/db/database.js';
-import { DEMO_PASSWORD } from '../../src/seed/demo.seed.js';
-import { testConfig } from '../harness.js';
+import { logout as logoutOf, screenshotFailures, SHOTS, startBrowserSession, submitLogin, toastsGone as toastsGoneOn, VIEWPORT, type BrowserSession } from './browser.js';
 
 /**
  * The administrators' day, in a real browser against a real server (embedded PGlite, real clock):
@@ -20,12 +15,7 @@ import { testConfig } from '../harness.js';
  * packages/server/.test-results/ (as do the RTL and audit steps, on success).
  */
 
-const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
-const SHOTS = fileURLToPath(new URL('../../.test-results', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const VIEWPORT = { width: 1440, height: 900 };
-// Beijing time, as on the operators' machines (UTC+8, no daylight saving).
-const TIME_ZONE = 'Asia/Shanghai';
+// The audit page shows Beijing time (UTC+8, no daylight saving).
 const TZ_OFFSET_MS = 8 * 3_600_000;
 
 const RUN = Date.now().toString(36).toUpperCase();
@@ -39,13 +29,12 @@ const USER_PASSWORD = 'E2e@Passw0rd2026';
 // Uyghur is written in Arabic script (U+0600–U+06FF and the presentation forms).
 const ARABIC_SCRIPT = /[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF]/;
 
-let database: DbHandle | undefined;
+let session: BrowserSession | undefined;
 let platform: Platform | undefined;
-let browser: Browser | undefined;
+let pageErrors: string[] = [];
 let page: Page;
 let mfaSecret = '';
 let tenantId = '';
-const pageErrors: string[] = [];
 
 const db = () => {
   if (!platform) throw new Error('platform not started');
@@ -54,40 +43,15 @@ const db = () => {
 
 describe('admin console in the browser', () => {
   beforeAll(async () => {
-    if (!existsSync(`${WEB_DIST}/index.html`)) {
-      throw new Error(`The web app is not built: ${WEB_DIST}/index.html is missing. Build it first: cd packages/web && npx vite build`);
-    }
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-    mkdirSync(SHOTS, { recursive: true });
-
-    database = await openDatabase({});
-    // The real system clock: the TOTP codes typed into the browser are computed from the wall clock.
-    platform = await createPlatform(testConfig({ webDist: WEB_DIST }), { database, logger: false });
-    await platform.app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = platform.app.server.address() as AddressInfo;
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}`, viewport: VIEWPORT, locale: 'zh-CN', timezoneId: TIME_ZONE });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    session = await startBrowserSession();
+    platform = session.platform;
+    page = session.page;
+    pageErrors = session.pageErrors;
   }, 90_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-    await database?.close();
-  });
+  afterAll(() => session?.close());
 
-  beforeEach((ctx) => {
-    onTestFailed(async () => {
-      const name = ctx.task.name.replace(/[^\w\u4e00-\u9fff]+/g, '-').slice(0, 60);
-      await page?.screenshot({ path: `${SHOTS}/e2e-admin-FAILED-${name}.png` }).catch(() => undefined);
-    });
-  });
+  screenshotFailures('e2e-admin', () => page);
 
   it('sysadmin enrols TOTP on the profile page, then logs in with password + TOTP', async () => {
     await loginWithPassword('sysadmin');
@@ -297,17 +261,12 @@ function localStorageLocale(): Promise<string | null> {
   return page.evaluate(() => localStorage.getItem('hotline.locale'));
 }
 
-async function loginWithPassword(username: string): Promise<void> {
-  if (new URL(page.url(), 'http://x').pathname !== '/login') await page.goto('/login');
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-  await page.getByTestId('login-submit').click();
+function loginWithPassword(username: string): Promise<void> {
+  return submitLogin(page, username);
 }
 
-async function logout(): Promise<void> {
-  await page.getByTestId('logout').click();
-  await page.waitForURL('**/login');
-  await page.getByTestId('login-username').waitFor();
+function logout(): Promise<void> {
+  return logoutOf(page);
 }
 
 /** Clicks OK in a modal form and returns the status of the POST it sends; the modal closes. */
@@ -349,6 +308,6 @@ async function pickTenant(picker: Locator, name: string): Promise<void> {
 }
 
 /** Success toasts of earlier steps fade after 3 s; wait for them so screenshots show the page. */
-async function toastsGone(): Promise<void> {
-  await expect.poll(() => page.locator('.ant-message-notice').count(), { timeout: 5_000 }).toBe(0);
+function toastsGone(): Promise<void> {
+  return toastsGoneOn(page);
 }

@@ -1,12 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Locator, type Page, type Response } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import { createPlatform, type Platform } from '../../src/bootstrap.js';
-import { openDatabase, type DbHandle } from '../../src/platform/db/database.js';
-import { DEMO_PASSWORD } from '../../src/seed/demo.seed.js';
-import { testConfig } from '../harness.js';
+import type { Locator, Page, Response } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Platform } from '../../src/bootstrap.js';
+import { logout as logoutOf, screenshotFailures, SHOTS, startBrowserSession, submitLogin, toastsGone as toastsGoneOn, VIEWPORT, type BrowserSession } from './browser.js';
 
 /**
  * A catalogue item's change control, in a real browser against a real server (embedded PGlite,
@@ -21,11 +16,6 @@ import { testConfig } from '../harness.js';
  * packages/server/.test-results/ (as does the review step, on success).
  */
 
-const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
-const SHOTS = fileURLToPath(new URL('../../.test-results', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const VIEWPORT = { width: 1440, height: 900 };
-const TIME_ZONE = 'Asia/Shanghai';
 
 const RUN = Date.now().toString(36).toUpperCase();
 // A seeded standard item (root tenant, V1 published) and its leaf category.
@@ -38,11 +28,10 @@ const NEW_NAME = `E2E测试事项${RUN}`;
 const REJECT_OPINION = `与“${ITEM_NAME}”重复，请并入已有事项（E2E ${RUN}）`;
 const WLMQ_CODE = '650100';
 
-let database: DbHandle | undefined;
+let session: BrowserSession | undefined;
 let platform: Platform | undefined;
-let browser: Browser | undefined;
+let pageErrors: string[] = [];
 let page: Page;
-const pageErrors: string[] = [];
 
 // Filled in as the steps go.
 let item = { id: '', code: '', pinyin: '', description: '', keywords: [] as string[] };
@@ -58,16 +47,10 @@ const db = () => {
 
 describe('catalogue change control in the browser', () => {
   beforeAll(async () => {
-    if (!existsSync(`${WEB_DIST}/index.html`)) {
-      throw new Error(`The web app is not built: ${WEB_DIST}/index.html is missing. Build it first: cd packages/web && npx vite build`);
-    }
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-    mkdirSync(SHOTS, { recursive: true });
-
-    database = await openDatabase({});
-    platform = await createPlatform(testConfig({ webDist: WEB_DIST }), { database, logger: false });
-    await platform.app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = platform.app.server.address() as AddressInfo;
+    session = await startBrowserSession();
+    platform = session.platform;
+    page = session.page;
+    pageErrors = session.pageErrors;
 
     const seeded = await db().selectFrom('catalog_item').select(['id', 'code', 'pinyin', 'description', 'keywords', 'current_version', 'status']).where('name', '=', ITEM_NAME).executeTakeFirstOrThrow();
     expect(seeded).toMatchObject({ current_version: 1, status: 'published' });
@@ -83,28 +66,11 @@ describe('catalogue change control in the browser', () => {
       .values({ tenant_id: wlmq.id, item_id: item.id, adopted_version: 1, status: 'active', local_detail: JSON.stringify({}), updated_by: wlmqAdmin.id, updated_at: new Date() })
       .execute();
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}`, viewport: VIEWPORT, locale: 'zh-CN', timezoneId: TIME_ZONE });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
   }, 90_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-    await database?.close();
-  });
+  afterAll(() => session?.close());
 
-  beforeEach((ctx) => {
-    onTestFailed(async () => {
-      const name = ctx.task.name.replace(/[^\w\u4e00-\u9fff]+/g, '-').slice(0, 60);
-      await page?.screenshot({ path: `${SHOTS}/e2e-catalog-FAILED-${name}.png` }).catch(() => undefined);
-    });
-  });
+  screenshotFailures('e2e-catalog', () => page);
 
   it('catalog01 finds a seeded item by its pinyin initials, edits it and submits the edit', async () => {
     await login('catalog01');
@@ -333,18 +299,13 @@ describe('catalogue change control in the browser', () => {
 });
 
 async function login(username: string): Promise<void> {
-  if (new URL(page.url(), 'http://x').pathname !== '/login') await page.goto('/login');
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-  await page.getByTestId('login-submit').click();
+  await submitLogin(page, username);
   await page.waitForURL((url) => url.pathname !== '/login');
   await page.getByTestId('logout').waitFor();
 }
 
-async function logout(): Promise<void> {
-  await page.getByTestId('logout').click();
-  await page.waitForURL('**/login');
-  await page.getByTestId('login-username').waitFor();
+function logout(): Promise<void> {
+  return logoutOf(page);
 }
 
 async function openItemsPage(): Promise<void> {
@@ -404,6 +365,6 @@ function okButton(dialog: Locator): Locator {
 }
 
 /** Success toasts of earlier steps fade after 3 s; wait for them so screenshots show the page. */
-async function toastsGone(): Promise<void> {
-  await expect.poll(() => page.locator('.ant-message-notice').count(), { timeout: 5_000 }).toBe(0);
+function toastsGone(): Promise<void> {
+  return toastsGoneOn(page);
 }
