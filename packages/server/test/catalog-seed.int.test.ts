@@ -4,7 +4,7 @@ import { createTestPlatform, type TestPlatform } from './harness.js';
 import { CATALOG_CODE_PREFIX, seedCatalog } from '../src/modules/catalog/catalog.seed.js';
 import { ELEMENT_TYPES, type ElementValidation } from '../src/modules/catalog/form-schema.js';
 import { checkElementDefinition, checkItemElements, checkRelation } from '../src/modules/catalog/element.service.js';
-import type { ElementOption } from '../src/modules/catalog/catalog-lists.migrations.js';
+import type { ElementOption } from '../src/platform/db/schema.js';
 import { recommendUnits } from '../src/modules/catalog/list.service.js';
 import { pinyinInitials } from '../src/modules/catalog/search.js';
 import { CATALOG_DOMAINS, TENANT_PROFILES } from '../src/modules/catalog/seed-data/index.js';

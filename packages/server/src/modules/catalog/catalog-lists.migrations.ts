@@ -1,4 +1,3 @@
-import type { ColumnType, Generated } from 'kysely';
 import type { ModuleMigration } from '../../platform/db/migrator.js';
 import { runSql } from '../../platform/db/migrator.js';
 
@@ -38,37 +37,3 @@ create table catalog_element_version (
       ),
   },
 ];
-
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type Json<T> = ColumnType<T, string, string | undefined>;
-
-export interface ElementOption {
-  value: string;
-  label: string;
-}
-
-// The shared row types live in schema.ts, which other parts edit at the same time; these columns are
-// declared by merging into those interfaces until they are folded into schema.ts.
-declare module '../../platform/db/schema.js' {
-  interface CatalogListEntryTable {
-    version: Generated<number>;
-    replaces_id: string | null;
-    reviewed_by: string | null;
-    reviewed_at: Timestamp | null;
-    review_opinion: Generated<string>;
-  }
-  interface CatalogElementTable {
-    options: Json<ElementOption[]>;
-  }
-  interface Database {
-    catalog_element_version: CatalogElementVersionTable;
-  }
-}
-
-export interface CatalogElementVersionTable {
-  element_id: string;
-  version: number;
-  snapshot: ColumnType<Record<string, unknown>, string, string>;
-  changed_by: string | null;
-  changed_at: Timestamp;
-}

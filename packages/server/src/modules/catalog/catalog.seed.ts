@@ -11,7 +11,7 @@ import type {
   CatalogItemVersionTable,
   CatalogListEntryTable,
 } from '../../platform/db/schema.js';
-import type { CatalogElementVersionTable } from './catalog-lists.migrations.js';
+import type { CatalogElementVersionTable } from '../../platform/db/schema.js';
 import type { ItemSnapshot } from './item.service.js';
 import { buildSearchText, cleanList, pinyinInitials } from './search.js';
 import { CATALOG_DOMAINS } from './seed-data/index.js';

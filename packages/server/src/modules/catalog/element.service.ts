@@ -7,7 +7,7 @@ import { conflict, forbidden, invalid, notFound, type FieldError } from '../../p
 import { tenantVisible } from '../../platform/scope.js';
 import { commit, pageOf } from '../../platform/usecase.js';
 import { dictOptions } from '../system/dict.service.js';
-import type { ElementOption } from './catalog-lists.migrations.js';
+import type { ElementOption } from '../../platform/db/schema.js';
 import {
   ELEMENT_TYPES,
   RESERVED_CODES,

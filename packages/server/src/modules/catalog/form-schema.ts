@@ -1,5 +1,5 @@
 import type { FieldError } from '../../platform/errors.js';
-import type { ElementOption } from './catalog-lists.migrations.js';
+import type { ElementOption } from '../../platform/db/schema.js';
 
 /**
  * The ticket form of a demand item: the base fields every ticket has plus the item's own elements.

@@ -305,6 +305,16 @@ export interface CatalogListEntryTable {
   created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  version: Generated<number>;
+  /** The published entry this revision will replace once approved. */
+  replaces_id: string | null;
+  reviewed_by: string | null;
+  reviewed_at: Timestamp | null;
+  review_opinion: Generated<string>;
+}
+export interface ElementOption {
+  value: string;
+  label: string;
 }
 export interface CatalogElementTable {
   id: string;
@@ -319,8 +329,17 @@ export interface CatalogElementTable {
   description: string;
   status: string;
   version: number;
+  /** Choices of a select element that has no dictionary. */
+  options: ColumnType<ElementOption[], string | undefined, string | undefined>;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+export interface CatalogElementVersionTable {
+  element_id: string;
+  version: number;
+  snapshot: Json;
+  changed_by: string | null;
+  changed_at: Timestamp;
 }
 export interface CatalogElementRelationTable {
   from_element_id: string;
@@ -423,6 +442,7 @@ export interface Database {
   catalog_publication: CatalogPublicationTable;
   catalog_list_entry: CatalogListEntryTable;
   catalog_element: CatalogElementTable;
+  catalog_element_version: CatalogElementVersionTable;
   catalog_element_relation: CatalogElementRelationTable;
   catalog_item_element: CatalogItemElementTable;
   catalog_item_knowledge: CatalogItemKnowledgeTable;
