@@ -5,6 +5,7 @@ import type { AuditLogTable, Database } from '../../platform/db/schema.js';
 import { seesSubtree, tenantVisible } from '../../platform/scope.js';
 import { pageOf } from '../../platform/usecase.js';
 import { verifyAuditChain } from '../../platform/audit/audit.js';
+import { containsPattern } from '../../platform/sql.js';
 
 /**
  * The audit admin's view of the logs. Rows without a tenant (anonymous failures) are shown to
@@ -31,12 +32,10 @@ export interface AuditQuery {
   pageSize?: number;
 }
 
-const escapeLike = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 function auditQuery(deps: Deps, actor: Actor, q: AuditQuery) {
   let query = deps.db.selectFrom('audit_log').where((eb) => logVisible(eb, 'audit_log', actor));
-  if (q.actor) query = query.where('actor_name', 'ilike', escapeLike(q.actor));
-  if (q.action) query = query.where('action', 'ilike', escapeLike(q.action));
+  if (q.actor) query = query.where('actor_name', 'ilike', containsPattern(q.actor));
+  if (q.action) query = query.where('action', 'ilike', containsPattern(q.action));
   if (q.targetType) query = query.where('target_type', '=', q.targetType);
   if (q.targetId) query = query.where('target_id', '=', q.targetId);
   if (q.result) query = query.where('result', '=', q.result);
@@ -113,7 +112,7 @@ export async function exportAudit(deps: Deps, actor: Actor, q: AuditQuery): Prom
 export async function searchLoginLogs(deps: Deps, actor: Actor, q: { username?: string; result?: 'success' | 'failure'; from?: string; to?: string; page?: number; pageSize?: number }) {
   const { page, pageSize } = pageOf(q);
   let query = deps.db.selectFrom('login_log').where((eb) => logVisible(eb, 'login_log', actor));
-  if (q.username) query = query.where('username', 'ilike', escapeLike(q.username));
+  if (q.username) query = query.where('username', 'ilike', containsPattern(q.username));
   if (q.result) query = query.where('result', '=', q.result);
   if (q.from) query = query.where('at', '>=', new Date(q.from));
   if (q.to) query = query.where('at', '<=', new Date(q.to));
@@ -128,7 +127,7 @@ export async function searchLoginLogs(deps: Deps, actor: Actor, q: { username?: 
 export async function searchAccessLogs(deps: Deps, actor: Actor, q: { username?: string; module?: string; from?: string; to?: string; page?: number; pageSize?: number }) {
   const { page, pageSize } = pageOf(q);
   let query = deps.db.selectFrom('access_log').where((eb) => logVisible(eb, 'access_log', actor));
-  if (q.username) query = query.where('username', 'ilike', escapeLike(q.username));
+  if (q.username) query = query.where('username', 'ilike', containsPattern(q.username));
   if (q.module) query = query.where('module', '=', q.module);
   if (q.from) query = query.where('at', '>=', new Date(q.from));
   if (q.to) query = query.where('at', '<=', new Date(q.to));

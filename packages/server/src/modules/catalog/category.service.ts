@@ -8,8 +8,8 @@ import { conflict, forbidden, invalid, notFound } from '../../platform/errors.js
 import { tenantVisible } from '../../platform/scope.js';
 import { commit, pageOf } from '../../platform/usecase.js';
 import { CATEGORY_FIELDS, diffRecords } from './catalog-diff.js';
-import { containsPattern } from './search.js';
 import { entityStatusFor, findOpenChange, proposeChange, registerChangeHandler, type Change, type ChangeHandler, type Proposed } from './change.service.js';
+import { containsPattern } from '../../platform/sql.js';
 
 /**
  * 诉求事项目录: the category tree items hang on. Level 1 nodes sit under the virtual system root

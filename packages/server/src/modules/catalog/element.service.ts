@@ -22,6 +22,7 @@ import {
   type RelationKind,
 } from './form-schema.js';
 import { loadReadableItem, pathIds } from './list.service.js';
+import { containsPattern } from '../../platform/sql.js';
 
 /**
  * Item elements (事项要素): field definitions that make up an item's ticket form, their relations
@@ -250,7 +251,7 @@ function filteredElements(db: Db, actor: Actor, q: Omit<ElementQuery, 'page' | '
   if (q.groupCode) query = query.where('group_code', '=', q.groupCode);
   if (q.domain) query = query.where('domain', '=', q.domain);
   if (q.keyword) {
-    const like = `%${q.keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = containsPattern(q.keyword);
     query = query.where((eb) => eb.or([eb('code', 'ilike', like), eb('name', 'ilike', like)]));
   }
   return query;

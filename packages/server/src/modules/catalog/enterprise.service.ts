@@ -11,6 +11,7 @@ import { loadVisibleTenant, tenantTree, type Tenant, type TenantNode } from '../
 import { readDivisions } from '../identity/divisions.js';
 import { listItems } from '../system/dict.service.js';
 import { validateCreditCode } from './credit-code.js';
+import { containsPattern } from '../../platform/sql.js';
 
 /**
  * The enterprise library (企业库). Maintainers (catalog:enterprise:write) add and change records,
@@ -169,8 +170,6 @@ const SORT_COLUMNS = {
   updatedAt: 'enterprise.updated_at',
 } as const;
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /** The list filters, shared by the page query and the Excel export. */
 export async function filteredQuery(deps: Deps, actor: Actor, q: EnterpriseQuery) {
   let query = deps.db
@@ -186,7 +185,7 @@ export async function filteredQuery(deps: Deps, actor: Actor, q: EnterpriseQuery
     const kw = q.keyword.trim();
     const code = kw.normalize('NFKC').replace(/\s/g, '').toUpperCase();
     query = query.where((eb) =>
-      eb.or([eb('enterprise.name', 'ilike', `%${escapeLike(kw)}%`), eb('enterprise.credit_code', 'like', `%${escapeLike(code)}%`)]),
+      eb.or([eb('enterprise.name', 'ilike', containsPattern(kw)), eb('enterprise.credit_code', 'like', containsPattern(code))]),
     );
   }
   if (q.industry) query = query.where('enterprise.industry', '=', q.industry);

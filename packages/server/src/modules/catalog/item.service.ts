@@ -13,9 +13,10 @@ import { commit, pageOf } from '../../platform/usecase.js';
 import { readSheet, splitList, writeSheet, type ColumnSpec, type RowError } from '../../platform/excel/sheet.js';
 import { ImportRejected, startImport, type ImportJob } from '../../platform/excel/import-jobs.js';
 import { ITEM_FIELDS, STATUS_LABELS, defaultFormat, diffRecords, sameValue, type FieldDiff, type Formatter } from './catalog-diff.js';
-import { buildSearchText, cleanList, containsPattern, pinyinInitials, searchTerms } from './search.js';
+import { buildSearchText, cleanList, pinyinInitials, searchTerms } from './search.js';
 import { ancestorTenants, catalogVisible, isInherited, loadLeafForItem, loadVisibleCategory, pathNamesOf, type Category } from './category.service.js';
 import { findOpenChange, notifyReviewersOfBatch, proposeChange, type Proposed } from './change.service.js';
+import { containsPattern } from '../../platform/sql.js';
 
 /**
  * 诉求事项清单: the items call agents classify demands against. An item hangs on a leaf category;

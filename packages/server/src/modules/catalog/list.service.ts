@@ -8,6 +8,7 @@ import { tenantVisible } from '../../platform/scope.js';
 import { commit, pageOf } from '../../platform/usecase.js';
 import type { AuditEntry } from '../../platform/audit/audit.js';
 import { loadVisibleTenant, type Tenant } from '../identity/tenant.service.js';
+import { containsPattern } from '../../platform/sql.js';
 
 /**
  * The three lists (三类清单): for an item in a region, who handles it (职责清单), who holds the power
@@ -283,7 +284,7 @@ function filteredEntries(db: Db, actor: Actor, q: EntryQuery) {
   if (q.role) query = query.where('catalog_list_entry.role', '=', q.role);
   if (q.status) query = query.where('catalog_list_entry.status', '=', q.status);
   if (q.keyword) {
-    const like = `%${q.keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = containsPattern(q.keyword);
     query = query.where((eb) =>
       eb.or([
         eb('catalog_list_entry.unit_name', 'ilike', like),
@@ -578,7 +579,7 @@ export async function itemOptions(deps: Deps, actor: Actor, q: { tenantId?: stri
   const tenant = await loadVisibleTenant(deps.db, actor, q.tenantId ?? actor.tenantId);
   let query = deps.db.selectFrom('catalog_item').select(['id', 'code', 'name', 'tenant_id as tenantId']).where('status', '=', 'published').where('tenant_id', 'in', pathIds(tenant.path));
   if (q.keyword) {
-    const like = `%${q.keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = containsPattern(q.keyword);
     query = query.where((eb) => eb.or([eb('name', 'ilike', like), eb('code', 'ilike', like), eb('pinyin', 'ilike', like)]));
   }
   return query.orderBy('code').limit(50).execute();

@@ -9,8 +9,9 @@ import { commit, pageOf } from '../../platform/usecase.js';
 import { insertNotification, NOTIFICATION_TOPIC } from '../system/notification.service.js';
 import { loadVisibleTenant } from '../identity/tenant.service.js';
 import { describeDiff, type FieldDiff } from './catalog-diff.js';
-import { containsPattern, searchTerms } from './search.js';
+import { searchTerms } from './search.js';
 import { entityStatusFor, registerChangeHandler, type Applied, type Change, type ChangeHandler, type OutboxEvent } from './change.service.js';
+import { containsPattern } from '../../platform/sql.js';
 import {
   columnsOf,
   diffSnapshots,

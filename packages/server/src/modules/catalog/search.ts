@@ -36,11 +36,6 @@ export function searchTerms(query: string): string[] {
   return [...new Set(query.toLowerCase().split(/[\s\u3000]+/).filter(Boolean))].slice(0, 8);
 }
 
-/** `%term%` with LIKE's wildcards escaped, so "50%" or "a_b" mean what they say. */
-export function containsPattern(term: string): string {
-  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /** Trims, drops empties and duplicates; keeps the first spelling's order. */
 export function cleanList(values: readonly string[] | undefined): string[] {
   return [...new Set((values ?? []).map((v) => v.trim()).filter(Boolean))];

@@ -11,6 +11,7 @@ import { adminTypesOf } from './permissions.js';
 import { assignableRoles } from './role.service.js';
 import { loadVisibleTenant } from './tenant.service.js';
 import { loadVisibleOrg } from './org.service.js';
+import { containsPattern } from '../../platform/sql.js';
 
 export type User = Selectable<AppUserTable>;
 
@@ -73,7 +74,7 @@ export async function listUsers(deps: Deps, actor: Actor, q: UserQuery): Promise
   if (q.tenantId) query = query.where('app_user.tenant_id', '=', q.tenantId);
   if (q.orgId) query = query.where('app_user.org_id', '=', q.orgId);
   if (q.keyword) {
-    const like = `%${q.keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = containsPattern(q.keyword);
     query = query.where((eb) => eb.or([eb('app_user.username', 'ilike', like), eb('app_user.display_name', 'ilike', like)]));
   }
   if (q.phone) query = query.where('app_user.phone_idx', '=', deps.cipher.blindIndex(q.phone, 'phone'));

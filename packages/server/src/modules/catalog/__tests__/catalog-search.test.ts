@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildSearchText, cleanList, containsPattern, pinyinInitials, searchTerms } from '../search.js';
+import { buildSearchText, cleanList, pinyinInitials, searchTerms } from '../search.js';
+import { containsPattern } from '../../../platform/sql.js';
 import { assertTransition, canTransition, entityStatusFor } from '../change.service.js';
 
 describe('pinyin initials', () => {
