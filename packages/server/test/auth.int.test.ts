@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateTotp } from '../src/platform/crypto/totp.js';
 import { DEMO_PASSWORD } from '../src/seed/demo.seed.js';
-import { Client, createTestPlatform, ids, login, type Res, type TestPlatform } from './harness.js';
+import { Client, createTestPlatform, ids, login, type Res, type TestPlatform, relaxLoginRateLimit, expectProblem, type Problem } from './harness.js';
 
 /**
  * Authentication and session security: credentials, lockout, idle timeout, session revocation,
@@ -13,12 +13,6 @@ const NEW_PASSWORD = 'Changed#Pass2026';
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-interface Problem {
-  status: number;
-  code: string;
-  detail: string;
-  errors?: { path: string; message: string }[];
-}
 interface LoginBody {
   status: string | number;
   token?: string;
@@ -60,19 +54,6 @@ function mfaTokenOf(res: Res<LoginBody>): string {
   return token;
 }
 
-function expectProblem(res: Res<unknown>, status: number, code: string): Problem {
-  const body = res.body as Problem;
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(String(res.headers['content-type'])).toContain('application/problem+json');
-  expect(body.code).toBe(code);
-  return body;
-}
-
-/** The security admin lifts the per-IP login limit so that a describe block's many logins are not throttled. */
-async function relaxLoginRateLimit(p: TestPlatform): Promise<void> {
-  const sec = await login(p, 'secadmin');
-  expect((await sec.put('/api/v1/config/security.loginRateLimitPerMinute', { value: 100000 })).status).toBe(200);
-}
 
 interface NewUser {
   id: string;

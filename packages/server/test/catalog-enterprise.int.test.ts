@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, createTestPlatform, ids, login, type Res, type TestPlatform } from './harness.js';
+import { Client, createTestPlatform, ids, login, type Res, type TestPlatform, expectProblem, type Problem } from './harness.js';
 import { creditCodeCheckChar } from '../src/modules/catalog/credit-code.js';
 import { XLSX_MIME } from '../src/platform/excel/sheet.js';
 
@@ -13,12 +13,6 @@ const INIT_PW = 'Init#Ent2026x';
 const NEW_PW = 'Changed#Ent2026y';
 const PHONE = '13899001234';
 
-interface Problem {
-  status: number;
-  code: string;
-  detail: string;
-  errors?: { path: string; message: string }[];
-}
 interface Ent {
   id: string;
   tenantId: string;
@@ -54,14 +48,6 @@ interface Job {
 function code(n: number, region = '650100'): string {
   const body = `91${region}MA${String(n).padStart(7, '0')}`;
   return body + creditCodeCheckChar(body);
-}
-
-function expectProblem(res: Res<unknown>, status: number, codeName: string): Problem {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(String(res.headers['content-type'])).toContain('application/problem+json');
-  const body = res.body as Problem;
-  expect(body.code).toBe(codeName);
-  return body;
 }
 
 function expectOk<T>(res: Res<T>, status = 200): T {

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Client, createTestPlatform, ids, login, type Res, type TestPlatform } from './harness.js';
+import { Client, createTestPlatform, ids, login, type Res, type TestPlatform, expectProblem as expectProblemOf } from './harness.js';
 import { resolveTimeLimit } from '../src/modules/catalog/time-limit.service.js';
 import { XLSX_MIME } from '../src/platform/excel/sheet.js';
 
@@ -66,10 +66,7 @@ interface Job {
 }
 
 function expectProblem(res: Res<unknown>, status: number, code: string): Problem {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(String(res.headers['content-type'])).toContain('application/problem+json');
-  const body = res.body as Problem;
-  expect(body.code).toBe(code);
+  const body = expectProblemOf(res, status, code);
   expect(body.detail).toMatch(CHINESE);
   return body;
 }

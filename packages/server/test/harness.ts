@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
 import pg from 'pg';
 import { createPlatform, type Platform } from '../src/bootstrap.js';
 import { ManualClock } from '../src/platform/clock.js';
@@ -158,4 +159,27 @@ export async function buildPostgresTemplate(): Promise<void> {
   const platform = await createPlatform(testConfig(), { clock: new ManualClock(TEST_START), logger: false, database: handle, startWorkers: false });
   await platform.close();
   await handle.close();
+}
+
+/** An RFC 7807 body as the API sends it. */
+export interface Problem {
+  status: number;
+  code: string;
+  detail: string;
+  errors?: { path: string; message: string }[];
+}
+
+/** Asserts a problem+json answer with this status and code, and returns its body. */
+export function expectProblem(res: Res<unknown>, status: number, code: string): Problem {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(String(res.headers['content-type'])).toContain('application/problem+json');
+  const body = res.body as Problem;
+  expect(body.code).toBe(code);
+  return body;
+}
+
+/** The security admin lifts the per-IP login limit so that a describe block's many logins are not throttled. */
+export async function relaxLoginRateLimit(p: Platform): Promise<void> {
+  const sec = await login(p, 'secadmin');
+  expect((await sec.put('/api/v1/config/security.loginRateLimitPerMinute', { value: 100000 })).status).toBe(200);
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Client, createTestPlatform, ids, login, type Res, type TestPlatform } from './harness.js';
+import { Client, createTestPlatform, ids, login, type Res, type TestPlatform, relaxLoginRateLimit, expectProblem, type Problem } from './harness.js';
 
 /**
  * Authorisation: row-level data scopes on the user list, the separation of the three admins
@@ -9,11 +9,6 @@ import { Client, createTestPlatform, ids, login, type Res, type TestPlatform } f
 const INIT_PASSWORD = 'Init#Pass2026';
 const NEW_PASSWORD = 'Changed#Pass2026';
 
-interface Problem {
-  status: number;
-  code: string;
-  detail: string;
-}
 interface UserList {
   items: { id: string; username: string; tenantId: string; orgId: string }[];
   total: number;
@@ -27,19 +22,6 @@ interface RoleBody {
   builtin: boolean;
 }
 
-function expectProblem(res: Res<unknown>, status: number, code: string): Problem {
-  const body = res.body as Problem;
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(String(res.headers['content-type'])).toContain('application/problem+json');
-  expect(body.code).toBe(code);
-  return body;
-}
-
-/** The security admin lifts the per-IP login limit so that a describe block's many logins are not throttled. */
-async function relaxLoginRateLimit(p: TestPlatform): Promise<void> {
-  const sec = await login(p, 'secadmin');
-  expect((await sec.put('/api/v1/config/security.loginRateLimitPerMinute', { value: 100000 })).status).toBe(200);
-}
 
 async function createRole(p: TestPlatform, tenantCode: string, code: string, dataScope: string, permissions: string[]): Promise<RoleBody> {
   const sec = await login(p, 'secadmin');
