@@ -2,14 +2,14 @@
 // Runs the whole test suite (unit, integration on PGlite and PostgreSQL, browser e2e) and ends
 // with the line CI reads: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const serverDir = join(root, 'packages/server');
-const resultFile = join(root, '.test-results/vitest.json');
+const resultDir = join(root, '.test-results');
 const strict = process.env.CI === 'true';
 const extraArgs = process.argv.slice(2);
 
@@ -37,18 +37,35 @@ if (existsSync(chromium)) {
   console.warn(`! ${chromium} not found (apt-get install -y chromium): skipping the browser tests`);
 }
 
-mkdirSync(dirname(resultFile), { recursive: true });
-rmSync(resultFile, { force: true });
-const args = ['vitest', 'run', ...projects.flatMap((p) => ['--project', p]), '--reporter=default', '--reporter=json', `--outputFile.json=${resultFile}`, ...extraArgs];
-const run = spawnSync('npx', args, { cwd: serverDir, stdio: 'inherit' });
+mkdirSync(resultDir, { recursive: true });
+
+// Library packages (nlp, voip, ...) carry their own vitest.config.ts and run before the server.
+const libraries = readdirSync(join(root, 'packages')).filter(
+  (name) => name !== 'server' && existsSync(join(root, 'packages', name, 'vitest.config.ts')),
+);
+const runs = [
+  ...libraries.map((name) => ({ name, cwd: join(root, 'packages', name), args: [] })),
+  { name: 'server', cwd: serverDir, args: projects.flatMap((p) => ['--project', p]) },
+];
 
 let passed = 0;
-let failed = run.status === 0 ? 0 : 1;
-if (existsSync(resultFile)) {
-  const r = JSON.parse(readFileSync(resultFile, 'utf8'));
-  passed = r.numPassedTests;
+let failed = 0;
+let status = 0;
+for (const r of runs) {
+  const out = join(resultDir, `${r.name}.json`);
+  rmSync(out, { force: true });
+  const args = ['vitest', 'run', ...r.args, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...extraArgs];
+  const run = spawnSync('npx', args, { cwd: r.cwd, stdio: 'inherit' });
+  if (run.status !== 0) status = run.status ?? 1;
+  if (!existsSync(out)) {
+    failed += run.status === 0 ? 0 : 1;
+    continue;
+  }
+  const res = JSON.parse(readFileSync(out, 'utf8'));
+  passed += res.numPassedTests;
   // A file that fails to load has no failed tests but still fails the run.
-  failed = r.numFailedTests + (r.numFailedTestSuites > 0 && r.numFailedTests === 0 ? r.numFailedTestSuites : 0);
+  failed += res.numFailedTests + (res.numFailedTestSuites > 0 && res.numFailedTests === 0 ? res.numFailedTestSuites : 0);
+  if (run.status !== 0 && res.numFailedTests === 0 && res.numFailedTestSuites === 0) failed += 1;
 }
 console.log(`${passed} passed, ${failed} failed`);
-process.exit(run.status ?? 1);
+process.exit(status);
