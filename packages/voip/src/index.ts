@@ -1,1 +1,2 @@
-export {};
+export * from './sip/index.js';
+export * from './media/index.js';
