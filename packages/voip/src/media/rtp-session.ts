@@ -120,7 +120,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
   private readonly dtmfRx: TelephoneEventReceiver;
   private readonly inband: DtmfDetector | undefined;
   private dtmfChain: Promise<void> = Promise.resolve();
-  private sendingEvent = false;
+  /** Digit jobs queued or running; audio is muted meanwhile (gaps included, their media time is accounted for). */
+  private digitJobs = 0;
   private rtcpTimer: NodeJS.Timeout | undefined;
   private inactivityTimer: NodeJS.Timeout | undefined;
   private lastRtpAt = performance.now();
@@ -203,7 +204,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
   sendAudio(pcm: Int16Array, marker = false): void {
     // RFC 4733 §2.5.1.1: audio is muted while an event is being sent, and the
     // event sender moves the media clock on by the event's length.
-    if (this.sendingEvent) {
+    if (this.digitJobs > 0) {
       this.n.audioSuppressed += 1;
       return;
     }
@@ -231,18 +232,16 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
     const run = async (): Promise<void> => {
       for (const d of digits) {
         if (this.closed) return;
-        this.sendingEvent = true;
-        try {
-          await sendTelephoneEvent(this, d, { payloadType: pt, ...opts });
-        } finally {
-          this.sendingEvent = false;
-        }
+        await sendTelephoneEvent(this, d, { payloadType: pt, ...opts });
         await (opts.pace ?? sleep)(opts.gapMs ?? 60);
         // The inter-digit pause is media time too.
         this.advanceMediaTimestamp(Math.round(((opts.gapMs ?? 60) * 8000) / 1000));
       }
     };
-    const next = this.dtmfChain.then(run);
+    this.digitJobs += 1;
+    const next = this.dtmfChain.then(run).finally(() => {
+      this.digitJobs -= 1;
+    });
     this.dtmfChain = next.catch(() => undefined);
     return next;
   }

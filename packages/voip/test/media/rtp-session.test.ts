@@ -1,0 +1,192 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { mediaCounters } from '../../src/media/counters.js';
+import { encodeG711 } from '../../src/media/g711.js';
+import { PortAllocator, PortRangeExhaustedError } from '../../src/media/port-allocator.js';
+import type { RtcpPacket } from '../../src/media/rtcp.js';
+import { serializeRtp } from '../../src/media/rtp-packet.js';
+import { type AudioFrame, RtpSession } from '../../src/media/rtp-session.js';
+import type { DtmfEvent } from '../../src/media/telephone-event.js';
+import { closeRaw, openPair, prng, randomAllocator, rawSocket, sendRaw, sine, sleep, tick, waitFor } from './helpers.js';
+
+const open: RtpSession[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+});
+
+function pcmuPacket(seq: number, ts: number, ssrc = 0x1234, pcm = sine(440, 20)): Buffer {
+  return serializeRtp({ payloadType: 0, sequence: seq & 0xffff, timestamp: ts >>> 0, ssrc, marker: false, csrcs: [], payload: encodeG711('PCMU', pcm) });
+}
+
+describe('RTP session', () => {
+  it('carries G.711 audio both ways with sequence and timestamp advancing by 160', async () => {
+    const { a, b } = await openPair();
+    open.push(a, b);
+    const got: AudioFrame[] = [];
+    b.on('audio', (f) => got.push(f));
+    const tone = sine(1000, 20);
+    for (let i = 0; i < 20; i++) a.sendAudio(tone, i === 0);
+    await waitFor(() => got.length === 20);
+    expect(got[0]?.marker).toBe(true);
+    expect(got.slice(1).every((f, i) => ((f.sequence - (got[i]?.sequence ?? 0)) & 0xffff) === 1)).toBe(true);
+    expect(got.slice(1).every((f, i) => ((f.timestamp - (got[i]?.timestamp ?? 0)) >>> 0) === 160)).toBe(true);
+    expect(Math.abs((got[5]?.pcm[10] ?? 0) - (tone[10] ?? 0))).toBeLessThan(300);
+    expect(b.stats()).toMatchObject({ packetsReceived: 20, bytesReceived: 3200, lost: 0 });
+    expect(a.stats()).toMatchObject({ packetsSent: 20, bytesSent: 3200 });
+  });
+
+  it('counts lost packets and jitter from sequence gaps', async () => {
+    const allocator = randomAllocator();
+    const b = await RtpSession.open({ allocator, bindAddress: '127.0.0.1', rtcpIntervalMs: 0 });
+    open.push(b);
+    const s = await rawSocket();
+    for (let i = 0; i < 100; i++) {
+      if (i % 20 === 7) continue; // 5 lost
+      await sendRaw(s, pcmuPacket(65500 + i, i * 160), b.localPort);
+    }
+    await waitFor(() => b.stats().packetsReceived === 95);
+    expect(b.stats().lost).toBe(5);
+    expect(b.stats().jitterMs).toBeGreaterThan(0); // sent in a burst, not at 20 ms spacing
+    await closeRaw(s);
+  });
+
+  it('latches to the first source (symmetric RTP) and ignores strangers afterwards', async () => {
+    const allocator = randomAllocator();
+    const b = await RtpSession.open({ allocator, bindAddress: '127.0.0.1', rtcpIntervalMs: 0 });
+    open.push(b);
+    const peer = await rawSocket();
+    const stranger = await rawSocket();
+    const received: Buffer[] = [];
+    peer.on('message', (m) => received.push(m));
+    const latched: number[] = [];
+    b.on('latched', (e) => latched.push(e.port));
+    let frames = 0;
+    b.on('audio', () => frames++);
+    await sendRaw(peer, pcmuPacket(1, 0), b.localPort);
+    await waitFor(() => frames === 1);
+    await sendRaw(stranger, pcmuPacket(2, 160, 0x9999), b.localPort);
+    await sendRaw(peer, pcmuPacket(2, 160), b.localPort);
+    await waitFor(() => frames === 2);
+    expect(b.stats().foreignSource).toBe(1);
+    expect(latched).toEqual([peer.address().port]);
+    b.sendAudio(sine(500, 20));
+    await waitFor(() => received.length === 1);
+    await Promise.all([closeRaw(peer), closeRaw(stranger)]);
+  });
+
+  it('exchanges RTCP SR/RR (loss, jitter, round trip) and signals BYE on close', async () => {
+    const { a, b } = await openPair({ rtcpIntervalMs: 40 });
+    open.push(a, b);
+    const rtcpAtB: RtcpPacket[][] = [];
+    b.on('rtcp', (p) => rtcpAtB.push(p));
+    const byes: (string | undefined)[] = [];
+    b.on('bye', (r) => byes.push(r));
+    for (let i = 0; i < 30; i++) {
+      a.sendAudio(sine(440, 20));
+      b.sendAudio(sine(660, 20));
+      await sleep(5);
+    }
+    await waitFor(() => a.stats().roundTripMs !== undefined && rtcpAtB.some((c) => c.some((p) => p.type === 'sr')));
+    expect(a.stats().roundTripMs).toBeLessThan(1000);
+    expect(a.stats().remoteReport).toMatchObject({ cumulativeLost: 0 });
+    expect(rtcpAtB.flat().some((p) => p.type === 'sdes' && p.cname !== undefined)).toBe(true);
+    await a.close('call ended');
+    await waitFor(() => byes.length === 1);
+    expect(byes[0]).toBe('call ended');
+  });
+
+  it('reports RTP inactivity once so the call can be reaped', async () => {
+    const { a, b } = await openPair({ inactivityTimeoutMs: 60 });
+    open.push(a, b);
+    let inactive = 0;
+    b.on('inactive', () => inactive++);
+    await sleep(250);
+    expect(inactive).toBe(1);
+  });
+
+  it('survives a flood of 10,000 malformed and foreign packets and keeps working', async () => {
+    const allocator = randomAllocator();
+    const b = await RtpSession.open({ allocator, bindAddress: '127.0.0.1', rtcpIntervalMs: 0 });
+    open.push(b);
+    const peer = await rawSocket();
+    const stranger = await rawSocket();
+    const digits: DtmfEvent[] = [];
+    b.on('dtmf', (d) => digits.push(d));
+    let frames = 0;
+    b.on('audio', () => frames++);
+    await sendRaw(peer, pcmuPacket(1, 0), b.localPort); // latch to peer
+    await waitFor(() => frames === 1);
+    const before = mediaCounters();
+    const rand = prng(99);
+    for (let i = 0; i < 10_000; i++) {
+      const len = Math.floor(rand() * 200);
+      const buf = Buffer.from(Array.from({ length: len }, () => Math.floor(rand() * 256)));
+      // Half look like RTP v2 so parsing goes past the first byte; some use our payload types.
+      if (len > 1 && i % 2 === 0) {
+        buf[0] = 0x80;
+        buf[1] = [0, 101, 8, 72, 200][i % 5] ?? 0;
+      }
+      // Garbage from the latched peer itself and from a stranger.
+      await sendRaw(i % 3 === 0 ? stranger : peer, buf, b.localPort);
+      if (i % 200 === 0) await tick();
+    }
+    await sleep(50);
+    const after = mediaCounters();
+    expect(after.malformedPackets - before.malformedPackets + after.foreignSourcePackets - before.foreignSourcePackets).toBeGreaterThan(1000);
+    // Still working: audio and an RFC 4733 digit from the peer get through.
+    const framesBefore = frames;
+    for (let i = 0; i < 5; i++) await sendRaw(peer, pcmuPacket(10 + i, 90000 + i * 160), b.localPort);
+    const ev = (dur: number, end: boolean): Buffer =>
+      serializeRtp({ payloadType: 101, sequence: 30, timestamp: 777777, ssrc: 0x1234, marker: !end, csrcs: [], payload: Buffer.from([5, end ? 0x8a : 0x0a, dur >> 8, dur & 0xff]) });
+    await sendRaw(peer, ev(160, false), b.localPort);
+    await sendRaw(peer, ev(800, true), b.localPort);
+    await waitFor(() => frames >= framesBefore + 5 && digits.at(-1)?.digit === '5');
+    expect(digits.at(-1)).toMatchObject({ digit: '5', durationMs: 100 });
+    await Promise.all([closeRaw(peer), closeRaw(stranger)]);
+  });
+});
+
+describe('port allocator', () => {
+  it('hands out even pairs, refuses when exhausted, and gets every port back on close', async () => {
+    const allocator = randomAllocator(3);
+    const sessions = await Promise.all([0, 1, 2].map(() => RtpSession.open({ allocator, bindAddress: '127.0.0.1' })));
+    expect(sessions.every((s) => s.localPort % 2 === 0)).toBe(true);
+    expect(new Set(sessions.map((s) => s.localPort)).size).toBe(3);
+    expect(allocator.allocated).toBe(3);
+    await expect(RtpSession.open({ allocator, bindAddress: '127.0.0.1' })).rejects.toBeInstanceOf(PortRangeExhaustedError);
+    const freed = sessions[0]?.localPort ?? 0;
+    await sessions[0]?.close();
+    expect(allocator.isAllocated(freed)).toBe(false);
+    const again = await RtpSession.open({ allocator, bindAddress: '127.0.0.1' });
+    expect(again.localPort).toBe(freed);
+    await Promise.all([again, ...sessions.slice(1)].map((s) => s.close()));
+    expect(allocator.allocated).toBe(0);
+    // The OS has the ports back too: we can bind every one of them.
+    const probe = await Promise.all([freed, freed + 1].map((port) => {
+      return new Promise<boolean>((resolve) => {
+        const t = createSocket('udp4');
+        t.once('error', () => resolve(false));
+        t.bind(port, '127.0.0.1', () => t.close(() => resolve(true)));
+      });
+    }));
+    expect(probe).toEqual([true, true]);
+  });
+
+  it('skips ports another process holds', async () => {
+    const allocator = randomAllocator(3);
+    const squatter = await new Promise<Socket>((resolve, reject) => {
+      const s = createSocket('udp4');
+      s.once('error', reject);
+      s.bind(allocator.range.min, '127.0.0.1', () => resolve(s));
+    });
+    const s = await RtpSession.open({ allocator, bindAddress: '127.0.0.1' });
+    expect(s.localPort).toBe(allocator.range.min + 2);
+    await s.close();
+    expect(allocator.allocated).toBe(0);
+    await closeRaw(squatter);
+  });
+
+  it('rejects a nonsensical range', () => {
+    expect(() => new PortAllocator({ min: 80, max: 90 })).toThrow(RangeError);
+  });
+});
