@@ -1,0 +1,801 @@
+/**
+ * Calls: an INVITE dialog seen from our UA, inbound (UAS) or outbound (UAC). Owns the offer/answer
+ * state, 2xx retransmission, re-INVITE, BYE, INFO, REFER/NOTIFY and the end-of-call cleanup.
+ */
+import { TypedEmitter } from './emitter.js';
+import { contactUri, randomToken, SipDialog } from './dialog.js';
+import type { SipLogger } from './logger.js';
+import { buildResponse, getCSeq, reasonPhrase } from './message.js';
+import type { SipRequest, SipResponse } from './message.js';
+import { parseSdp, sdpDirection, answerDirection, withSdpDirection, serializeSdp } from './sdp.js';
+import type { SdpDirection, SessionDescription } from './sdp.js';
+import type { ClientTransactionEvents, ServerTransaction, SipTimerConfig } from './transaction.js';
+import type { SipPeer, SipTransportName } from './transport.js';
+import { parseNameAddr } from './uri.js';
+import type { NameAddr } from './uri.js';
+
+export type SipCallDirection = 'inbound' | 'outbound';
+
+/**
+ * calling: INVITE sent or received, no provisional with a tag yet;
+ * early: 1xx with To tag seen/sent; answering: our 2xx sent, waiting for ACK;
+ * confirmed: dialog established; terminated: over, resources released.
+ */
+export type SipCallState = 'calling' | 'early' | 'answering' | 'confirmed' | 'terminated';
+
+export type SipCallEndReason =
+  | 'remote-bye'
+  | 'local-bye'
+  | 'cancelled'
+  | 'rejected'
+  | 'timeout'
+  | 'ack-timeout'
+  | 'transport-error'
+  | 'stale'
+  | 'shutdown';
+
+export interface SipCallEnd {
+  reason: SipCallEndReason;
+  /** The final status involved, when there was one (e.g. 486 for a rejected call). */
+  status?: number;
+}
+
+export interface SipInfo {
+  contentType: string;
+  body: string;
+  /** Decoded application/dtmf-relay or application/dtmf body. */
+  dtmf?: { signal: string; durationMs?: number };
+}
+
+export interface SipReferStatus {
+  status: number;
+  reason: string;
+  /** True when the subscription ended (the transfer finished, one way or the other). */
+  final: boolean;
+}
+
+/** Progress of our outbound call, as reported to 'progress' listeners. */
+export interface SipProgress {
+  status: number;
+  reason: string;
+  sdp?: string;
+}
+
+export interface SipCallEvents {
+  /** Inbound: ACK for our 2xx arrived (carries the answer when the INVITE had no offer). */
+  ack: (sdp: string | undefined) => void;
+  /** Inbound: the caller cancelled before we answered (487 already sent). */
+  cancel: () => void;
+  /** Outbound: a provisional response arrived. */
+  progress: (progress: SipProgress) => void;
+  /** Outbound: the callee answered (ACK already sent). */
+  answered: (sdp: string | undefined) => void;
+  /** The peer hung up (200 already sent). */
+  bye: () => void;
+  /** The peer sent a re-INVITE; call accept()/reject() (no listener: auto-answer mirroring hold). */
+  reinvite: (request: SipReinvite) => void;
+  /** The peer asked us to transfer (202 and NOTIFY 100 already sent); report with notify(). */
+  refer: (request: SipReferRequest) => void;
+  /** NOTIFY progress of a REFER we sent. */
+  referStatus: (status: SipReferStatus) => void;
+  info: (info: SipInfo) => void;
+  terminated: (end: SipCallEnd) => void;
+}
+
+/** What a call needs from the stack; keeps calls testable and the stack the only socket owner. */
+export interface SipCallHost {
+  readonly logger: SipLogger;
+  readonly timers: SipTimerConfig;
+  /** Our Contact value for a transport. */
+  contact(transport: SipTransportName): string;
+  /** Adds Allow/Supported/Server, then sends through the server transaction. */
+  respond(tx: ServerTransaction, response: SipResponse): void;
+  /** Sends a request inside a client transaction to the dialog's next hop. */
+  sendInDialog(dialog: SipDialog, request: SipRequest, events: ClientTransactionEvents): void;
+  /** Sends an ACK for a 2xx (its own transaction-less message, RFC 3261 §13.2.2.4). */
+  sendAck(dialog: SipDialog, ack: SipRequest): void;
+  bindDialog(call: SipCall, dialog: SipDialog): void;
+  callEnded(call: SipCall): void;
+}
+
+export class SipCallError extends Error {
+  override readonly name = 'SipCallError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** One re-INVITE received from the peer. */
+export class SipReinvite {
+  private settled = false;
+
+  constructor(
+    /** The offered SDP, or undefined when the peer wants us to offer (answer comes in the ACK). */
+    readonly offer: string | undefined,
+    private readonly settle: (status: number, sdp?: string) => void,
+  ) {}
+
+  /** Offered direction, e.g. 'sendonly' when the peer puts us on hold. */
+  get direction(): SdpDirection | undefined {
+    return this.offer === undefined ? undefined : safeDirection(this.offer);
+  }
+
+  accept(answerSdp: string): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.settle(200, answerSdp);
+  }
+
+  reject(status = 488): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.settle(status);
+  }
+}
+
+/** One REFER received from the peer; the B2BUA performs the transfer and reports through notify(). */
+export class SipReferRequest {
+  constructor(
+    /** The Refer-To URI (headers such as ?Replaces= stay in it). */
+    readonly target: string,
+    readonly referredBy: string | undefined,
+    private readonly sendNotify: (status: number, reason: string) => void,
+  ) {}
+
+  notify(status: number, reason = reasonPhrase(status)): void {
+    this.sendNotify(status, reason);
+  }
+}
+
+function safeDirection(sdp: string): SdpDirection | undefined {
+  try {
+    return sdpDirection(parseSdp(sdp));
+  } catch {
+    return undefined;
+  }
+}
+
+function isSdp(message: SipRequest | SipResponse): boolean {
+  return message.body.length > 0 && /^application\/sdp/i.test(message.headers.get('Content-Type') ?? '');
+}
+
+function bodyText(message: SipRequest | SipResponse): string | undefined {
+  return isSdp(message) ? message.body.toString('utf8') : undefined;
+}
+
+/** Parses "Signal=5\r\nDuration=160" (application/dtmf-relay) or a bare digit (application/dtmf). */
+export function parseDtmfInfo(contentType: string, body: string): SipInfo['dtmf'] {
+  if (/^application\/dtmf-relay/i.test(contentType)) {
+    const signal = /^\s*signal\s*=\s*(\S+)/im.exec(body)?.[1];
+    const duration = /^\s*duration\s*=\s*(\d+)/im.exec(body)?.[1];
+    if (!signal) return undefined;
+    return duration !== undefined ? { signal, durationMs: Number(duration) } : { signal };
+  }
+  if (/^application\/dtmf\b/i.test(contentType)) {
+    const signal = body.trim();
+    return signal ? { signal } : undefined;
+  }
+  return undefined;
+}
+
+export abstract class SipCall extends TypedEmitter<SipCallEvents> {
+  readonly id = randomToken(6);
+  abstract readonly direction: SipCallDirection;
+  state: SipCallState = 'calling';
+  dialog: SipDialog | undefined;
+  /** SDP we last sent (offer or answer). */
+  localSdp: string | undefined;
+  /** SDP the peer last sent. */
+  remoteSdp: string | undefined;
+  readonly createdAt = Date.now();
+  answeredAt: number | undefined;
+  endedAt: number | undefined;
+  end: SipCallEnd | undefined;
+  /** Last signalling activity, for the stale-dialog reaper. */
+  lastActivity = Date.now();
+
+  private ackWait?: { seq: number; timer?: NodeJS.Timeout; deadline?: NodeJS.Timeout };
+  private lastAck?: { seq: number; ack: SipRequest };
+  private reinviteOut = false;
+  private reinviteIn = false;
+  private byeAfterAck = false;
+
+  protected constructor(
+    protected readonly host: SipCallHost,
+    readonly callId: string,
+    readonly transport: SipTransportName,
+  ) {
+    super(host.logger);
+  }
+
+  /** The far party's address (From for inbound, To for outbound). */
+  abstract get remoteParty(): NameAddr;
+  /** Our own address (To for inbound, From for outbound). */
+  abstract get localParty(): NameAddr;
+
+  get remoteSession(): SessionDescription | undefined {
+    if (this.remoteSdp === undefined) return undefined;
+    try {
+      return parseSdp(this.remoteSdp);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Hangs up a confirmed call (or one waiting for ACK); resolves when the BYE transaction ends. */
+  bye(): Promise<void> {
+    const dialog = this.dialog;
+    if (!dialog || (this.state !== 'confirmed' && this.state !== 'answering')) return Promise.resolve();
+    if (this.state === 'answering') {
+      // RFC 3261 §15: no BYE before the ACK (or its timeout); handleAck sends it.
+      this.byeAfterAck = true;
+      return new Promise((resolve) => this.once('terminated', () => resolve()));
+    }
+    const done = this.sendRequest('BYE').then(
+      () => undefined,
+      () => undefined,
+    );
+    this.terminate({ reason: 'local-bye' });
+    return done;
+  }
+
+  /** Sends a re-INVITE with a new offer; resolves with the answer SDP. */
+  async reinvite(sdp: string): Promise<string | undefined> {
+    if (this.state !== 'confirmed' || !this.dialog) throw new SipCallError(481, 'call is not established');
+    if (this.reinviteOut || this.reinviteIn) throw new SipCallError(491, 'another re-INVITE is in progress');
+    this.reinviteOut = true;
+    try {
+      const response = await this.sendRequest('INVITE', { body: sdp, contentType: 'application/sdp', contact: true });
+      this.localSdp = sdp;
+      this.remoteSdp = bodyText(response) ?? this.remoteSdp;
+      this.dialog.refreshTarget(response.headers.get('Contact'));
+      return bodyText(response);
+    } catch (err) {
+      // RFC 3261 §14.1: 481/408 to a re-INVITE means the dialog is gone.
+      if (err instanceof SipCallError && (err.status === 481 || err.status === 408)) void this.bye();
+      throw err;
+    } finally {
+      this.reinviteOut = false;
+    }
+  }
+
+  /** Puts the peer on hold (a=sendonly, RFC 3264 §8.4). */
+  hold(): Promise<string | undefined> {
+    return this.reinvite(this.localWithDirection('sendonly'));
+  }
+
+  unhold(): Promise<string | undefined> {
+    return this.reinvite(this.localWithDirection('sendrecv'));
+  }
+
+  private localWithDirection(direction: SdpDirection): string {
+    if (this.localSdp === undefined) throw new SipCallError(488, 'no local SDP to modify');
+    return serializeSdp(withSdpDirection(parseSdp(this.localSdp), direction));
+  }
+
+  /** Blind transfer (RFC 3515): asks the peer to call `target`; progress arrives as 'referStatus'. */
+  async refer(target: string): Promise<void> {
+    const referredBy = this.dialog?.localAddress;
+    const headers: Array<[string, string]> = [['Refer-To', target.startsWith('<') ? target : `<${target}>`]];
+    if (referredBy) headers.push(['Referred-By', `<${parseNameAddr(referredBy).uri}>`]);
+    await this.sendRequest('REFER', { headers, contact: true });
+  }
+
+  async info(body: string, contentType: string): Promise<void> {
+    await this.sendRequest('INFO', { body, contentType });
+  }
+
+  /** Sends a DTMF digit as SIP INFO (application/dtmf-relay), the fallback to RFC 4733. */
+  sendDtmfInfo(digit: string, durationMs = 160): Promise<void> {
+    return this.info(`Signal=${digit}\r\nDuration=${durationMs}\r\n`, 'application/dtmf-relay');
+  }
+
+  /** Sends an in-dialog request; resolves with the 2xx, rejects with SipCallError otherwise. */
+  protected sendRequest(
+    method: string,
+    options: { body?: string; contentType?: string; headers?: Array<[string, string]>; contact?: boolean } = {},
+  ): Promise<SipResponse> {
+    const dialog = this.dialog;
+    if (!dialog) return Promise.reject(new SipCallError(481, 'no dialog'));
+    const headers = [...(options.headers ?? [])];
+    if (options.contact) headers.push(['Contact', this.host.contact(this.transport)]);
+    const request = dialog.createRequest(method, { ...options, headers });
+    return new Promise((resolve, reject) => {
+      this.host.sendInDialog(dialog, request, {
+        onResponse: (response) => this.onInDialogResponse(request, response, resolve, reject),
+        onFailure: (why) => reject(new SipCallError(why === 'timeout' ? 408 : 503, `${method} ${why}`)),
+      });
+    });
+  }
+
+  private onInDialogResponse(request: SipRequest, response: SipResponse, resolve: (r: SipResponse) => void, reject: (e: Error) => void): void {
+    this.touch();
+    if (response.status < 200) return;
+    if (request.method === 'INVITE' && response.status < 300) this.ackInDialog(getCSeq(request).seq);
+    if (response.status < 300) resolve(response);
+    else reject(new SipCallError(response.status, `${request.method} failed: ${response.status} ${response.reason}`));
+  }
+
+  /** Sends (or re-sends, for a retransmitted 2xx) the ACK for INVITE sequence `seq`. */
+  protected ackInDialog(seq: number, body?: string): void {
+    const dialog = this.dialog;
+    if (!dialog) return;
+    if (this.lastAck?.seq !== seq) {
+      const options = body !== undefined ? { seq, body, contentType: 'application/sdp' } : { seq };
+      this.lastAck = { seq, ack: dialog.createRequest('ACK', options) };
+    }
+    this.host.sendAck(dialog, this.lastAck.ack);
+  }
+
+  /** Sends a 2xx to an INVITE and retransmits it over UDP until the ACK (RFC 3261 §13.3.1.4). */
+  protected sendInvite2xx(tx: ServerTransaction, response: SipResponse): void {
+    const seq = getCSeq(tx.request).seq;
+    this.host.respond(tx, response);
+    this.clearAckWait();
+    const wait: NonNullable<typeof this.ackWait> = { seq };
+    this.ackWait = wait;
+    if (this.transport === 'udp') {
+      const retransmit = (interval: number): void => {
+        wait.timer = setTimeout(() => {
+          this.host.respond(tx, response);
+          retransmit(Math.min(interval * 2, this.host.timers.t2));
+        }, interval);
+      };
+      retransmit(this.host.timers.t1);
+    }
+    wait.deadline = setTimeout(() => this.onAckTimeout(), 64 * this.host.timers.t1);
+  }
+
+  private onAckTimeout(): void {
+    this.clearAckWait();
+    this.host.logger.warn({ callId: this.callId }, 'no ACK for 2xx; ending the call');
+    // RFC 3261 §13.3.1.4: the session is established but must be torn down with BYE.
+    if (this.dialog) void this.sendRequest('BYE').catch(() => undefined);
+    this.terminate({ reason: 'ack-timeout' });
+  }
+
+  private clearAckWait(): void {
+    if (this.ackWait?.timer) clearTimeout(this.ackWait.timer);
+    if (this.ackWait?.deadline) clearTimeout(this.ackWait.deadline);
+    this.ackWait = undefined;
+  }
+
+  /** ACK for one of our 2xx responses (the initial INVITE or a re-INVITE). */
+  handleAck(ack: SipRequest): void {
+    this.touch();
+    const seq = getCSeq(ack).seq;
+    if (!this.ackWait || this.ackWait.seq !== seq) return; // a retransmitted ACK
+    this.clearAckWait();
+    const sdp = bodyText(ack);
+    if (sdp !== undefined) this.remoteSdp = sdp;
+    if (this.state === 'answering') this.state = 'confirmed';
+    this.emit('ack', sdp);
+    if (this.byeAfterAck) void this.bye();
+  }
+
+  /** Requests inside our dialog, except ACK and CANCEL which the stack routes separately. */
+  handleRequest(request: SipRequest, tx: ServerTransaction): void {
+    this.touch();
+    if (this.dialog && !this.dialog.acceptRemoteSeq(request)) {
+      this.host.respond(tx, buildResponse(request, 500, { reason: 'CSeq Out Of Order' }));
+      return;
+    }
+    switch (request.method) {
+      case 'BYE':
+        return this.onBye(request, tx);
+      case 'INVITE':
+        return this.onReinvite(request, tx);
+      case 'INFO':
+        return this.onInfo(request, tx);
+      case 'REFER':
+        return this.onRefer(request, tx);
+      case 'NOTIFY':
+        return this.onNotify(request, tx);
+      case 'OPTIONS':
+        return this.host.respond(tx, buildResponse(request, 200));
+      default:
+        return this.host.respond(tx, buildResponse(request, 405));
+    }
+  }
+
+  protected onBye(request: SipRequest, tx: ServerTransaction): void {
+    this.host.respond(tx, buildResponse(request, 200));
+    this.emit('bye');
+    this.terminate({ reason: 'remote-bye' });
+  }
+
+  private onReinvite(request: SipRequest, tx: ServerTransaction): void {
+    if (this.state !== 'confirmed' || this.reinviteOut || this.reinviteIn) {
+      // Glare or an overlapping offer (RFC 3261 §14.2).
+      this.host.respond(tx, buildResponse(request, this.state === 'confirmed' ? 491 : 500));
+      return;
+    }
+    this.reinviteIn = true;
+    const offer = bodyText(request);
+    const settle = (status: number, sdp?: string): void => {
+      this.reinviteIn = false;
+      if (this.state === 'terminated') return;
+      if (status >= 300) {
+        this.host.respond(tx, buildResponse(request, status));
+        return;
+      }
+      this.dialog?.refreshTarget(request.headers.get('Contact'));
+      if (offer !== undefined) this.remoteSdp = offer;
+      if (sdp !== undefined) this.localSdp = sdp;
+      this.sendInvite2xx(tx, this.withContact(buildResponse(request, 200, { body: sdp }), sdp));
+    };
+    const reinvite = new SipReinvite(offer, settle);
+    if (this.listenerCount('reinvite') > 0) this.emit('reinvite', reinvite);
+    else this.autoAnswerReinvite(reinvite);
+  }
+
+  /** Without a listener, answer with our last SDP, mirroring the offered direction (hold). */
+  private autoAnswerReinvite(reinvite: SipReinvite): void {
+    if (this.localSdp === undefined) return reinvite.reject(488);
+    try {
+      const local = parseSdp(this.localSdp);
+      const direction = reinvite.offer === undefined ? 'sendrecv' : answerDirection(reinvite.direction ?? 'sendrecv');
+      reinvite.accept(serializeSdp(withSdpDirection(local, direction)));
+    } catch {
+      reinvite.reject(488);
+    }
+  }
+
+  protected withContact(response: SipResponse, sdp: string | undefined): SipResponse {
+    response.headers.append('Contact', this.host.contact(this.transport));
+    if (sdp !== undefined) response.headers.append('Content-Type', 'application/sdp');
+    return response;
+  }
+
+  private onInfo(request: SipRequest, tx: ServerTransaction): void {
+    const contentType = request.headers.get('Content-Type') ?? '';
+    const body = request.body.toString('utf8');
+    this.host.respond(tx, buildResponse(request, 200));
+    const info: SipInfo = { contentType, body };
+    const dtmf = parseDtmfInfo(contentType, body);
+    if (dtmf) info.dtmf = dtmf;
+    this.emit('info', info);
+  }
+
+  private onRefer(request: SipRequest, tx: ServerTransaction): void {
+    const referTo = request.headers.get('Refer-To');
+    if (referTo === undefined || request.headers.getAll('Refer-To').length !== 1) {
+      this.host.respond(tx, buildResponse(request, 400, { reason: 'Bad Refer-To' }));
+      return;
+    }
+    if (this.listenerCount('refer') === 0) {
+      this.host.respond(tx, buildResponse(request, 603));
+      return;
+    }
+    let target: string;
+    try {
+      target = parseNameAddr(referTo).uri;
+    } catch {
+      this.host.respond(tx, buildResponse(request, 400, { reason: 'Bad Refer-To' }));
+      return;
+    }
+    this.host.respond(tx, this.withContact(buildResponse(request, 202), undefined));
+    const notify = (status: number, reason: string): void => this.sendReferNotify(status, reason);
+    notify(100, 'Trying');
+    this.emit('refer', new SipReferRequest(target, request.headers.get('Referred-By'), notify));
+  }
+
+  private sendReferNotify(status: number, reason: string): void {
+    if (this.state === 'terminated' || !this.dialog) return;
+    const state = status >= 200 ? 'terminated;reason=noresource' : 'active;expires=60';
+    void this.sendRequest('NOTIFY', {
+      body: `SIP/2.0 ${status} ${reason}\r\n`,
+      contentType: 'message/sipfrag;version=2.0',
+      headers: [['Event', 'refer'], ['Subscription-State', state]],
+      contact: true,
+    }).catch((err: unknown) => this.host.logger.debug({ callId: this.callId, err: String(err) }, 'refer NOTIFY failed'));
+  }
+
+  private onNotify(request: SipRequest, tx: ServerTransaction): void {
+    const event = (request.headers.get('Event') ?? '').split(';')[0]?.trim().toLowerCase();
+    if (event !== 'refer') {
+      this.host.respond(tx, buildResponse(request, 489, { reason: 'Bad Event' }));
+      return;
+    }
+    this.host.respond(tx, buildResponse(request, 200));
+    const match = /^SIP\/2\.0\s+(\d{3})\s*(.*)$/m.exec(request.body.toString('utf8'));
+    if (!match) return;
+    const final = /^\s*terminated/i.test(request.headers.get('Subscription-State') ?? '');
+    this.emit('referStatus', { status: Number(match[1]), reason: (match[2] ?? '').trim(), final });
+  }
+
+  protected touch(): void {
+    this.lastActivity = Date.now();
+  }
+
+  /** Ends the call once: stops timers, unregisters the dialog, emits 'terminated'. */
+  terminate(end: SipCallEnd): void {
+    if (this.state === 'terminated') return;
+    this.state = 'terminated';
+    this.end = end;
+    this.endedAt = Date.now();
+    if (this.dialog) this.dialog.state = 'terminated';
+    this.clearAckWait();
+    this.onTerminate();
+    this.host.callEnded(this);
+    this.emit('terminated', end);
+    this.removeAllListeners();
+  }
+
+  protected onTerminate(): void {}
+
+  /** Parses a name-addr header value, tolerating garbage from the peer. */
+  protected static party(value: string | undefined): NameAddr {
+    try {
+      return parseNameAddr(value ?? '');
+    } catch {
+      return { uri: value ?? '', params: new Map() };
+    }
+  }
+}
+
+/** A call we received. The B2BUA answers or rejects it. */
+export class SipInboundCall extends SipCall {
+  readonly direction = 'inbound' as const;
+  private finalSent = false;
+
+  constructor(
+    host: SipCallHost,
+    /** The initial INVITE. */
+    readonly request: SipRequest,
+    private readonly tx: ServerTransaction,
+    /** Where the INVITE came from. */
+    readonly source: SipPeer,
+  ) {
+    super(host, request.headers.get('Call-ID') ?? '', source.transport);
+    this.remoteSdp = bodyText(request);
+    this.dialog = SipDialog.fromRequest(request, randomToken(6), source.transport, source.connectionId);
+    host.bindDialog(this, this.dialog);
+  }
+
+  get remoteParty(): NameAddr {
+    return SipCall.party(this.request.headers.get('From'));
+  }
+
+  get localParty(): NameAddr {
+    return SipCall.party(this.request.headers.get('To'));
+  }
+
+  /** The dialled number/user (Request-URI user part). */
+  get calledUri(): string {
+    return this.request.uri;
+  }
+
+  /** 180 Ringing. */
+  ringing(): void {
+    this.provisional(180);
+  }
+
+  /** 183 Session Progress, optionally with early media SDP. */
+  progress(sdp?: string): void {
+    this.provisional(183, sdp);
+  }
+
+  private provisional(status: number, sdp?: string): void {
+    if (this.finalSent || this.state === 'terminated') return;
+    this.state = 'early';
+    if (sdp !== undefined) this.localSdp = sdp;
+    this.host.respond(this.tx, this.withContact(buildResponse(this.request, status, { toTag: this.dialog?.localTag, body: sdp }), sdp));
+  }
+
+  /** 200 OK with our SDP (an answer, or an offer if the INVITE had none). */
+  answer(sdp: string): void {
+    if (this.finalSent || this.state === 'terminated') return;
+    this.finalSent = true;
+    this.localSdp = sdp;
+    this.state = 'answering';
+    this.answeredAt = Date.now();
+    if (this.dialog) this.dialog.state = 'confirmed';
+    this.sendInvite2xx(this.tx, this.withContact(buildResponse(this.request, 200, { toTag: this.dialog?.localTag, body: sdp }), sdp));
+  }
+
+  /** Final error response, e.g. 486 Busy Here, 480, 603. */
+  reject(status = 486, reason?: string): void {
+    if (this.finalSent || this.state === 'terminated') return;
+    const code = status >= 300 && status < 700 ? status : 500;
+    this.finalSent = true;
+    this.host.respond(this.tx, buildResponse(this.request, code, { toTag: this.dialog?.localTag, ...(reason ? { reason } : {}) }));
+    this.terminate({ reason: 'rejected', status: code });
+  }
+
+  /** CANCEL matched our INVITE (the stack already answered the CANCEL with 200). */
+  handleCancel(): void {
+    if (this.finalSent || this.state === 'terminated') return;
+    this.finalSent = true;
+    this.host.respond(this.tx, buildResponse(this.request, 487, { toTag: this.dialog?.localTag }));
+    this.emit('cancel');
+    this.terminate({ reason: 'cancelled', status: 487 });
+  }
+
+  protected override onBye(request: SipRequest, tx: ServerTransaction): void {
+    // A BYE in an early dialog also ends the pending INVITE (RFC 3261 §15.1.2).
+    if (!this.finalSent) {
+      this.finalSent = true;
+      this.host.respond(this.tx, buildResponse(this.request, 487, { toTag: this.dialog?.localTag }));
+    }
+    super.onBye(request, tx);
+  }
+
+  /** Reaper/shutdown path: answer an unanswered INVITE so the caller is not left hanging. */
+  expire(reason: 'timeout' | 'stale' | 'shutdown'): void {
+    if (!this.finalSent) {
+      this.finalSent = true;
+      const status = reason === 'shutdown' ? 503 : 408;
+      this.host.respond(this.tx, buildResponse(this.request, status, { toTag: this.dialog?.localTag }));
+      this.terminate({ reason, status });
+      return;
+    }
+    if (this.state === 'confirmed' || this.state === 'answering') void this.sendRequest('BYE').catch(() => undefined);
+    this.terminate({ reason });
+  }
+}
+
+export interface SipOutboundCallInit {
+  invite: SipRequest;
+  transport: SipTransportName;
+  /** Sends (or re-sends with credentials) the INVITE; the stack adds Via and the transaction. */
+  send: (invite: SipRequest, events: ClientTransactionEvents) => void;
+  /** Sends a CANCEL for the INVITE (same Via branch, RFC 3261 §9.1). */
+  cancel: (invite: SipRequest) => void;
+  /** Returns a re-signed INVITE for a 401/407 challenge, or undefined when we have no credentials. */
+  authenticate: (invite: SipRequest, challenge: SipResponse) => SipRequest | undefined;
+}
+
+/** A call we placed. */
+export class SipOutboundCall extends SipCall {
+  readonly direction = 'outbound' as const;
+  private invite: SipRequest;
+  private provisionalSeen = false;
+  private cancelRequested = false;
+  private authTried = false;
+  private readonly answer: Promise<string | undefined>;
+  private settleAnswer!: { resolve: (sdp: string | undefined) => void; reject: (err: SipCallError) => void };
+
+  constructor(
+    host: SipCallHost,
+    private readonly init: SipOutboundCallInit,
+  ) {
+    super(host, init.invite.headers.get('Call-ID') ?? '', init.transport);
+    this.invite = init.invite;
+    this.localSdp = bodyText(init.invite);
+    this.answer = new Promise((resolve, reject) => {
+      this.settleAnswer = { resolve, reject };
+    });
+    // Callers that only listen to events must not see an unhandled rejection.
+    this.answer.catch(() => undefined);
+  }
+
+  get request(): SipRequest {
+    return this.invite;
+  }
+
+  get remoteParty(): NameAddr {
+    return SipCall.party(this.dialog?.remoteAddress ?? this.invite.headers.get('To'));
+  }
+
+  get localParty(): NameAddr {
+    return SipCall.party(this.invite.headers.get('From'));
+  }
+
+  /** Resolves with the answer SDP on 2xx; rejects with SipCallError on failure or cancel. */
+  waitAnswer(): Promise<string | undefined> {
+    return this.answer;
+  }
+
+  start(): void {
+    this.init.send(this.invite, this.events());
+  }
+
+  /** Cancels a call not yet answered (deferred until a provisional arrives, RFC 3261 §9.1). */
+  cancel(): void {
+    if (this.state !== 'calling' && this.state !== 'early') return;
+    this.cancelRequested = true;
+    if (this.provisionalSeen) this.init.cancel(this.invite);
+  }
+
+  private events(): ClientTransactionEvents {
+    return {
+      onResponse: (response) => this.onResponse(response),
+      onFailure: (why) => this.fail(why === 'timeout' ? 408 : 503, why === 'timeout' ? 'timeout' : 'transport-error'),
+    };
+  }
+
+  private onResponse(response: SipResponse): void {
+    this.touch();
+    if (response.status < 200) this.onProvisional(response);
+    else if (response.status < 300) this.onSuccess(response);
+    else this.onFailureResponse(response);
+  }
+
+  private onProvisional(response: SipResponse): void {
+    if (this.state === 'terminated') return;
+    const first = !this.provisionalSeen;
+    this.provisionalSeen = true;
+    if (first && this.cancelRequested) this.init.cancel(this.invite);
+    if (response.status > 100 && /;\s*tag=/i.test(response.headers.get('To') ?? '')) {
+      this.state = 'early';
+      if (!this.dialog) this.dialog = SipDialog.fromResponse(this.invite, response, this.transport, undefined);
+    }
+    const sdp = bodyText(response);
+    if (sdp !== undefined) this.remoteSdp = sdp;
+    const progress: SipProgress = { status: response.status, reason: response.reason };
+    if (sdp !== undefined) progress.sdp = sdp;
+    if (response.status > 100) this.emit('progress', progress);
+  }
+
+  private onSuccess(response: SipResponse): void {
+    const seq = getCSeq(this.invite).seq;
+    if (this.state === 'confirmed' || this.state === 'terminated') {
+      // Retransmitted 2xx: our ACK was lost; send it again (the dialog may already be ending).
+      if (this.dialog && tagOfTo(response) === this.dialog.remoteTag) this.ackInDialog(seq);
+      return;
+    }
+    const dialog = SipDialog.fromResponse(this.invite, response, this.transport, undefined);
+    this.dialog = dialog;
+    this.host.bindDialog(this, dialog);
+    this.state = 'confirmed';
+    this.answeredAt = Date.now();
+    const sdp = bodyText(response);
+    if (sdp !== undefined) this.remoteSdp = sdp;
+    this.ackInDialog(seq);
+    if (this.cancelRequested) {
+      // The 2xx crossed our CANCEL: the call exists, so it must be ended with BYE.
+      void this.bye();
+      this.settleAnswer.reject(new SipCallError(487, 'cancelled'));
+      return;
+    }
+    this.settleAnswer.resolve(sdp);
+    this.emit('answered', sdp);
+  }
+
+  private onFailureResponse(response: SipResponse): void {
+    if (this.state === 'terminated' || this.state === 'confirmed') return;
+    if ((response.status === 401 || response.status === 407) && !this.authTried && !this.cancelRequested) {
+      this.authTried = true;
+      const retry = this.init.authenticate(this.invite, response);
+      if (retry) {
+        this.invite = retry;
+        this.provisionalSeen = false;
+        this.init.send(retry, this.events());
+        return;
+      }
+    }
+    const reason = this.cancelRequested && response.status === 487 ? 'cancelled' : 'rejected';
+    this.fail(response.status, reason, response.reason);
+  }
+
+  private fail(status: number, reason: SipCallEndReason, text?: string): void {
+    if (this.state === 'terminated') return;
+    this.settleAnswer.reject(new SipCallError(status, text ?? reasonPhrase(status)));
+    this.terminate({ reason, status });
+  }
+
+  /** Reaper/shutdown path. */
+  expire(reason: 'timeout' | 'stale' | 'shutdown'): void {
+    if (this.state === 'calling' || this.state === 'early') {
+      this.cancel();
+      this.fail(408, reason);
+      return;
+    }
+    if (this.state === 'confirmed') void this.sendRequest('BYE').catch(() => undefined);
+    this.terminate({ reason });
+  }
+
+  protected override onTerminate(): void {
+    this.settleAnswer.reject(new SipCallError(this.end?.status ?? 487, this.end?.reason ?? 'terminated'));
+  }
+}
+
+function tagOfTo(response: SipResponse): string | undefined {
+  return /;\s*tag=([^;\s>]+)/i.exec(response.headers.get('To') ?? '')?.[1];
+}
+
+export { contactUri };

@@ -1,0 +1,197 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseSdp, sdpDirection, SipCallError } from '../../src/sip/index.js';
+import type { SipCallEnd, SipInboundCall, SipInfo, SipReferRequest, SipReferStatus, SipStack } from '../../src/sip/index.js';
+import { audioSdp, delay, loopbackStack, next } from './helpers.js';
+
+const stacks: SipStack[] = [];
+
+async function pair(serverOptions: Parameters<typeof loopbackStack>[0] = {}): Promise<{ a: SipStack; b: SipStack }> {
+  const a = await loopbackStack();
+  const b = await loopbackStack(serverOptions);
+  stacks.push(a, b);
+  return { a, b };
+}
+
+afterEach(async () => {
+  await Promise.all(stacks.splice(0).map((s) => s.close()));
+});
+
+function autoAnswer(b: SipStack, port = 40_000): Promise<SipInboundCall> {
+  return new Promise((resolve) => {
+    b.once('invite', (call) => {
+      call.ringing();
+      call.answer(audioSdp(port));
+      resolve(call);
+    });
+  });
+}
+
+describe.each(['udp', 'tcp'] as const)('stack to stack over %s', (transport) => {
+  const target = (b: SipStack): string =>
+    transport === 'udp' ? `sip:1001@127.0.0.1:${b.udpPort}` : `sip:1001@127.0.0.1:${b.tcpPort};transport=tcp`;
+
+  it('rings, answers, ACKs and hangs up', async () => {
+    const { a, b } = await pair();
+    const inbound = autoAnswer(b);
+    const call = a.call(target(b), audioSdp(30_000));
+    const progress = next<[{ status: number }]>(call, 'progress');
+    const answer = await call.waitAnswer();
+    expect((await progress)[0].status).toBe(180);
+    expect(parseSdp(answer ?? '').media[0]?.port).toBe(40_000);
+    const server = await inbound;
+    if (server.state !== 'confirmed') await next(server, 'ack');
+    expect(server.remoteSdp).toContain('m=audio 30000');
+    expect(server.remoteParty.uri).toBe('sip:hotline@hotline.test');
+    const ended = next<[SipCallEnd]>(server, 'terminated');
+    await call.bye();
+    expect((await ended)[0].reason).toBe('remote-bye');
+    expect(call.end?.reason).toBe('local-bye');
+    expect(a.calls).toHaveLength(0);
+    expect(b.calls).toHaveLength(0);
+  });
+
+  it('cancels a ringing call (487)', async () => {
+    const { a, b } = await pair();
+    const inbound = new Promise<SipInboundCall>((resolve) => b.once('invite', (c) => (c.ringing(), resolve(c))));
+    const call = a.call(target(b), audioSdp(30_000));
+    await next(call, 'progress');
+    const server = await inbound;
+    const cancelled = next(server, 'cancel');
+    call.cancel();
+    await expect(call.waitAnswer()).rejects.toMatchObject({ status: 487 });
+    await cancelled;
+    expect(server.end).toEqual({ reason: 'cancelled', status: 487 });
+    expect(call.end?.reason).toBe('cancelled');
+  });
+
+  it('puts on hold and resumes with re-INVITE', async () => {
+    const { a, b } = await pair();
+    const inbound = autoAnswer(b);
+    const call = a.call(target(b), audioSdp(30_000));
+    await call.waitAnswer();
+    const server = await inbound;
+    const seen: string[] = [];
+    server.on('reinvite', (r) => {
+      seen.push(r.direction ?? '?');
+      r.accept(audioSdp(40_000, r.direction === 'sendonly' ? 'recvonly' : 'sendrecv'));
+    });
+    const held = await call.hold();
+    expect(sdpDirection(parseSdp(held ?? ''))).toBe('recvonly');
+    const resumed = await call.unhold();
+    expect(sdpDirection(parseSdp(resumed ?? ''))).toBe('sendrecv');
+    expect(seen).toEqual(['sendonly', 'sendrecv']);
+    await call.bye();
+  });
+});
+
+describe('in-dialog features', () => {
+  it('auto-answers a hold re-INVITE from the callee side without a listener', async () => {
+    const { a, b } = await pair();
+    const inbound = autoAnswer(b);
+    const call = a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(30_000));
+    await call.waitAnswer();
+    const server = await inbound;
+    if (server.state !== 'confirmed') await next(server, 'ack');
+    const answer = await server.hold();
+    expect(sdpDirection(parseSdp(answer ?? ''))).toBe('recvonly');
+    await server.bye();
+  });
+
+  it('relays INFO DTMF and a REFER with NOTIFY progress', async () => {
+    const { a, b } = await pair();
+    const inbound = autoAnswer(b);
+    const call = a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(30_000));
+    await call.waitAnswer();
+    const server = await inbound;
+    const info = next<[SipInfo]>(server, 'info');
+    await call.sendDtmfInfo('5', 200);
+    expect((await info)[0].dtmf).toEqual({ signal: '5', durationMs: 200 });
+
+    const statuses: SipReferStatus[] = [];
+    call.on('referStatus', (s) => statuses.push(s));
+    const referred = next<[SipReferRequest]>(server, 'refer');
+    await call.refer('sip:2000@127.0.0.1');
+    const [refer] = await referred;
+    expect(refer.target).toBe('sip:2000@127.0.0.1');
+    refer.notify(200);
+    await delay(200);
+    expect(statuses.map((s) => [s.status, s.final])).toEqual([[100, false], [200, true]]);
+    await call.bye();
+  });
+
+  it('declines REFER when nobody handles transfers', async () => {
+    const { a, b } = await pair();
+    autoAnswer(b);
+    const call = a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(30_000));
+    await call.waitAnswer();
+    await expect(call.refer('sip:2000@127.0.0.1')).rejects.toMatchObject({ status: 603 });
+    await call.bye();
+  });
+
+  it('rejects, and answers 480 when no one listens for invites', async () => {
+    const { a, b } = await pair();
+    b.once('invite', (c) => c.reject(486));
+    await expect(a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(1)).waitAnswer()).rejects.toMatchObject({ status: 486 });
+    await expect(a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(1)).waitAnswer()).rejects.toBeInstanceOf(SipCallError);
+    const c = a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(1));
+    await expect(c.waitAnswer()).rejects.toMatchObject({ status: 480 });
+  });
+
+  it('reaps stale dialogs with a BYE', async () => {
+    const { a, b } = await pair({ dialogs: { staleAfterMs: 1_000 } });
+    const inbound = autoAnswer(b);
+    const call = a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(30_000));
+    await call.waitAnswer();
+    const server = await inbound;
+    const bye = next(call, 'bye');
+    b.reap(Date.now() + 5_000);
+    expect(server.end?.reason).toBe('stale');
+    await bye;
+  });
+
+  it('times out an unanswered outbound call to a silent peer (Timer B)', async () => {
+    const a = await loopbackStack();
+    stacks.push(a);
+    const sink = await loopbackStack();
+    stacks.push(sink);
+    const port = sink.udpPort;
+    await sink.close();
+    const call = a.call(`sip:x@127.0.0.1:${port}`, audioSdp(1));
+    await expect(call.waitAnswer()).rejects.toMatchObject({ status: 408 });
+  });
+});
+
+describe('out-of-dialog requests', () => {
+  it('answers OPTIONS, 501 for unknown, 405 for unsupported, 481 for unknown dialogs', async () => {
+    const { a, b } = await pair();
+    const target = `sip:127.0.0.1:${b.udpPort}`;
+    const options = await a.request('OPTIONS', target);
+    expect(options.status).toBe(200);
+    expect(options.headers.get('Allow')).toContain('INVITE');
+    expect((await a.request('FROBNICATE', target)).status).toBe(501);
+    expect((await a.request('SUBSCRIBE', target)).status).toBe(405);
+    expect((await a.request('BYE', target)).status).toBe(481);
+    const inDialog = await a.request('INFO', target, { to: `${target};tag=nope` });
+    expect(inDialog.status).toBe(481);
+  });
+
+  it('registers with digest auth, refuses a wrong password', async () => {
+    const users: Record<string, string> = { '1001': 'secret' };
+    const { a, b } = await pair({ registrar: { users: (u) => users[u] } });
+    const registrar = `sip:127.0.0.1:${b.udpPort}`;
+    const registered = next(b, 'register');
+    const ok = await a.register({ registrar, aor: 'sip:1001@hotline.test', credentials: { username: '1001', password: 'secret' }, expires: 120 });
+    expect(ok.status).toBe(200);
+    await registered;
+    expect(b.lookup('1001@hotline.test')).toHaveLength(1);
+    expect(ok.headers.get('Contact')).toMatch(/expires=12\d/);
+    const bad = await a.register({ registrar, aor: 'sip:1001@hotline.test', credentials: { username: '1001', password: 'wrong' } });
+    expect(bad.status).toBe(403);
+    const none = await a.register({ registrar, aor: 'sip:1001@hotline.test' });
+    expect(none.status).toBe(401);
+    expect(none.headers.get('WWW-Authenticate')).toMatch(/qop="auth"/);
+    const removed = await a.register({ registrar, aor: 'sip:1001@hotline.test', credentials: { username: '1001', password: 'secret' }, expires: 0 });
+    expect(removed.status).toBe(200);
+    expect(b.lookup('sip:1001@hotline.test')).toHaveLength(0);
+  });
+});
