@@ -82,7 +82,11 @@ export interface DtmfDetectorOptions {
   readonly minToneRatio?: number;
   /** The strongest tone must beat the others in its group by this much, dB. */
   readonly minPeakRatioDb?: number;
-  /** Consecutive blocks needed to accept a digit (2 × 13 ms ≈ 26 ms, under the 40 ms minimum). */
+  /**
+   * Blocks (out of the last minBlocks + 1, none showing another digit) needed to
+   * accept a digit: 2 × 13 ms ≈ 26 ms, under the 40 ms minimum, while one noisy
+   * block does not hide a short tone.
+   */
   readonly minBlocks?: number;
   readonly onDigit: (event: DtmfEvent) => void;
 }
@@ -107,8 +111,8 @@ export class DtmfDetector {
   private readonly onDigit: (event: DtmfEvent) => void;
   private readonly block: Float64Array;
   private filled = 0;
-  private candidate: string | undefined;
-  private candidateRun = 0;
+  /** Classification of the last few blocks, newest last. */
+  private history: (string | undefined)[] = [];
   private active: string | undefined;
   private activeBlocks = 0;
   private missBlocks = 0;
@@ -168,8 +172,8 @@ export class DtmfDetector {
   }
 
   private step(digit: string | undefined): void {
-    this.candidateRun = digit !== undefined && digit === this.candidate ? this.candidateRun + 1 : 1;
-    this.candidate = digit;
+    this.history.push(digit);
+    if (this.history.length > this.minBlocks + 1) this.history.shift();
     if (this.active !== undefined) {
       if (digit === this.active) {
         this.activeBlocks += 1 + this.missBlocks;
@@ -178,10 +182,13 @@ export class DtmfDetector {
         // One odd block inside a tone (a noise burst) does not end the digit.
         this.report();
       }
+      return;
     }
-    if (this.active === undefined && digit !== undefined && this.candidateRun >= this.minBlocks) {
+    if (digit === undefined) return;
+    const seen = this.history.filter((d) => d !== undefined);
+    if (seen.length >= this.minBlocks && seen.every((d) => d === digit)) {
       this.active = digit;
-      this.activeBlocks = this.candidateRun;
+      this.activeBlocks = seen.length;
       this.missBlocks = 0;
     }
   }
@@ -193,8 +200,7 @@ export class DtmfDetector {
     this.active = undefined;
     this.activeBlocks = 0;
     this.missBlocks = 0;
-    this.candidateRun = 0;
-    this.candidate = undefined;
+    this.history = [];
     this.onDigit({ digit, durationMs, source: 'inband' });
   }
 }
