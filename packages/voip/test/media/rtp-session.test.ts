@@ -1,6 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mediaCounters } from '../../src/media/counters.js';
+import { generateDtmfSequence } from '../../src/media/dtmf-inband.js';
 import { encodeG711 } from '../../src/media/g711.js';
 import { PortAllocator, PortRangeExhaustedError } from '../../src/media/port-allocator.js';
 import type { RtcpPacket } from '../../src/media/rtcp.js';
@@ -33,6 +34,23 @@ describe('RTP session', () => {
     expect(Math.abs((got[5]?.pcm[10] ?? 0) - (tone[10] ?? 0))).toBeLessThan(300);
     expect(b.stats()).toMatchObject({ packetsReceived: 20, bytesReceived: 3200, lost: 0 });
     expect(a.stats()).toMatchObject({ packetsSent: 20, bytesSent: 3200 });
+  });
+
+  it('speaks A-law, detects in-band DTMF when asked, and multiplexes RTCP on the RTP port', async () => {
+    const { a, b } = await openPair({ codec: 'PCMA', inbandDtmf: true, telephoneEventPt: null, rtcpMux: true, rtcpIntervalMs: 30 });
+    open.push(a, b);
+    expect(a.payloadType).toBe(8);
+    const digits: DtmfEvent[] = [];
+    b.on('dtmf', (d) => digits.push(d));
+    const tones = generateDtmfSequence('12345', 80, 80);
+    for (let i = 0; i + 160 <= tones.length; i += 160) {
+      a.sendAudio(tones.subarray(i, i + 160));
+      if (i % 1600 === 0) await tick();
+    }
+    await waitFor(() => digits.length === 5 && b.stats().rtcpReceived > 0);
+    expect(digits.map((d) => d.digit).join('')).toBe('12345');
+    expect(digits.every((d) => d.source === 'inband')).toBe(true);
+    await expect(a.sendDigits('1')).rejects.toThrow(/telephone-event/);
   });
 
   it('counts lost packets and jitter from sequence gaps', async () => {
@@ -149,6 +167,7 @@ describe('RTP session', () => {
 describe('port allocator', () => {
   it('hands out even pairs, refuses when exhausted, and gets every port back on close', async () => {
     const allocator = randomAllocator(3);
+    const openBefore = mediaCounters().sessionsOpen;
     const sessions = await Promise.all([0, 1, 2].map(() => RtpSession.open({ allocator, bindAddress: '127.0.0.1' })));
     expect(sessions.every((s) => s.localPort % 2 === 0)).toBe(true);
     expect(new Set(sessions.map((s) => s.localPort)).size).toBe(3);
@@ -161,6 +180,7 @@ describe('port allocator', () => {
     expect(again.localPort).toBe(freed);
     await Promise.all([again, ...sessions.slice(1)].map((s) => s.close()));
     expect(allocator.allocated).toBe(0);
+    expect(mediaCounters().sessionsOpen).toBe(openBefore);
     // The OS has the ports back too: we can bind every one of them.
     const probe = await Promise.all([freed, freed + 1].map((port) => {
       return new Promise<boolean>((resolve) => {
