@@ -88,7 +88,8 @@ export class EspeakTts implements TtsPort {
   private async load(key: string, req: TtsRequest): Promise<TtsResult> {
     const path = join(this.opts.cacheDir, `${key}.wav`);
     const hit = await readFile(path).catch(() => undefined);
-    if (hit) return { pcm: parseWav(hit).samples, sampleRate: 8000, cached: true, path };
+    const cachedPcm = hit ? readCached(hit) : undefined;
+    if (cachedPcm) return { pcm: cachedPcm, sampleRate: 8000, cached: true, path };
     const wav = parseWav(await this.runEspeak(req));
     const mono = wav.channels === 1 ? wav.samples : wav.samples.filter((_, i) => i % wav.channels === 0);
     const pcm = resample(mono, wav.sampleRate, 8000);
@@ -123,5 +124,15 @@ export class EspeakTts implements TtsPort {
       child.stdin.on('error', () => undefined); // the child may exit before reading everything
       child.stdin.end(req.text, 'utf8');
     });
+  }
+}
+
+/** A damaged cache file (disk full, manual edit) is re-synthesised rather than played. */
+function readCached(buf: Buffer): Int16Array | undefined {
+  try {
+    const wav = parseWav(buf);
+    return wav.sampleRate === 8000 && wav.channels === 1 && wav.samples.length > 0 ? wav.samples : undefined;
+  } catch {
+    return undefined;
   }
 }

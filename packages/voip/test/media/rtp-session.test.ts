@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
+import { NoopAsr, tapToAsr } from '../../src/media/asr.js';
 import { mediaCounters } from '../../src/media/counters.js';
 import { generateDtmfSequence } from '../../src/media/dtmf-inband.js';
 import { encodeG711 } from '../../src/media/g711.js';
@@ -33,6 +34,11 @@ describe('RTP session', () => {
     expect(got.slice(1).every((f, i) => ((f.timestamp - (got[i]?.timestamp ?? 0)) >>> 0) === 160)).toBe(true);
     expect(Math.abs((got[5]?.pcm[10] ?? 0) - (tone[10] ?? 0))).toBeLessThan(300);
     expect(b.stats()).toMatchObject({ packetsReceived: 20, bytesReceived: 3200, lost: 0 });
+    // Each leg's decoded audio can be tapped for ASR.
+    const { detach } = await tapToAsr(b, new NoopAsr(), 'leg-b');
+    expect(b.listenerCount('audio')).toBe(2);
+    detach();
+    expect(b.listenerCount('audio')).toBe(1);
     expect(a.stats()).toMatchObject({ packetsSent: 20, bytesSent: 3200 });
   });
 

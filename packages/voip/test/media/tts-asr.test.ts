@@ -43,6 +43,11 @@ describe('espeak-ng TTS', () => {
     expect(slow.cached).toBe(false);
     expect(slow.pcm.length).toBeGreaterThan(first.pcm.length * 1.2);
     expect((await readdir(cacheDir)).filter((f) => f.endsWith('.wav')).length).toBe(2);
+    // A damaged cache entry is synthesised again instead of being played.
+    await writeFile(first.path, 'garbage');
+    const healed = await tts.synthesize(req);
+    expect(healed.cached).toBe(false);
+    expect(healed.pcm).toEqual(first.pcm);
   });
 
   it('runs espeak-ng once for concurrent identical requests, and treats option-like text as text', async (ctx) => {
