@@ -341,7 +341,7 @@ export class NonInviteServerTransaction extends ServerTransaction {
     this.linger(this.reliable ? 0 : 64 * this.config.t1);
   }
 
-  receiveRequest(): void {
+  receiveRequest(_request: SipRequest): void {
     if ((this.state === 'proceeding' || this.state === 'completed') && this.lastResponse) this.transmit(this.lastResponse);
   }
 }
