@@ -15,3 +15,5 @@ export * from './prompt-player.js';
 export * from './tts-espeak.js';
 export * from './asr.js';
 export * from './counters.js';
+export * from './frame-clock.js';
+export * from './playout-leg.js';

@@ -1,11 +1,11 @@
 /**
- * Plays PCM into an RTP session in real time: one 20 ms frame per tick,
- * scheduled against absolute deadlines so timer lateness does not accumulate
- * (drift correction). Resolves when the prompt ends, is aborted, or — with
- * barge-in — when the caller presses a key.
+ * Plays PCM into an RTP session in real time: one 20 ms frame per tick of a
+ * drift-corrected FrameClock. Resolves when the prompt has been heard, is
+ * aborted, or — with barge-in — when the caller presses a key.
  */
-import type { DtmfEvent } from './telephone-event.js';
+import { FrameClock } from './frame-clock.js';
 import { G711_FRAME_SAMPLES } from './g711.js';
+import type { DtmfEvent } from './telephone-event.js';
 
 /** What the player needs from a session: RtpSession satisfies it. */
 export interface AudioSink {
@@ -42,53 +42,41 @@ export function playPrompt(sink: AudioSink, pcm: Int16Array, opts: PlayOptions =
   const frameMs = opts.frameMs ?? 20;
   const frameSamples = (G711_FRAME_SAMPLES * frameMs) / 20;
   const now = opts.now ?? (() => performance.now());
-  const maxCatchUp = Math.max(1, Math.floor((opts.maxCatchUpMs ?? 100) / frameMs));
   const totalFrames = Math.ceil(pcm.length / frameSamples);
-  const start = now();
+  const started = now();
   return new Promise<PlayResult>((resolve) => {
-    let index = 0;
-    let skipped = 0;
-    let timer: NodeJS.Timeout | undefined;
+    let sent = 0;
     let done = false;
     const finish = (reason: PlayResult['reason'], digit?: string): void => {
       if (done) return;
       done = true;
-      if (timer) clearTimeout(timer);
+      clock.stop();
       opts.bargeIn?.off('dtmf', onDigit);
       opts.signal?.removeEventListener('abort', onAbort);
-      const base = { reason, framesSent: index - skipped, elapsedMs: now() - start, framesSkipped: skipped };
+      const base = { reason, framesSent: sent, elapsedMs: now() - started, framesSkipped: clock.skipped };
       resolve(digit === undefined ? base : { ...base, digit });
     };
-    const onDigit = (e: DtmfEvent): void => finish('dtmf', e.digit);
-    const onAbort = (): void => finish('aborted');
-    const sendFrame = (): void => {
-      const frame = new Int16Array(frameSamples);
-      frame.set(pcm.subarray(index * frameSamples, (index + 1) * frameSamples));
-      // The marker bit flags the start of a talkspurt so the far end resets its playout.
-      sink.sendAudio(frame, index === 0);
-      index += 1;
-    };
-    const tick = (): void => {
-      if (done) return;
-      const due = Math.min(totalFrames, Math.floor((now() - start) / frameMs) + 1);
-      if (due - index > maxCatchUp) {
-        skipped += due - index - 1;
-        index = due - 1;
-      }
-      while (index < due && !done) sendFrame();
-      if (index >= totalFrames) {
-        // Let the last frame's 20 ms elapse so "done" means the caller heard it.
-        timer = setTimeout(() => finish('completed'), Math.max(0, start + totalFrames * frameMs - now()));
+    const onTick = (tick: number): void => {
+      // Tick n + 1 marks the end of frame n: "completed" means the caller heard it all.
+      if (tick >= totalFrames) {
+        finish('completed');
         return;
       }
-      timer = setTimeout(tick, Math.max(0, start + index * frameMs - now()));
+      const frame = new Int16Array(frameSamples);
+      frame.set(pcm.subarray(tick * frameSamples, (tick + 1) * frameSamples));
+      // The marker bit flags the start of a talkspurt so the far end resets its playout.
+      sink.sendAudio(frame, sent === 0);
+      sent += 1;
     };
+    const clock = new FrameClock(onTick, { periodMs: frameMs, now, maxCatchUp: Math.max(1, Math.floor((opts.maxCatchUpMs ?? 100) / frameMs)) });
+    const onDigit = (e: DtmfEvent): void => finish('dtmf', e.digit);
+    const onAbort = (): void => finish('aborted');
     if (opts.signal?.aborted) {
       finish('aborted');
       return;
     }
     opts.bargeIn?.on('dtmf', onDigit);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    tick();
+    clock.start();
   });
 }
