@@ -158,13 +158,26 @@ function safeDirection(sdp: string): SdpDirection | undefined {
   }
 }
 
-function isSdp(message: SipRequest | SipResponse): boolean {
-  return message.body.length > 0 && /^application\/sdp/i.test(message.headers.get('Content-Type') ?? '');
+/**
+ * The SDP of a message: the body when it is application/sdp, or the application/sdp part of a
+ * multipart body (SIP-I trunks send SDP next to an ISUP part).
+ */
+export function extractSdp(message: SipRequest | SipResponse): string | undefined {
+  if (message.body.length === 0) return undefined;
+  const type = message.headers.get('Content-Type') ?? '';
+  if (/^application\/sdp/i.test(type)) return message.body.toString('utf8');
+  const boundary = /^multipart\/[a-z]+\s*;.*?boundary\s*=\s*"?([^";]+)"?/is.exec(type)?.[1];
+  if (!boundary) return undefined;
+  for (const part of message.body.toString('utf8').split(`--${boundary}`)) {
+    const split = /\r?\n\r?\n/.exec(part);
+    if (!split) continue;
+    const head = part.slice(0, split.index);
+    if (/^\s*content-type\s*:\s*application\/sdp/im.test(head)) return part.slice(split.index + split[0].length).replace(/\r?\n$/, '');
+  }
+  return undefined;
 }
 
-function bodyText(message: SipRequest | SipResponse): string | undefined {
-  return isSdp(message) ? message.body.toString('utf8') : undefined;
-}
+const bodyText = extractSdp;
 
 /** Parses "Signal=5\r\nDuration=160" (application/dtmf-relay) or a bare digit (application/dtmf). */
 export function parseDtmfInfo(contentType: string, body: string): SipInfo['dtmf'] {
@@ -553,6 +566,7 @@ export class SipInboundCall extends SipCall {
     super(host, request.headers.get('Call-ID') ?? '', source.transport);
     this.remoteSdp = bodyText(request);
     this.dialog = SipDialog.fromRequest(request, randomToken(6), source.transport, source.connectionId);
+    this.dialog.flow = source;
     host.bindDialog(this, this.dialog);
   }
 
@@ -647,6 +661,8 @@ export interface SipOutboundCallInit {
   cancel: (invite: SipRequest) => void;
   /** Returns a re-signed INVITE for a 401/407 challenge, or undefined when we have no credentials. */
   authenticate: (invite: SipRequest, challenge: SipResponse) => SipRequest | undefined;
+  /** An explicit destination (a registered phone's flow) that in-dialog requests should follow. */
+  flow?: SipPeer;
 }
 
 /** A call we placed. */
@@ -738,7 +754,8 @@ export class SipOutboundCall extends SipCall {
       if (this.dialog && tagOfTo(response) === this.dialog.remoteTag) this.ackInDialog(seq);
       return;
     }
-    const dialog = SipDialog.fromResponse(this.invite, response, this.transport, undefined);
+    const dialog = SipDialog.fromResponse(this.invite, response, this.transport, this.init.flow?.connectionId);
+    dialog.flow = this.init.flow;
     this.dialog = dialog;
     this.host.bindDialog(this, dialog);
     this.state = 'confirmed';

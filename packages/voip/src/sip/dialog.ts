@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { SipHeaders } from './headers.js';
 import { createRequest, getCSeq } from './message.js';
 import type { SipRequest, SipResponse } from './message.js';
-import type { SipTransportName } from './transport.js';
+import type { SipPeer, SipTransportName } from './transport.js';
 import { parseNameAddr, parseSipUri, tagOf } from './uri.js';
 
 export type DialogState = 'early' | 'confirmed' | 'terminated';
@@ -49,6 +49,8 @@ export class SipDialog {
   readonly transport: SipTransportName;
   /** The TCP connection the dialog was set up on, reused for in-dialog requests (NAT-friendly). */
   connectionId: number | undefined;
+  /** Where the peer really is (source of its INVITE, or where we sent ours); see SipStack NAT rules. */
+  flow: SipPeer | undefined;
   state: DialogState;
 
   constructor(init: DialogInit) {
@@ -63,6 +65,7 @@ export class SipDialog {
     this.routeSet = init.routeSet;
     this.transport = init.transport;
     this.connectionId = init.connectionId;
+    this.flow = undefined;
     this.state = init.state;
   }
 

@@ -4,7 +4,7 @@
  */
 export { SipStack, SIP_ALLOW } from './stack.js';
 export type { SipStackOptions, SipStackEvents, SipCallOptions, SipRequestOptions, SipRegisterOptions, SipRegisterEvent } from './stack.js';
-export { SipCall, SipInboundCall, SipOutboundCall, SipCallError, SipReinvite, SipReferRequest, parseDtmfInfo } from './call.js';
+export { SipCall, SipInboundCall, SipOutboundCall, SipCallError, SipReinvite, SipReferRequest, parseDtmfInfo, extractSdp } from './call.js';
 export type { SipCallDirection, SipCallState, SipCallEnd, SipCallEndReason, SipCallEvents, SipInfo, SipReferStatus, SipProgress } from './call.js';
 export { SipHeaders, canonicalHeaderName } from './headers.js';
 export { SipParseError, serializeSipMessage, buildResponse, createRequest, parseCSeq, reasonPhrase } from './message.js';

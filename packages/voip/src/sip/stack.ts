@@ -202,6 +202,21 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
     return this.transport.openConnections;
   }
 
+  /**
+   * How to reach a registered contact: its flow (source address or TCP connection) when the phone
+   * is behind NAT or registered over TCP, else undefined (the Contact URI is reachable as is).
+   * Use as `stack.call(binding.contact, sdp, { destination: stack.bindingDestination(binding) })`.
+   */
+  bindingDestination(binding: SipBinding): SipPeer | undefined {
+    const source = binding.source;
+    if (source.transport === 'tcp') return source.connectionId !== undefined && this.transport.isOpen(source.connectionId) ? source : undefined;
+    try {
+      return socketHost(parseSipUri(binding.contact).host) === source.address ? undefined : source;
+    } catch {
+      return source;
+    }
+  }
+
   /** Registered contacts of an address-of-record ("1001@domain" or a SIP URI). */
   lookup(aor: string): SipBinding[] {
     return this.registrar?.lookup(aor) ?? [];
@@ -250,10 +265,32 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
     tx.start();
   }
 
+  /**
+   * Next hop of an in-dialog request. Without a route set we follow the peer's flow when its
+   * Contact is unreachable as written: a live TCP connection, or a UDP Contact whose host differs
+   * from where the peer's packets come from (a phone behind NAT). Otherwise the Contact rules.
+   */
+  private dialogPeer(dialog: SipDialog): SipPeer {
+    const flow = dialog.flow;
+    if (dialog.routeSet.length === 0 && flow) {
+      if (flow.transport === 'tcp' && flow.connectionId !== undefined && this.transport.isOpen(flow.connectionId)) return flow;
+      if (flow.transport === 'udp' && dialog.transport === 'udp') {
+        let host: string | undefined;
+        try {
+          host = socketHost(parseSipUri(dialog.remoteTarget).host);
+        } catch {
+          host = undefined;
+        }
+        if (host !== flow.address) return flow;
+      }
+    }
+    return this.resolve(dialog.nextHopUri(), dialog.transport, dialog.connectionId);
+  }
+
   sendInDialog(dialog: SipDialog, request: SipRequest, events: ClientTransactionEvents): void {
     let peer: SipPeer;
     try {
-      peer = this.resolve(dialog.nextHopUri(), dialog.transport, dialog.connectionId);
+      peer = this.dialogPeer(dialog);
     } catch {
       queueMicrotask(() => events.onFailure('transport'));
       return;
@@ -264,7 +301,7 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
   sendAck(dialog: SipDialog, ack: SipRequest): void {
     let peer: SipPeer;
     try {
-      peer = this.resolve(dialog.nextHopUri(), dialog.transport, dialog.connectionId);
+      peer = this.dialogPeer(dialog);
     } catch {
       return;
     }
@@ -320,6 +357,7 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
       send: (request, events) => this.sendInitial(request, target, options, events),
       cancel: (request) => this.sendCancel(request, target, options),
       authenticate: (request, challenge) => (credentials ? this.withAuthorization(request, challenge, credentials) : undefined),
+      ...(options.destination ? { flow: options.destination } : {}),
     });
     this.callsById.set(call.id, call);
     call.start();

@@ -150,7 +150,7 @@ describe('in-dialog features', () => {
   });
 
   it('times out an unanswered outbound call to a silent peer (Timer B)', async () => {
-    const a = await loopbackStack();
+    const a = await loopbackStack({ timers: { t1: 20, t2: 160, t4: 200, timerD: 200 } });
     stacks.push(a);
     const sink = await loopbackStack();
     stacks.push(sink);

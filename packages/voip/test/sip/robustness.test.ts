@@ -1,0 +1,225 @@
+/**
+ * The stack against a hand-driven peer: lost ACKs, retransmissions, NAT, hostile bytes, and
+ * clean release of every socket and timer.
+ */
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { extractSdp, parseSipMessage, SipHeaders, createRequest } from '../../src/sip/index.js';
+import type { SipCallEnd, SipInboundCall, SipMessage, SipStack } from '../../src/sip/index.js';
+import { audioSdp, delay, loopbackStack, next, udpExchange } from './helpers.js';
+
+const stacks: SipStack[] = [];
+const sockets: dgram.Socket[] = [];
+
+afterEach(async () => {
+  await Promise.all(stacks.splice(0).map((s) => s.close()));
+  for (const s of sockets.splice(0)) s.close();
+});
+
+async function stack(options: Parameters<typeof loopbackStack>[0] = {}): Promise<SipStack> {
+  const s = await loopbackStack(options);
+  stacks.push(s);
+  return s;
+}
+
+/** A scripted UDP peer that records every SIP message it receives. */
+async function rawPeer(): Promise<{ port: number; received: SipMessage[]; send: (text: string, port: number) => void; waitFor: (p: (m: SipMessage) => boolean, ms?: number) => Promise<SipMessage> }> {
+  const socket = dgram.createSocket('udp4');
+  sockets.push(socket);
+  const received: SipMessage[] = [];
+  socket.on('message', (data) => {
+    try {
+      received.push(parseSipMessage(data));
+    } catch {
+      // not SIP; ignore
+    }
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  const port = socket.address().port;
+  return {
+    port,
+    received,
+    send: (text, to) => socket.send(Buffer.from(text.replace(/\n/g, '\r\n')), to, '127.0.0.1'),
+    waitFor: async (predicate, ms = 5_000) => {
+      const deadline = Date.now() + ms;
+      while (Date.now() < deadline) {
+        const found = received.find(predicate);
+        if (found) return found;
+        await delay(10);
+      }
+      throw new Error('expected message did not arrive');
+    },
+  };
+}
+
+function invite(fromPort: number, toPort: number, options: { branch?: string; contact?: string; callId?: string } = {}): string {
+  const sdp = audioSdp(30_000).replace(/\r\n/g, '\n');
+  return `INVITE sip:1001@127.0.0.1:${toPort} SIP/2.0
+Via: SIP/2.0/UDP 127.0.0.1:${fromPort};branch=${options.branch ?? 'z9hG4bKraw1'};rport
+From: <sip:caller@127.0.0.1>;tag=raw
+To: <sip:1001@127.0.0.1>
+Call-ID: ${options.callId ?? 'raw-call-1'}
+CSeq: 1 INVITE
+Contact: ${options.contact ?? `<sip:caller@127.0.0.1:${fromPort}>`}
+Max-Forwards: 70
+Content-Type: application/sdp
+Content-Length: ${Buffer.byteLength(sdp.replace(/\n/g, '\r\n'))}
+
+${sdp}`;
+}
+
+const isStatus = (status: number) => (m: SipMessage): boolean => m.kind === 'response' && m.status === status;
+const isMethod = (method: string) => (m: SipMessage): boolean => m.kind === 'request' && m.method === method;
+
+describe('UAS reliability over UDP', () => {
+  it('retransmits the 2xx until the ACK timeout, then sends BYE', async () => {
+    const s = await stack({ timers: { t1: 20, t2: 160, t4: 200, timerD: 200 } });
+    const peer = await rawPeer();
+    const ended = new Promise<SipCallEnd>((resolve) => s.once('invite', (c) => (c.on('terminated', resolve), c.answer(audioSdp(40_000)))));
+    peer.send(invite(peer.port, s.udpPort ?? 0), s.udpPort ?? 0);
+    expect(await ended).toEqual({ reason: 'ack-timeout' });
+    const bye = await peer.waitFor(isMethod('BYE'));
+    expect(bye.kind === 'request' && bye.uri).toBe(`sip:caller@127.0.0.1:${peer.port}`);
+    // T1 = 20 ms doubling to T2 = 160 ms over 64*T1 = 1.28 s: 20,60,140,300,460,... about 10 copies.
+    expect(peer.received.filter(isStatus(200)).length).toBeGreaterThanOrEqual(7);
+  });
+
+  it('absorbs INVITE retransmissions: one call, the last provisional repeated', async () => {
+    const s = await stack();
+    const peer = await rawPeer();
+    let invites = 0;
+    s.on('invite', (c) => {
+      invites++;
+      c.ringing();
+    });
+    const text = invite(peer.port, s.udpPort ?? 0);
+    peer.send(text, s.udpPort ?? 0);
+    await peer.waitFor(isStatus(180));
+    peer.send(text, s.udpPort ?? 0);
+    await delay(100);
+    expect(invites).toBe(1);
+    expect(peer.received.filter(isStatus(180))).toHaveLength(2);
+  });
+
+  it('follows the source address for in-dialog requests when the Contact is unreachable (NAT)', async () => {
+    const s = await stack();
+    const peer = await rawPeer();
+    const answered = new Promise<SipInboundCall>((resolve) => s.once('invite', (c) => (c.answer(audioSdp(40_000)), resolve(c))));
+    peer.send(invite(peer.port, s.udpPort ?? 0, { contact: '<sip:caller@10.255.255.1:5060>' }), s.udpPort ?? 0);
+    const call = await answered;
+    const ok = await peer.waitFor(isStatus(200));
+    const toTag = /tag=([^;\s>]+)/.exec(ok.headers.get('To') ?? '')?.[1] ?? '';
+    peer.send(`ACK sip:1001@127.0.0.1:${s.udpPort} SIP/2.0
+Via: SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKack1
+From: <sip:caller@127.0.0.1>;tag=raw
+To: <sip:1001@127.0.0.1>;tag=${toTag}
+Call-ID: raw-call-1
+CSeq: 1 ACK
+Content-Length: 0
+
+`, s.udpPort ?? 0);
+    await next(call, 'ack');
+    void call.bye();
+    const bye = await peer.waitFor(isMethod('BYE'));
+    expect(bye.kind === 'request' && bye.uri).toBe('sip:caller@10.255.255.1:5060');
+  });
+
+  it('answers unanswered calls 408 when the invite timeout reaps them', async () => {
+    const s = await stack({ dialogs: { inviteTimeoutMs: 1_000 } });
+    const peer = await rawPeer();
+    const ended = new Promise<SipCallEnd>((resolve) => s.once('invite', (c) => (c.on('terminated', resolve), c.ringing())));
+    peer.send(invite(peer.port, s.udpPort ?? 0), s.udpPort ?? 0);
+    await peer.waitFor(isStatus(180));
+    s.reap(Date.now() + 2_000);
+    expect(await ended).toEqual({ reason: 'timeout', status: 408 });
+    await peer.waitFor(isStatus(408));
+  });
+
+  it('answers 481 to CANCEL and in-dialog requests it cannot match', async () => {
+    const s = await stack();
+    const peer = await rawPeer();
+    peer.send(invite(peer.port, s.udpPort ?? 0).replace(/INVITE/g, 'CANCEL').replace(/Content-Type[\s\S]*$/, 'Content-Length: 0\n\n'), s.udpPort ?? 0);
+    await peer.waitFor(isStatus(481));
+  });
+});
+
+describe('hostile input', () => {
+  it('survives a flood of junk datagrams and keeps serving', async () => {
+    const s = await stack();
+    const port = s.udpPort ?? 0;
+    const socket = dgram.createSocket('udp4');
+    sockets.push(socket);
+    const junk = [Buffer.alloc(0), Buffer.from('\r\n\r\n'), Buffer.alloc(1400, 0xff), Buffer.from('INVITE sip:x SIP/2.0\r\n\r\n'), Buffer.from('SIP/2.0 200 OK\r\nVia: nonsense\r\n\r\n')];
+    for (let i = 0; i < 500; i++) socket.send(junk[i % junk.length] ?? Buffer.alloc(1), port, '127.0.0.1');
+    // A response nobody asked for, and an ACK for nothing, are dropped quietly.
+    socket.send(Buffer.from('SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKno\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCall-ID: q\r\nCSeq: 1 INVITE\r\n\r\n'), port, '127.0.0.1');
+    await delay(100);
+    const a = await stack();
+    expect((await a.request('OPTIONS', `sip:127.0.0.1:${port}`)).status).toBe(200);
+  });
+
+  it('over TCP: answers keep-alive pings, drops connections whose framing is broken', async () => {
+    const s = await stack();
+    const tcpPort = s.tcpPort ?? 0;
+    const client = net.connect(tcpPort, '127.0.0.1');
+    await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+    let data = '';
+    client.on('data', (chunk) => (data += chunk.toString()));
+    const options = 'OPTIONS sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:1;branch=z9hG4bKtcp1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCall-ID: t1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n';
+    client.write(`\r\n\r\n${options.slice(0, 40)}`);
+    await delay(30);
+    client.write(options.slice(40));
+    await delay(100);
+    expect(data.startsWith('\r\n')).toBe(true);
+    expect(data).toContain('SIP/2.0 200 OK');
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    client.write(options.replace('Content-Length: 0', 'Content-Length: 999999999'));
+    await closed;
+    expect(s.openConnections).toBe(0);
+
+    const flood = net.connect(tcpPort, '127.0.0.1');
+    flood.on('error', () => undefined);
+    const floodClosed = new Promise<void>((resolve) => flood.once('close', () => resolve()));
+    flood.write(Buffer.alloc(80_000, 0x41));
+    await floodClosed;
+  });
+});
+
+describe('bodies', () => {
+  it('finds SDP inside a multipart body (SIP-I)', () => {
+    const body = '--b1\r\nContent-Type: application/sdp\r\n\r\nv=0\r\nm=audio 1 RTP/AVP 0\r\n--b1\r\nContent-Type: application/isup;version=itu-t92+\r\n\r\n\x01\x02\r\n--b1--\r\n';
+    const req = createRequest('INVITE', 'sip:a@b', new SipHeaders([['Content-Type', 'multipart/mixed;boundary=b1']]), body);
+    expect(extractSdp(req)).toBe('v=0\r\nm=audio 1 RTP/AVP 0');
+  });
+});
+
+describe('resource release', () => {
+  it('close() ends calls, transactions, connections, sockets and timers', async () => {
+    const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const a = await loopbackStack();
+    const b = await loopbackStack();
+    const ended: string[] = [];
+    b.on('invite', (c) => {
+      c.on('terminated', (e) => ended.push(`b:${e.reason}`));
+      c.answer(audioSdp(40_000));
+    });
+    const call = a.call(`sip:x@127.0.0.1:${b.tcpPort};transport=tcp`, audioSdp(30_000));
+    call.on('terminated', (e) => ended.push(`a:${e.reason}`));
+    await call.waitAnswer();
+    const udpPort = b.udpPort ?? 0;
+    expect(b.openConnections).toBe(1);
+    await b.close();
+    await delay(50);
+    expect(ended).toContain('b:shutdown');
+    expect(ended).toContain('a:remote-bye');
+    await a.close();
+    expect(a.calls.length + b.calls.length).toBe(0);
+    expect(a.transactionCount + b.transactionCount).toBe(0);
+    expect(a.openConnections + b.openConnections).toBe(0);
+    expect(await udpExchange(udpPort, 'OPTIONS sip:x SIP/2.0\r\n\r\n', 50)).toEqual([]);
+    await delay(20);
+    const timersAfter = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    expect(timersAfter).toBeLessThanOrEqual(timersBefore);
+  });
+});
