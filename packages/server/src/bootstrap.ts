@@ -18,11 +18,12 @@ import { authenticate } from './modules/identity/auth.service.js';
 import { systemRoutes, registerNotificationFanout } from './modules/system/system.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { catalogMigrations, catalogRoutes } from './modules/catalog/catalog.module.js';
+import { registerTicketHandlers, ticketMigrations, ticketModuleRoutes, TicketTimerWorker } from './modules/tickets/tickets.module.js';
 import { seedBase } from './seed/base.seed.js';
 import { seedDemo } from './seed/demo.seed.js';
 
 /** Every module's migrations, in the order their names sort. */
-export const MIGRATIONS: ModuleMigration[] = [...platformMigrations, ...identityMigrations, ...systemMigrations, ...catalogMigrations];
+export const MIGRATIONS: ModuleMigration[] = [...platformMigrations, ...identityMigrations, ...systemMigrations, ...catalogMigrations, ...ticketMigrations];
 
 export interface Platform {
   app: App;
@@ -67,17 +68,24 @@ export async function createPlatform(config: AppConfig, opts: PlatformOptions = 
       await systemRoutes(a, deps);
       await auditRoutes(a, deps);
       await catalogRoutes(a, deps);
+      await ticketModuleRoutes(a, deps);
     },
   });
   const outbox = new OutboxDispatcher(handle.db, clock, (err, topic) => app.log.error({ err, topic }, 'outbox handler failed'));
   registerNotificationFanout(deps, (topic, handler) => outbox.on(topic, handler));
-  if (opts.startWorkers !== false) outbox.start();
+  registerTicketHandlers(deps, (topic, handler) => outbox.on(topic, handler));
+  const timers = new TicketTimerWorker(deps, (err) => app.log.error({ err }, 'ticket timers failed'));
+  if (opts.startWorkers !== false) {
+    outbox.start();
+    timers.start();
+  }
 
   return {
     app,
     deps,
     outbox,
     async close() {
+      await timers.stop();
       await outbox.stop();
       await app.close();
       await deps.bus.close();

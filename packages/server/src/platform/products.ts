@@ -17,6 +17,14 @@ const PRODUCT_PREFIXES: [prefix: string, products: string[]][] = [
   ['/api/v1/catalog', ['catalog']],
   ['/api/v1/enterprises', ['catalog']],
   ['/api/v1/time-limits', ['catalog']],
+  ['/api/v1/tickets', ['tickets']],
+  ['/api/v1/ticket-tasks', ['tickets']],
+  ['/api/v1/ticket-requests', ['tickets']],
+  ['/api/v1/callbacks', ['tickets']],
+  ['/api/v1/supervisions', ['tickets']],
+  ['/api/v1/sla-rules', ['tickets']],
+  ['/api/v1/ticket-config', ['tickets']],
+  ['/api/v1/citizens', ['tickets']],
 ];
 
 export function productsForPath(routeUrl: string): string[] | undefined {

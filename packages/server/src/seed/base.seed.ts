@@ -36,12 +36,12 @@ export const BUILTIN_ROLES: RoleSeed[] = [
   { code: 'audit_admin', name: '审计管理员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...AUDIT_ADMIN] },
   { code: 'catalog_admin', name: '事项管理员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, 'catalog:write', 'catalog:enterprise:write', 'catalog:time-limit:write'] },
   { code: 'catalog_reviewer', name: '事项审核员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, 'catalog:review', 'catalog:enterprise:approve'] },
-  { code: 'hotline_agent', name: '话务坐席', dataScope: 'self', permissions: [...COMMON, ...CATALOG_READ] },
-  { code: 'dispatcher', name: '派单员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, 'message:send'] },
-  { code: 'reviewer', name: '审核回访员', dataScope: 'tenant', permissions: [...COMMON, ...CATALOG_READ] },
-  { code: 'supervisor', name: '督办主管', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, 'message:send'] },
-  { code: 'unit_handler', name: '承办人员', dataScope: 'org', permissions: [...COMMON, ...CATALOG_READ] },
-  { code: 'unit_leader', name: '承办单位负责人', dataScope: 'org_subtree', permissions: [...COMMON, ...CATALOG_READ, 'message:send'] },
+  { code: 'hotline_agent', name: '话务坐席', dataScope: 'self', permissions: [...COMMON, ...CATALOG_READ, 'ticket:read', 'ticket:register', 'citizen:pii'] },
+  { code: 'dispatcher', name: '派单员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, 'message:send', 'ticket:read', 'ticket:register', 'ticket:dispatch', 'ticket:export'] },
+  { code: 'reviewer', name: '审核回访员', dataScope: 'tenant', permissions: [...COMMON, ...CATALOG_READ, 'ticket:read', 'ticket:dispatch', 'ticket:review', 'ticket:callback', 'ticket:export', 'citizen:pii'] },
+  { code: 'supervisor', name: '督办主管', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, 'message:send', 'ticket:read', 'ticket:supervise', 'ticket:export', 'ticket:config'] },
+  { code: 'unit_handler', name: '承办人员', dataScope: 'org', permissions: [...COMMON, ...CATALOG_READ, 'ticket:read', 'ticket:handle'] },
+  { code: 'unit_leader', name: '承办单位负责人', dataScope: 'org_subtree', permissions: [...COMMON, ...CATALOG_READ, 'message:send', 'ticket:read', 'ticket:handle', 'ticket:handle:approve', 'ticket:export'] },
 ];
 
 const PARTNERS: { code: string; name: string }[] = [
@@ -111,7 +111,7 @@ export async function seedBase(trx: Db, clock: Clock): Promise<Tenant> {
   for (const p of PARTNERS) {
     const t = await insertTenant(trx, { clock }, root, { code: p.code, name: p.name, kind: 'partner', level: 2, sort: sort++ });
     // Partner hotlines read the catalogue to route what they transfer to 12345.
-    await enable(trx, t.id, ['workspace', 'messages', 'catalog']);
+    await enable(trx, t.id, ['workspace', 'messages', 'catalog', 'tickets']);
   }
   await seedRoles(trx, clock, root.id);
   await seedDicts(trx, clock, root.id);

@@ -23,6 +23,7 @@ export interface ProductDef {
 export const PRODUCTS: ProductDef[] = [
   { key: 'workspace', name: '工作台', titleKey: 'menu.workspace', icon: 'DashboardOutlined' },
   { key: 'catalog', name: '诉求事项', titleKey: 'menu.catalog', icon: 'ProfileOutlined' },
+  { key: 'tickets', name: '工单管理', titleKey: 'menu.tickets', icon: 'FileTextOutlined' },
   { key: 'identity', name: '组织用户', titleKey: 'menu.identity', icon: 'TeamOutlined' },
   { key: 'system', name: '系统配置', titleKey: 'menu.system', icon: 'SettingOutlined' },
   { key: 'security', name: '安全管理', titleKey: 'menu.security', icon: 'SafetyOutlined' },
@@ -32,6 +33,14 @@ export const PRODUCTS: ProductDef[] = [
 
 export const MENUS: MenuDef[] = [
   { key: 'workspace.dashboard', product: 'workspace', path: '/dashboard', titleKey: 'menu.workspace.dashboard', icon: 'DashboardOutlined', permissions: ['dashboard:view'] },
+  { key: 'tickets.new', product: 'tickets', path: '/tickets/new', titleKey: 'menu.tickets.new', icon: 'FormOutlined', permissions: ['ticket:register'] },
+  { key: 'tickets.dispatch', product: 'tickets', path: '/tickets/dispatch', titleKey: 'menu.tickets.dispatch', icon: 'SendOutlined', permissions: ['ticket:dispatch'] },
+  { key: 'tickets.review', product: 'tickets', path: '/tickets/review', titleKey: 'menu.tickets.review', icon: 'AuditOutlined', permissions: ['ticket:review'] },
+  { key: 'tickets.tasks', product: 'tickets', path: '/tickets/tasks', titleKey: 'menu.tickets.tasks', icon: 'InboxOutlined', permissions: ['ticket:handle'] },
+  { key: 'tickets.callbacks', product: 'tickets', path: '/tickets/callbacks', titleKey: 'menu.tickets.callbacks', icon: 'PhoneOutlined', permissions: ['ticket:callback'] },
+  { key: 'tickets.supervision', product: 'tickets', path: '/tickets/supervision', titleKey: 'menu.tickets.supervision', icon: 'AlertOutlined', permissions: ['ticket:supervise'] },
+  { key: 'tickets.search', product: 'tickets', path: '/tickets', titleKey: 'menu.tickets.search', icon: 'SearchOutlined', permissions: ['ticket:read'] },
+  { key: 'tickets.slaRules', product: 'tickets', path: '/tickets/sla-rules', titleKey: 'menu.tickets.slaRules', icon: 'FieldTimeOutlined', permissions: ['ticket:config'] },
   { key: 'catalog.items', product: 'catalog', path: '/catalog/items', titleKey: 'menu.catalog.items', icon: 'ProfileOutlined', permissions: ['catalog:read'] },
   { key: 'catalog.reviews', product: 'catalog', path: '/catalog/reviews', titleKey: 'menu.catalog.reviews', icon: 'AuditOutlined', permissions: ['catalog:review'] },
   { key: 'catalog.responsibilities', product: 'catalog', path: '/catalog/responsibilities', titleKey: 'menu.catalog.responsibilities', icon: 'PartitionOutlined', permissions: ['catalog:read'] },

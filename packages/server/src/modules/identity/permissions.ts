@@ -25,6 +25,19 @@ export const PERMISSIONS: PermissionDef[] = [
   def('catalog:enterprise:approve', 'enterprise'),
   def('catalog:time-limit:read', 'time-limit'),
   def('catalog:time-limit:write', 'time-limit'),
+  // work orders (工单): intake, dispatch and review at the hotline; handling in the units
+  def('ticket:read', 'ticket'),
+  def('ticket:register', 'ticket'),
+  def('ticket:dispatch', 'ticket'),
+  def('ticket:review', 'ticket'),
+  def('ticket:callback', 'ticket'),
+  def('ticket:handle', 'ticket'),
+  def('ticket:handle:approve', 'ticket'),
+  def('ticket:supervise', 'ticket'),
+  def('ticket:export', 'ticket'),
+  def('ticket:config', 'ticket'),
+  // full view of a citizen's phone and ID number (分级查看); everyone else sees them masked
+  def('citizen:pii', 'ticket'),
   // system admin: structure and master data
   def('identity:tenant:read', 'tenant', 'system'),
   def('identity:tenant:write', 'tenant', 'system'),

@@ -413,6 +413,290 @@ export interface TimeLimitTable {
   updated_at: Timestamp;
 }
 
+// ---- tickets ----
+export type TicketStatus =
+  | 'draft'
+  | 'registered'
+  | 'shift_lead'
+  | 'intake_review'
+  | 'supplement'
+  | 'pending_dispatch'
+  | 'handling'
+  | 'return_review'
+  | 'difficult'
+  | 'result_review'
+  | 'callback'
+  | 'rework'
+  | 'appeal_review'
+  | 'archived';
+export type TaskStatus = 'awaiting_sign' | 'in_progress' | 'return_requested' | 'suspended' | 'reported' | 'done' | 'returned' | 'cancelled';
+export type TaskRole = 'single' | 'lead' | 'assist' | 'parallel';
+export type RequestKind = 'return' | 'extension' | 'suspension' | 'resume' | 'difficult' | 'appeal' | 'tracking';
+export type SlaUnit = 'workday' | 'hour' | 'natural_day';
+export interface Attachment {
+  id: string;
+  name: string;
+  size: number;
+}
+export interface TicketCounterTable {
+  day: string;
+  n: number;
+}
+export interface CitizenTable {
+  id: string;
+  tenant_id: string;
+  phone_idx: string;
+  phone_enc: string;
+  name: string;
+  gender: string | null;
+  age_range: string | null;
+  address_enc: string | null;
+  id_no_enc: string | null;
+  updated_at: Timestamp;
+}
+export interface TicketTable {
+  id: string;
+  no: string;
+  tenant_id: string;
+  org_id: string;
+  created_by: string | null;
+  created_by_name: string;
+  status: TicketStatus;
+  close_reason: string | null;
+  channel: string;
+  kind: string | null;
+  title: string;
+  content: string;
+  item_id: string | null;
+  item_name: string | null;
+  industry: string | null;
+  urgency: string;
+  confidential: boolean;
+  callback_mode: string;
+  citizen_id: string | null;
+  citizen_name: string;
+  citizen_phone_enc: string | null;
+  citizen_phone_idx: string | null;
+  citizen_id_no_enc: string | null;
+  enterprise_id: string | null;
+  enterprise_name: string | null;
+  enterprise_related: boolean;
+  region_code: string | null;
+  region_name: string | null;
+  address: string | null;
+  lat: number | null;
+  lng: number | null;
+  form_data: Json;
+  tags: Json<string[]>;
+  answer: string | null;
+  sla_amount: ColumnType<string | null, number | string | null, number | string | null>;
+  sla_unit: SlaUnit | null;
+  sla_warn_ratio: ColumnType<string | null, number | string | null, number | string | null>;
+  deadline_at: Timestamp | null;
+  warn_at: Timestamp | null;
+  overdue: Generated<boolean>;
+  supervised: Generated<boolean>;
+  difficult: Generated<boolean>;
+  return_count: Generated<number>;
+  complaint_count: Generated<number>;
+  redo_of: string | null;
+  copied_from: string | null;
+  external_source: string | null;
+  external_id: string | null;
+  dispatched_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  archived_at: Timestamp | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface TicketTaskTable {
+  id: string;
+  ticket_id: string;
+  parent_id: string | null;
+  tenant_id: string;
+  org_id: string;
+  org_name: string;
+  role: TaskRole;
+  status: TaskStatus;
+  depth: number;
+  assigned_by: string | null;
+  assigned_by_name: string;
+  assigned_tenant_id: string;
+  assigned_at: Timestamp;
+  handler_id: string | null;
+  opinion: string;
+  deadline_at: Timestamp | null;
+  signed_by: string | null;
+  signed_by_name: string | null;
+  signed_at: Timestamp | null;
+  result: ColumnType<TaskResult | null, string | null, string | null>;
+  reported_by_name: string | null;
+  reported_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  suspended_at: Timestamp | null;
+  version: number;
+}
+export interface TaskResult {
+  result: string;
+  basis?: string;
+  method?: string;
+  attachments?: Attachment[];
+  auto?: string;
+}
+export interface ApprovalStep {
+  /** Who may decide this step: the requesting unit's leader, the unit that assigned the task, or the ticket's hotline. */
+  by: 'unit_leader' | 'assigner' | 'hotline';
+  label: string;
+}
+export interface Decision {
+  step: number;
+  by: string;
+  at: string;
+  approve: boolean;
+  opinion: string;
+}
+export interface TicketRequestTable {
+  id: string;
+  ticket_id: string;
+  task_id: string | null;
+  kind: RequestKind;
+  status: 'pending' | 'approved' | 'rejected' | 'cancelled';
+  reason_code: string | null;
+  reason: string;
+  payload: Json;
+  steps: Json<ApprovalStep[]>;
+  step: number;
+  requested_by: string | null;
+  requested_by_name: string;
+  requested_org_id: string | null;
+  requested_at: Timestamp;
+  decided_by_name: string | null;
+  decided_at: Timestamp | null;
+  opinion: string | null;
+  decisions: Json<Decision[]>;
+}
+export interface TicketEventTable {
+  id: Generated<number>;
+  ticket_id: string;
+  task_id: string | null;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_name: string;
+  actor_tenant_id: string | null;
+  actor_tenant_name: string | null;
+  actor_org_name: string | null;
+  action: string;
+  from_status: string | null;
+  to_status: string | null;
+  opinion: string | null;
+  detail: Json;
+  attachments: Json<Attachment[]>;
+}
+export interface TicketAttachmentTable {
+  id: string;
+  tenant_id: string;
+  ticket_id: string | null;
+  name: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  content: Buffer;
+  uploaded_by: string | null;
+  uploaded_at: Timestamp;
+}
+export interface TicketCallbackTable {
+  id: string;
+  ticket_id: string;
+  round: number;
+  mode: 'manual' | 'sms' | 'robot';
+  status: 'pending' | 'done' | 'expired' | 'cancelled';
+  token_hash: string | null;
+  due_at: Timestamp;
+  robot_state: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  result: 'satisfied' | 'dissatisfied' | 'unreachable' | null;
+  service_rating: number | null;
+  handling_rating: number | null;
+  comment: string | null;
+  channel: string | null;
+  done_by_name: string | null;
+  done_at: Timestamp | null;
+  created_at: Timestamp;
+}
+export interface SlaRuleTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  kind: 'warning' | 'supervision';
+  trigger: 'near_due' | 'overdue' | 'returns' | 'complaints';
+  threshold: ColumnType<string, number | string, number | string>;
+  level: string;
+  requirement: string;
+  channels: Json<string[]>;
+  item_id: string | null;
+  region_code: string | null;
+  owner_id: string | null;
+  active: boolean;
+  tested_at: Timestamp | null;
+  test_result: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  updated_at: Timestamp;
+}
+export interface TicketSupervisionTable {
+  id: string;
+  ticket_id: string;
+  task_id: string | null;
+  rule_id: string | null;
+  kind: 'warning' | 'supervision';
+  level: string;
+  reason: string;
+  requirement: string;
+  target_org_id: string | null;
+  target_org_name: string | null;
+  owner_id: string | null;
+  status: 'open' | 'responded' | 'closed';
+  reply: string | null;
+  first_response_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  created_by_name: string;
+  created_at: Timestamp;
+}
+export interface TicketPolicyTable {
+  tenant_id: string;
+  policy: Json;
+  updated_at: Timestamp;
+}
+export interface CalendarOverrideTable {
+  tenant_id: string;
+  date: string;
+  kind: 'holiday' | 'workday';
+  name: string;
+}
+export interface SmsMessageTable {
+  id: string;
+  dedupe_key: string;
+  tenant_id: string | null;
+  phone_enc: string;
+  body: string;
+  status: 'queued' | 'sent' | 'failed';
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+}
+export interface IntakeClientTable {
+  id: string;
+  code: string;
+  name: string;
+  tenant_id: string;
+  org_id: string;
+  secret_enc: string;
+  active: boolean;
+  created_at: Timestamp;
+}
+export interface IntakeNonceTable {
+  client_id: string;
+  nonce: string;
+  seen_at: Timestamp;
+}
+
 export interface Database {
   audit_log: AuditLogTable;
   access_log: AccessLogTable;
@@ -446,4 +730,19 @@ export interface Database {
   catalog_element_relation: CatalogElementRelationTable;
   catalog_item_element: CatalogItemElementTable;
   catalog_item_knowledge: CatalogItemKnowledgeTable;
+  ticket_counter: TicketCounterTable;
+  citizen: CitizenTable;
+  ticket: TicketTable;
+  ticket_task: TicketTaskTable;
+  ticket_request: TicketRequestTable;
+  ticket_event: TicketEventTable;
+  ticket_attachment: TicketAttachmentTable;
+  ticket_callback: TicketCallbackTable;
+  sla_rule: SlaRuleTable;
+  ticket_supervision: TicketSupervisionTable;
+  ticket_policy: TicketPolicyTable;
+  calendar_override: CalendarOverrideTable;
+  sms_message: SmsMessageTable;
+  intake_client: IntakeClientTable;
+  intake_nonce: IntakeNonceTable;
 }

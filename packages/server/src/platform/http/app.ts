@@ -84,6 +84,8 @@ export async function buildHttpApp(opts: HttpOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   // Excel uploads arrive as the raw file body (no multipart needed); 10 MiB covers 20k rows.
   app.addContentTypeParser(XLSX_MIME, { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+  // Attachments arrive as raw bytes; their name and type travel in the query string.
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 }, (_req, body, done) => done(null, body));
 
   const metrics = setupMetrics();
   const accessLog = new AccessLogWriter(deps.db, (err) => app.log.error({ err }, 'access log write failed'));

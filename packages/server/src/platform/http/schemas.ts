@@ -16,3 +16,6 @@ export const PageQuery = {
 };
 
 export const Paged = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), total: Type.Integer() });
+
+/** A string enum whose static type keeps the literals (mapping Type.Literal over an array widens to string). */
+export const OneOf = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v))) as unknown as TSchema & { static: T };

@@ -1,0 +1,35 @@
+import type { Db } from '../../platform/db/database.js';
+import type { Actor } from '../../platform/context.js';
+import { forbidden } from '../../platform/errors.js';
+import { orgPathOf, tenantPathOf, type Task, type Ticket } from './ticket.repository.js';
+
+/**
+ * Who may act on what, beyond seeing it. Seeing a ticket (ticketVisible) is not enough to change
+ * it: hotline steps belong to the hotline that registered it (or an upper level above it), unit
+ * steps to the members of the unit that holds the task.
+ */
+export async function isHotlineOf(trx: Db, actor: Actor, ticket: Ticket): Promise<boolean> {
+  if (actor.tenantId === ticket.tenant_id) return true;
+  if (actor.dataScope !== 'tenant_subtree' && actor.dataScope !== 'all') return false;
+  return (await tenantPathOf(trx, ticket.tenant_id)).startsWith(actor.tenantPath);
+}
+
+export async function assertHotline(trx: Db, actor: Actor, ticket: Ticket): Promise<void> {
+  if (!(await isHotlineOf(trx, actor, ticket))) throw forbidden('只有受理该工单的热线中心可以执行此操作');
+}
+
+export async function isMemberOf(trx: Db, actor: Actor, orgId: string, tenantId: string): Promise<boolean> {
+  if (actor.tenantId !== tenantId) return false;
+  return actor.orgPath.startsWith(await orgPathOf(trx, orgId));
+}
+
+/** The task's unit: its members (and sub-sections) act on it. */
+export async function assertUnitMember(trx: Db, actor: Actor, task: Task): Promise<void> {
+  if (!(await isMemberOf(trx, actor, task.org_id, task.tenant_id))) throw forbidden('只有该派单任务的承办单位可以执行此操作');
+}
+
+/** A unit leader sees the whole unit (the leader's org is the task's org or above it). */
+export async function isLeaderOf(trx: Db, actor: Actor, orgId: string, tenantId: string): Promise<boolean> {
+  if (!actor.permissions.has('ticket:handle:approve') || actor.tenantId !== tenantId) return false;
+  return (await orgPathOf(trx, orgId)).startsWith(actor.orgPath);
+}
