@@ -10,7 +10,7 @@ import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { bumpCounter } from './counters.js';
 import { DtmfDetector } from './dtmf-inband.js';
-import { decodeG711, encodeG711, type G711Law, G711_PAYLOAD_TYPE } from './g711.js';
+import { decodeG711, encodeG711, type G711Law, G711_PAYLOAD_TYPE, lawForPayloadType } from './g711.js';
 import { PortRangeExhaustedError, type PortAllocator } from './port-allocator.js';
 import {
   buildBye, buildReceiverReport, buildSdesCname, buildSenderReport, ntpMiddle, ntpNow, parseRtcp, type RtcpPacket,
@@ -18,7 +18,7 @@ import {
 import { looksLikeRtcp, parseRtp, type RtpPacket, serializeRtp } from './rtp-packet.js';
 import { ReceiverStats } from './rtp-stats.js';
 import {
-  DEFAULT_TELEPHONE_EVENT_PT, type DtmfEvent, type SendDigitOptions, sendTelephoneEvent, TelephoneEventReceiver,
+  DEFAULT_TELEPHONE_EVENT_PT, digitToEvent, type DtmfEvent, type SendDigitOptions, sendTelephoneEvent, TelephoneEventReceiver,
 } from './telephone-event.js';
 
 export interface RtpEndpoint {
@@ -106,7 +106,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
   readonly localPort: number;
   readonly localAddress: string;
   readonly ssrc: number;
-  readonly codec: G711Law;
+  private sendCodec: G711Law;
+  private eventPt: number | null;
   private readonly opts: RtpSessionOptions;
   private readonly rtp: Socket;
   private readonly rtcp: Socket | undefined;
@@ -153,7 +154,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
     this.localAddress = address;
     this.rtp = rtp;
     this.rtcp = rtcp;
-    this.codec = opts.codec ?? 'PCMU';
+    this.sendCodec = opts.codec ?? 'PCMU';
+    this.eventPt = opts.telephoneEventPt === undefined ? DEFAULT_TELEPHONE_EVENT_PT : opts.telephoneEventPt;
     this.ssrc = (opts.ssrc ?? random32()) >>> 0;
     this.dtmfRx = new TelephoneEventReceiver({
       ...(opts.dtmfEndTimeoutMs !== undefined ? { endTimeoutMs: opts.dtmfEndTimeoutMs } : {}),
@@ -168,11 +170,26 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
   }
 
   get telephoneEventPt(): number | null {
-    return this.opts.telephoneEventPt === undefined ? DEFAULT_TELEPHONE_EVENT_PT : this.opts.telephoneEventPt;
+    return this.eventPt;
+  }
+
+  /** Codec used for sending; received PCMU and PCMA are both decoded. */
+  get codec(): G711Law {
+    return this.sendCodec;
   }
 
   get payloadType(): number {
-    return G711_PAYLOAD_TYPE[this.codec];
+    return G711_PAYLOAD_TYPE[this.sendCodec];
+  }
+
+  /**
+   * Applies the SDP answer. The session is opened before negotiation ends
+   * (its port goes into the offer), so the codec and event payload type are
+   * settable afterwards, e.g. on a re-INVITE.
+   */
+  setPayloadFormat(format: { codec?: G711Law; telephoneEventPt?: number | null }): void {
+    if (format.codec) this.sendCodec = format.codec;
+    if (format.telephoneEventPt !== undefined) this.eventPt = format.telephoneEventPt;
   }
 
   get isClosed(): boolean {
@@ -208,7 +225,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
       this.n.audioSuppressed += 1;
       return;
     }
-    this.sendRtp({ payloadType: this.payloadType, payload: encodeG711(this.codec, pcm), marker, timestamp: this.timestamp });
+    this.sendRtp({ payloadType: this.payloadType, payload: encodeG711(this.sendCodec, pcm), marker, timestamp: this.timestamp });
     this.advanceMediaTimestamp(pcm.length);
   }
 
@@ -227,8 +244,14 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
    * Resolves when the last end packet has gone out.
    */
   sendDigits(digits: string, opts: SendDigitOptions & { gapMs?: number } = {}): Promise<void> {
-    const pt = this.telephoneEventPt;
+    const pt = this.eventPt;
     if (pt === null) return Promise.reject(new Error('peer did not negotiate telephone-event'));
+    // Validate the whole string first so a typo does not send half a number.
+    try {
+      for (const d of digits) digitToEvent(d);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
     const run = async (): Promise<void> => {
       for (const d of digits) {
         if (this.closed) return;
@@ -294,17 +317,17 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
       return;
     }
     if (!this.acceptSource(rinfo)) return;
-    const isAudio = packet.payloadType === this.payloadType;
-    const isEvent = packet.payloadType === this.telephoneEventPt;
-    if (!isAudio && !isEvent) {
+    const law = lawForPayloadType(packet.payloadType);
+    const isEvent = packet.payloadType === this.eventPt;
+    if (!law && !isEvent) {
       this.n.unknownPayload += 1;
       bumpCounter('unknownPayloadPackets');
       return;
     }
     this.recordArrival(packet);
     this.emit('rtp', packet, { address: rinfo.address, port: rinfo.port });
-    if (isEvent) this.dtmfRx.handle(packet.timestamp, packet.payload);
-    else this.deliverAudio(packet);
+    if (law) this.deliverAudio(packet, law);
+    else this.dtmfRx.handle(packet.timestamp, packet.payload);
   }
 
   /** Symmetric RTP: the first valid packet fixes the peer; later strangers are dropped. */
@@ -340,8 +363,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
     this.sourceStats.record(packet.sequence, packet.timestamp, packet.payload.length, now);
   }
 
-  private deliverAudio(packet: RtpPacket): void {
-    const pcm = decodeG711(this.codec, packet.payload);
+  private deliverAudio(packet: RtpPacket, law: G711Law): void {
+    const pcm = decodeG711(law, packet.payload);
     this.inband?.push(pcm);
     this.emit('audio', {
       pcm, sequence: packet.sequence, timestamp: packet.timestamp, ssrc: packet.ssrc, marker: packet.marker,

@@ -59,6 +59,29 @@ describe('RTP session', () => {
     await expect(a.sendDigits('1')).rejects.toThrow(/telephone-event/);
   });
 
+  it('applies the SDP answer after opening: codec and event payload type change mid-call', async () => {
+    const { a, b } = await openPair();
+    open.push(a, b);
+    const got: AudioFrame[] = [];
+    b.on('audio', (f) => got.push(f));
+    const digits: DtmfEvent[] = [];
+    b.on('dtmf', (d) => digits.push(d));
+    const tone = sine(700, 20, 10000);
+    a.sendAudio(tone);
+    a.setPayloadFormat({ codec: 'PCMA', telephoneEventPt: 96 });
+    b.setPayloadFormat({ telephoneEventPt: 96 });
+    a.sendAudio(tone);
+    await a.sendDigits('*', { pace: tick, gapMs: 0 });
+    await waitFor(() => got.length === 2 && digits.length === 1);
+    expect(a.payloadType).toBe(8);
+    // Both laws decode to (nearly) the same waveform.
+    got.forEach((f) => expect(Math.abs((f.pcm[40] ?? 0) - (tone[40] ?? 0))).toBeLessThan(400));
+    expect(digits[0]?.digit).toBe('*');
+    await expect(a.sendDigits('12x4')).rejects.toThrow(/not a DTMF digit/);
+    await sleep(20);
+    expect(digits.length).toBe(1);
+  });
+
   it('counts lost packets and jitter from sequence gaps', async () => {
     const allocator = randomAllocator();
     const b = await RtpSession.open({ allocator, bindAddress: '127.0.0.1', rtcpIntervalMs: 0 });
