@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { AhoCorasick, Bm25Index, charNgrams, cut, cutForSearch, DEFAULT_ALLOW, longestNonOverlapping, removeStopwords, SensitiveMatcher, topK } from '../src/index.js';
+
+describe('segmentation', () => {
+  it('keeps Xinjiang place names whole and drops punctuation', () => {
+    expect(cut('我住在沙依巴克区，昨天停水')).toEqual(expect.arrayContaining(['沙依巴克区', '停水']));
+    expect(cut('，。！')).toEqual([]);
+    expect(cutForSearch('乌鲁木齐市')).toContain('乌鲁木齐市');
+    expect(charNgrams('停水了！', 2)).toEqual(['停水', '水了']);
+  });
+
+  it('removes stopwords from the licensed list and the hotline list', () => {
+    expect(removeStopwords(['您好', '的', '停水', '反映'])).toEqual(['停水']);
+  });
+});
+
+describe('BM25', () => {
+  const idx = new Bm25Index<string>();
+  idx.add('water', ['小区', '停水', '停水', '供水']);
+  idx.add('wage', ['拖欠', '工资', '老板']);
+  idx.add('noise', ['噪音', '扰民', '小区']);
+
+  it('ranks the document sharing rare terms first', () => {
+    const r = idx.search(['小区', '停水'], 3);
+    expect(r.map((x) => x.id)).toEqual(['water', 'noise']);
+    expect(r[0]!.score).toBeGreaterThan(r[1]!.score);
+  });
+
+  it('weights rarer terms higher and returns nothing for unknown terms', () => {
+    expect(idx.idf('停水')).toBeGreaterThan(idx.idf('小区'));
+    expect(idx.search(['火星'], 3)).toEqual([]);
+  });
+
+  it('topK selects the k largest positive scores in order', () => {
+    expect(topK([0.1, 3, 0, 2, 5, -1], 3)).toEqual([4, 1, 3]);
+  });
+});
+
+describe('Aho-Corasick', () => {
+  it('finds overlapping patterns in one pass', () => {
+    const ac = new AhoCorasick<number>();
+    ['he', 'she', 'his', 'hers'].forEach((w, i) => ac.add(w, i));
+    expect(ac.search('ushers').map((m) => m.text)).toEqual(['she', 'he', 'hers']);
+    expect(longestNonOverlapping(ac.search('ushers')).map((m) => m.text)).toEqual(['she']);
+  });
+});
+
+describe('sensitive words', () => {
+  const matcher = new SensitiveMatcher({ builtin: false, deny: [{ word: '法轮功', category: '政治' }, { word: '冰毒', category: '毒品' }, { word: '政府', category: '政治' }] });
+
+  it('flags deny-listed words with category and span, never rejecting', () => {
+    const f = matcher.flag('有人在卖冰毒');
+    expect(f).toEqual([{ word: '冰毒', category: '毒品', start: 4, end: 6 }]);
+  });
+
+  it('never flags ordinary demand words on the allow list', () => {
+    expect(DEFAULT_ALLOW).toEqual(expect.arrayContaining(['政府', '信访', '拆迁', '兵团']));
+    expect(matcher.flag('拆迁补偿不到位，去政府信访也没结果')).toEqual([]);
+  });
+
+  it('the shipped list does not flag a typical demand about 拆迁 and 信访', () => {
+    const full = new SensitiveMatcher();
+    expect(full.flag('我们村拆迁，征地补偿款没给，去乡政府上访、信访都没用，兵团的人也来了')).toEqual([]);
+    expect(full.flag('有人在小区卖冰毒').map((f) => f.category)).toContain('毒品');
+  });
+});
