@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** Shipped data lives in packages/nlp/data, next to its licence files, outside src on purpose. */
+/** Shipped data lives in packages/nlp/resources, next to its licence files, outside src on purpose. */
 export function dataPath(name: string): string {
-  return fileURLToPath(new URL(`../data/${name}`, import.meta.url));
+  return fileURLToPath(new URL(`../resources/${name}`, import.meta.url));
 }
 
 export function readDataLines(name: string): string[] {

@@ -71,7 +71,7 @@ function parseRow(line: string): Division | undefined {
 
 let table: DivisionTable | undefined;
 
-/** Xinjiang divisions (NBS 2022, WTFPL, data/xinjiang_divisions.csv) to township level. */
+/** Xinjiang divisions (NBS 2022, WTFPL, resources/xinjiang_divisions.csv) to township level. */
 export function loadDivisions(): DivisionTable {
   if (table) return table;
   const all: Division[] = [];

@@ -52,7 +52,7 @@ export class SensitiveMatcher {
     for (const w of allow) this.ac.add(w, { category: '其他', allowed: true });
   }
 
-  /** houbb/sensitive-word tag list (Apache-2.0, data/LICENSE-sensitive-words-Apache-2.0.txt). */
+  /** houbb/sensitive-word tag list (Apache-2.0, resources/LICENSE-sensitive-words-Apache-2.0.txt). */
   private addBuiltin(allow: Set<string>): void {
     for (const line of readDataLines('sensitive-words-tags.txt')) {
       const sp = line.lastIndexOf(' ');

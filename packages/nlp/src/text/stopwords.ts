@@ -1,7 +1,7 @@
 import { readDataLines } from '../data-files.js';
 
 /**
- * General list: stopwords-iso/stopwords-zh (MIT, data/LICENSE-stopwords-MIT.txt).
+ * General list: stopwords-iso/stopwords-zh (MIT, resources/LICENSE-stopwords-MIT.txt).
  * Hotline list: written by this team for call and message boilerplate that carries no topic.
  */
 const HOTLINE = [
