@@ -120,6 +120,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
   private sourceStats: ReceiverStats | undefined;
   private readonly dtmfRx: TelephoneEventReceiver;
   private readonly inband: DtmfDetector | undefined;
+  private inbandSuppressed = false;
   private dtmfChain: Promise<void> = Promise.resolve();
   /** Digit jobs queued or running; audio is muted meanwhile (gaps included, their media time is accounted for). */
   private digitJobs = 0;
@@ -326,8 +327,14 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
     }
     this.recordArrival(packet);
     this.emit('rtp', packet, { address: rinfo.address, port: rinfo.port });
-    if (law) this.deliverAudio(packet, law);
-    else this.dtmfRx.handle(packet.timestamp, packet.payload);
+    if (law) {
+      this.deliverAudio(packet, law);
+      return;
+    }
+    // A peer that sends RFC 4733 may also leave the tones in its audio; trust
+    // the events from now on so no digit is reported twice.
+    this.inbandSuppressed = true;
+    this.dtmfRx.handle(packet.timestamp, packet.payload);
   }
 
   /** Symmetric RTP: the first valid packet fixes the peer; later strangers are dropped. */
@@ -365,7 +372,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
 
   private deliverAudio(packet: RtpPacket, law: G711Law): void {
     const pcm = decodeG711(law, packet.payload);
-    this.inband?.push(pcm);
+    if (!this.inbandSuppressed) this.inband?.push(pcm);
     this.emit('audio', {
       pcm, sequence: packet.sequence, timestamp: packet.timestamp, ssrc: packet.ssrc, marker: packet.marker,
       receivedAt: this.lastRtpAt,

@@ -46,6 +46,8 @@ export interface EspeakTtsOptions {
   readonly voice?: string;
   readonly rate?: number;
   readonly timeoutMs?: number;
+  /** Longer texts are refused: a prompt is a sentence or two, not a document. */
+  readonly maxChars?: number;
 }
 
 /** Bump when the processing below changes, so old cache entries are not reused. */
@@ -57,7 +59,7 @@ export class EspeakTts implements TtsPort {
   private readonly inFlight = new Map<string, Promise<TtsResult>>();
 
   constructor(opts: EspeakTtsOptions) {
-    this.opts = { binary: '/usr/bin/espeak-ng', voice: 'cmn', rate: 160, timeoutMs: 30_000, ...opts };
+    this.opts = { binary: '/usr/bin/espeak-ng', voice: 'cmn', rate: 160, timeoutMs: 30_000, maxChars: 2000, ...opts };
   }
 
   async available(): Promise<boolean> {
@@ -102,8 +104,11 @@ export class EspeakTts implements TtsPort {
   }
 
   private runEspeak(req: TtsRequest): Promise<Buffer> {
-    if (req.text.trim() === '') return Promise.reject(new RangeError('TTS text is empty'));
-    const args = ['-v', req.voice ?? this.opts.voice, '-s', String(req.rate ?? this.opts.rate), '--stdout', '--stdin'];
+    const voice = req.voice ?? this.opts.voice;
+    const rate = req.rate ?? this.opts.rate;
+    const problem = checkRequest(req.text, voice, rate, this.opts.maxChars);
+    if (problem) return Promise.reject(new RangeError(problem));
+    const args = ['-v', voice, '-s', String(rate), '--stdout', '--stdin'];
     return new Promise((resolve, reject) => {
       // Text goes through stdin, never argv: no option injection, no length limit.
       const child = spawn(this.opts.binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -125,6 +130,15 @@ export class EspeakTts implements TtsPort {
       child.stdin.end(req.text, 'utf8');
     });
   }
+}
+
+/** Voice and rate become argv: keep them to values espeak-ng cannot mistake for options. */
+function checkRequest(text: string, voice: string, rate: number, maxChars: number): string | undefined {
+  if (text.trim() === '') return 'TTS text is empty';
+  if (text.length > maxChars) return `TTS text is longer than ${maxChars} characters`;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_+-]*$/.test(voice)) return `invalid espeak-ng voice name: ${JSON.stringify(voice)}`;
+  if (!Number.isInteger(rate) || rate < 80 || rate > 450) return `TTS rate must be an integer 80-450 words/min, got ${rate}`;
+  return undefined;
 }
 
 /** A damaged cache file (disk full, manual edit) is re-synthesised rather than played. */

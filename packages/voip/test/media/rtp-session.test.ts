@@ -59,6 +59,20 @@ describe('RTP session', () => {
     await expect(a.sendDigits('1')).rejects.toThrow(/telephone-event/);
   });
 
+  it('trusts RFC 4733 over in-band tones once the peer sends events (no double digits)', async () => {
+    const { a, b } = await openPair({ inbandDtmf: true });
+    open.push(a, b);
+    const digits: DtmfEvent[] = [];
+    b.on('dtmf', (d) => digits.push(d));
+    await a.sendDigits('4', { durationMs: 80, pace: tick, gapMs: 0 });
+    await waitFor(() => digits.length === 1);
+    // The same peer now also leaks tones into its audio: not reported again.
+    const tones = generateDtmfSequence('4', 100, 40);
+    for (let i = 0; i + 160 <= tones.length; i += 160) a.sendAudio(tones.subarray(i, i + 160));
+    await sleep(50);
+    expect(digits.map((d) => d.source)).toEqual(['rfc4733']);
+  });
+
   it('applies the SDP answer after opening: codec and event payload type change mid-call', async () => {
     const { a, b } = await openPair();
     open.push(a, b);

@@ -58,6 +58,14 @@ describe('espeak-ng TTS', () => {
     expect(x.pcm.length).toBeGreaterThan(4000);
   });
 
+  it('refuses option-like voices, absurd rates and overlong text before spawning anything', async () => {
+    const tts = new EspeakTts({ cacheDir: join(dir, 'cache3'), maxChars: 50 });
+    await expect(tts.synthesize({ text: '你好', voice: '--path=/tmp' })).rejects.toThrow(/invalid espeak-ng voice/);
+    await expect(tts.synthesize({ text: '你好', rate: 5 })).rejects.toThrow(/rate/);
+    await expect(tts.synthesize({ text: '长'.repeat(51) })).rejects.toThrow(/longer than 50/);
+    await expect(tts.synthesize({ text: '   ' })).rejects.toThrow(/empty/);
+  });
+
   it('says clearly when espeak-ng is missing', async () => {
     const tts = new EspeakTts({ cacheDir: join(dir, 'none'), binary: join(dir, 'no-such-espeak') });
     expect(await tts.available()).toBe(false);
