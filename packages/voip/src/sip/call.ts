@@ -553,6 +553,8 @@ export abstract class SipCall extends TypedEmitter<SipCallEvents> {
 /** A call we received. The B2BUA answers or rejects it. */
 export class SipInboundCall extends SipCall {
   readonly direction = 'inbound' as const;
+  /** The digest user, when the stack authenticated this INVITE (registrar.authenticateCalls). */
+  authenticatedUser: string | undefined;
   private finalSent = false;
 
   constructor(

@@ -1,4 +1,4 @@
-import { SipHeaders } from './headers.js';
+import { canonicalHeaderName, SipHeaders } from './headers.js';
 import { parseCSeq, SipParseError, SIP_VERSION } from './message.js';
 import type { SipMessage } from './message.js';
 import { parseVia } from './uri.js';
@@ -154,7 +154,7 @@ function parseDatagram(data: Buffer, options: SipParseOptions): SipMessage {
 /** What a stream framer yields: a message, a per-message error (framing intact), or a keep-alive. */
 export type SipStreamEvent =
   | { type: 'message'; message: SipMessage }
-  | { type: 'error'; error: SipParseError }
+  | { type: 'error'; error: SipParseError; raw: Buffer }
   | { type: 'keepalive'; ping: boolean };
 
 /**
@@ -199,7 +199,7 @@ export class SipStreamFramer {
     const length = this.frameLength(this.buffer.subarray(0, bounds.headEnd));
     if (bounds.bodyStart + length > this.maxSize) throw new SipParseError('too-large', 'message exceeds the size limit');
     if (this.buffer.length < bounds.bodyStart + length) return undefined;
-    const head = this.buffer.subarray(0, bounds.headEnd);
+    const head = Buffer.from(this.buffer.subarray(0, bounds.headEnd));
     const body = Buffer.from(this.buffer.subarray(bounds.bodyStart, bounds.bodyStart + length));
     this.buffer = this.buffer.subarray(bounds.bodyStart + length);
     try {
@@ -207,7 +207,7 @@ export class SipStreamFramer {
       return { type: 'message', message: assemble(start, headers, body) };
     } catch (err) {
       const error = err instanceof SipParseError ? err : new SipParseError('bad-header', String(err));
-      return { type: 'error', error };
+      return { type: 'error', error, raw: head };
     }
   }
 
@@ -236,5 +236,33 @@ export class SipStreamFramer {
       throw new SipParseError('bad-content-length', 'malformed Content-Length on a stream');
     }
     return Number(first);
+  }
+}
+
+/**
+ * For a request too broken to parse, recovers just what a 400 reply needs (RFC 3261 §8.2.6):
+ * method, Via, From, To, Call-ID, CSeq. Returns undefined when even that is missing, for ACKs
+ * (never answered), and for responses. Never throws.
+ */
+export function salvageRequestHead(data: Buffer): { method: string; headers: SipHeaders } | undefined {
+  try {
+    const text = data.subarray(0, Math.min(data.length, DEFAULT_MAX_SIZE)).toString('latin1');
+    const end = text.search(/\r?\n\r?\n/);
+    const lines = unfoldLines(end >= 0 ? text.slice(0, end) : text);
+    const method = /^([A-Za-z]+) \S+ SIP\/2\.0\s*$/.exec(lines.shift() ?? '')?.[1]?.toUpperCase();
+    if (!method || method === 'ACK') return undefined;
+    const headers = new SipHeaders();
+    for (const line of lines.slice(0, DEFAULT_MAX_HEADERS)) {
+      const match = /^([A-Za-z0-9.!%*_+`'~-]+)\s*:(.*)$/.exec(line);
+      if (!match) continue;
+      const name = canonicalHeaderName(match[1] ?? '');
+      if (['Via', 'From', 'To', 'Call-ID', 'CSeq'].includes(name)) headers.append(name, match[2] ?? '');
+    }
+    const vias = headers.getAll('Via');
+    if (vias.length === 0 || !headers.has('Call-ID') || !headers.has('CSeq')) return undefined;
+    parseVia(vias[0] ?? '');
+    return { method, headers };
+  } catch {
+    return undefined;
   }
 }

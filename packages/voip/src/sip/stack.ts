@@ -14,7 +14,9 @@ import { TypedEmitter } from './emitter.js';
 import { SipHeaders } from './headers.js';
 import { silentLogger } from './logger.js';
 import type { SipLogger } from './logger.js';
-import { buildResponse, createRequest, describeMessage, getCSeq } from './message.js';
+import { buildResponse, createRequest, createResponseMessage, describeMessage, getCSeq } from './message.js';
+import type { SipParseError } from './message.js';
+import { salvageRequestHead } from './parser.js';
 import type { SipRequest, SipResponse, SipMessage } from './message.js';
 import { SipRegistrar } from './registrar.js';
 import type { SipBinding, SipPasswordLookup } from './registrar.js';
@@ -62,6 +64,11 @@ export interface SipStackOptions {
     minExpires?: number;
     maxExpires?: number;
     defaultExpires?: number;
+    /**
+     * Challenge new INVITEs too (401 + digest), e.g. from registered phones; a function can exempt
+     * trusted sources such as carrier trunks. The user ends up in call.authenticatedUser.
+     */
+    authenticateCalls?: boolean | ((request: SipRequest, source: SipPeer) => boolean);
   };
   /** Default credentials answering 401/407 challenges to our requests. */
   credentials?: DigestCredentials;
@@ -139,6 +146,8 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
   private readonly dialogs = new Map<string, SipCall>();
   private readonly inviteCalls = new Map<string, SipInboundCall>();
   private readonly registrations = new Map<string, { callId: string; cseq: number }>();
+  /** Call-ID|From-tag|CSeq of live out-of-dialog server transactions, for 482 (RFC 3261 §8.2.2.2). */
+  private readonly merged = new Map<string, ServerTransaction>();
   private readonly reaper: NodeJS.Timeout;
   private closed = false;
   readonly address: string;
@@ -154,6 +163,7 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
     this.address = options.publicAddress ?? (bind && bind !== '0.0.0.0' && bind !== '::' ? bind : firstLanAddress());
     if (options.registrar) this.registrar = this.createRegistrar(options.registrar);
     transport.onMessage((message, peer) => this.onMessage(message, peer));
+    transport.onMalformed((raw, peer, error) => this.onMalformed(raw, peer, error));
     this.reaper = setInterval(() => this.reap(), options.dialogs?.reapIntervalMs ?? 10_000);
     this.reaper.unref();
   }
@@ -499,7 +509,33 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
     if (refusal) return this.respond(tx, refusal);
     if (request.method === 'CANCEL') return this.onCancel(request, tx);
     if (tagOf(request.headers.get('To')) !== undefined) return this.onInDialog(request, tx);
+    if (this.isMerged(request, tx)) return this.respond(tx, buildResponse(request, 482));
     this.onOutOfDialog(request, tx, peer);
+  }
+
+  /** The same request arriving again by another path (a forking proxy upstream) is refused. */
+  private isMerged(request: SipRequest, tx: ServerTransaction): boolean {
+    const key = `${request.headers.get('Call-ID') ?? ''}|${tagOf(request.headers.get('From')) ?? ''}|${getCSeq(request).seq}|${request.method}`;
+    const earlier = this.merged.get(key);
+    if (earlier && earlier !== tx && earlier.state !== 'terminated') return true;
+    this.merged.set(key, tx);
+    tx.onTerminated(() => {
+      if (this.merged.get(key) === tx) this.merged.delete(key);
+    });
+    return false;
+  }
+
+  /** RFC 3261 §8.2.6: answer 400 to a broken request when enough of it survives to address a reply. */
+  private onMalformed(raw: Buffer, peer: SipPeer, error: SipParseError): void {
+    if (this.closed) return;
+    const head = salvageRequestHead(raw);
+    if (!head) return;
+    const headers = head.headers;
+    const to = headers.get('To') ?? '';
+    if (to && !/;\s*tag=/i.test(to)) headers.set('To', `${to};tag=${randomToken(6)}`);
+    headers.append('Warning', `399 ${this.options.domain} "${error.code}: ${error.message.replace(/"/g, "'")}"`);
+    const response = createResponseMessage(400, 'Bad Request', headers);
+    this.transport.send(response, peer).catch(() => undefined);
   }
 
   private createServerTransaction(request: SipRequest, peer: SipPeer): ServerTransaction {
@@ -571,7 +607,22 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
   }
 
   private onInvite(request: SipRequest, tx: ServerTransaction, peer: SipPeer): void {
+    const rule = this.options.registrar?.authenticateCalls;
+    const authenticator = this.registrar?.authenticator;
+    const required = typeof rule === 'function' ? rule(request, peer) : rule === true;
+    if (!required || !authenticator) return this.startInboundCall(request, tx, peer);
+    void authenticator.verify(request).then((result) => {
+      if (result.ok) return this.startInboundCall(request, tx, peer, result.username);
+      const response = buildResponse(request, result.status, { toTag: randomToken(6) });
+      if (result.challenge !== undefined) response.headers.append('WWW-Authenticate', result.challenge);
+      this.respond(tx, response);
+    });
+  }
+
+  private startInboundCall(request: SipRequest, tx: ServerTransaction, peer: SipPeer, user?: string): void {
+    if (this.closed) return;
     const call = new SipInboundCall(this, request, tx, peer);
+    if (user !== undefined) call.authenticatedUser = user;
     this.inviteCalls.set(tx.key, call);
     if (this.listenerCount('invite') === 0) return call.reject(480);
     this.emit('invite', call);

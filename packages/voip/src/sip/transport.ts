@@ -32,6 +32,8 @@ export interface SipTransportOptions {
 }
 
 export type SipMessageHandler = (message: SipMessage, peer: SipPeer) => void;
+/** Called with the raw bytes of a message that failed to parse but whose framing was intact. */
+export type SipMalformedHandler = (raw: Buffer, peer: SipPeer, error: SipParseError) => void;
 
 interface Connection {
   id: number;
@@ -59,6 +61,7 @@ export class SipTransportLayer {
   private nextConnectionId = 1;
   private closed = false;
   private handler: SipMessageHandler = () => undefined;
+  private malformedHandler: SipMalformedHandler = () => undefined;
 
   private constructor(private readonly options: SipTransportOptions) {}
 
@@ -76,6 +79,10 @@ export class SipTransportLayer {
 
   onMessage(handler: SipMessageHandler): void {
     this.handler = handler;
+  }
+
+  onMalformed(handler: SipMalformedHandler): void {
+    this.malformedHandler = handler;
   }
 
   get udpPort(): number | undefined {
@@ -156,6 +163,15 @@ export class SipTransportLayer {
       this.deliver(message, peer);
     } catch (err) {
       this.logParseError(err, peer);
+      if (err instanceof SipParseError) this.reportMalformed(data, peer, err);
+    }
+  }
+
+  private reportMalformed(raw: Buffer, peer: SipPeer, error: SipParseError): void {
+    try {
+      this.malformedHandler(raw, peer, error);
+    } catch (err) {
+      this.options.logger.error({ err: String(err) }, 'sip malformed handler threw');
     }
   }
 
@@ -210,7 +226,10 @@ export class SipTransportLayer {
     }
     for (const event of events) {
       if (event.type === 'message') this.deliver(event.message, peer);
-      else if (event.type === 'error') this.logParseError(event.error, peer);
+      else if (event.type === 'error') {
+        this.logParseError(event.error, peer);
+        this.reportMalformed(event.raw, peer, event.error);
+      }
       else if (event.ping) conn.socket.write('\r\n');
     }
   }

@@ -136,6 +136,30 @@ Content-Length: 0
     await peer.waitFor(isStatus(408));
   });
 
+  it('refuses a merged request (same Call-ID, From tag and CSeq by another branch) with 482', async () => {
+    const s = await stack();
+    const peer = await rawPeer();
+    let invites = 0;
+    s.on('invite', (c) => {
+      invites++;
+      c.ringing();
+    });
+    peer.send(invite(peer.port, s.udpPort ?? 0), s.udpPort ?? 0);
+    await peer.waitFor(isStatus(180));
+    peer.send(invite(peer.port, s.udpPort ?? 0, { branch: 'z9hG4bKforked' }), s.udpPort ?? 0);
+    await peer.waitFor(isStatus(482));
+    expect(invites).toBe(1);
+  });
+
+  it('answers 400 with a Warning to a broken request it can still address', async () => {
+    const s = await stack();
+    const peer = await rawPeer();
+    peer.send(invite(peer.port, s.udpPort ?? 0).replace('CSeq: 1 INVITE', 'CSeq: 1 BYE'), s.udpPort ?? 0);
+    const reply = await peer.waitFor(isStatus(400));
+    expect(reply.headers.get('Warning')).toContain('bad-cseq');
+    expect(reply.headers.get('Call-ID')).toBe('raw-call-1');
+  });
+
   it('answers 481 to CANCEL and in-dialog requests it cannot match', async () => {
     const s = await stack();
     const peer = await rawPeer();

@@ -175,6 +175,19 @@ describe('out-of-dialog requests', () => {
     expect(inDialog.status).toBe(481);
   });
 
+  it('challenges INVITEs when asked to, and reports the authenticated user', async () => {
+    const { a, b } = await pair({ registrar: { users: (u) => (u === '1001' ? 'secret' : undefined), authenticateCalls: true } });
+    const inbound = autoAnswer(b);
+    const call = a.call(`sip:2000@127.0.0.1:${b.udpPort}`, audioSdp(30_000), { credentials: { username: '1001', password: 'secret' } });
+    await call.waitAnswer();
+    expect((await inbound).authenticatedUser).toBe('1001');
+    await call.bye();
+    const anonymous = a.call(`sip:2000@127.0.0.1:${b.udpPort}`, audioSdp(30_000));
+    await expect(anonymous.waitAnswer()).rejects.toMatchObject({ status: 401 });
+    const wrong = a.call(`sip:2000@127.0.0.1:${b.udpPort}`, audioSdp(30_000), { credentials: { username: '1001', password: 'nope' } });
+    await expect(wrong.waitAnswer()).rejects.toMatchObject({ status: 403 });
+  });
+
   it('registers with digest auth, refuses a wrong password', async () => {
     const users: Record<string, string> = { '1001': 'secret' };
     const { a, b } = await pair({ registrar: { users: (u) => users[u] } });
