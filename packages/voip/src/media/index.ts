@@ -17,3 +17,4 @@ export * from './asr.js';
 export * from './counters.js';
 export * from './frame-clock.js';
 export * from './playout-leg.js';
+export * from './dtmf-collector.js';

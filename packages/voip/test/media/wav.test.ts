@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +102,13 @@ describe('stereo call recording', () => {
     expect(toneAmplitude(seg(left, 500, 1000), 1000)).toBeLessThan(50);
     expect(toneAmplitude(seg(right, 500, 1000), 400)).toBeLessThan(50);
     expect(rec.durationSeconds).toBe(1.5);
+    // Other tools read it too (sox is installed wherever espeak-ng is).
+    if (existsSync('/usr/bin/soxi')) {
+      const info = spawnSync('/usr/bin/soxi', [path], { encoding: 'utf8' });
+      expect(info.stdout).toMatch(/Channels\s*: 2/);
+      expect(info.stdout).toMatch(/Sample Rate\s*: 8000/);
+      expect(info.stdout).toMatch(/Duration\s*: 00:00:01.50 = 12000 samples/);
+    }
   });
 
   it('does not hold audio back while the other side is silent, and closes its file', async () => {
