@@ -48,6 +48,11 @@ export interface RtpSessionOptions {
   /** Also run the Goertzel detector on received audio (for peers without RFC 4733). */
   readonly inbandDtmf?: boolean;
   readonly dtmfEndTimeoutMs?: number;
+  /**
+   * Drop packets beyond this rate before parsing them (a call is 50/s), so a
+   * flood aimed at one port costs little CPU; 0 = no limit.
+   */
+  readonly maxPacketsPerSecond?: number;
 }
 
 export interface AudioFrame {
@@ -72,6 +77,7 @@ export interface RtpSessionStats {
   readonly foreignSource: number;
   readonly unknownPayload: number;
   readonly audioSuppressed: number;
+  readonly rateLimited: number;
   readonly rtcpSent: number;
   readonly rtcpReceived: number;
   readonly dtmfReceived: number;
@@ -98,7 +104,7 @@ const random32 = (): number => randomBytes(4).readUInt32BE(0);
 
 interface Counts {
   packetsSent: number; bytesSent: number; malformed: number; foreignSource: number; unknownPayload: number;
-  audioSuppressed: number; rtcpSent: number; rtcpReceived: number; dtmfReceived: number; packetsReceived: number;
+  audioSuppressed: number; rateLimited: number; rtcpSent: number; rtcpReceived: number; dtmfReceived: number; packetsReceived: number;
   bytesReceived: number;
 }
 
@@ -121,6 +127,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
   private readonly dtmfRx: TelephoneEventReceiver;
   private readonly inband: DtmfDetector | undefined;
   private inbandSuppressed = false;
+  private tokens = Number.POSITIVE_INFINITY;
+  private tokensAt = performance.now();
   private dtmfChain: Promise<void> = Promise.resolve();
   /** Digit jobs queued or running; audio is muted meanwhile (gaps included, their media time is accounted for). */
   private digitJobs = 0;
@@ -130,7 +138,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
   private inactiveReported = false;
   private closed = false;
   private readonly n: Counts = {
-    packetsSent: 0, bytesSent: 0, malformed: 0, foreignSource: 0, unknownPayload: 0, audioSuppressed: 0,
+    packetsSent: 0, bytesSent: 0, malformed: 0, foreignSource: 0, unknownPayload: 0, audioSuppressed: 0, rateLimited: 0,
     rtcpSent: 0, rtcpReceived: 0, dtmfReceived: 0, packetsReceived: 0, bytesReceived: 0,
   };
   private roundTripMs: number | undefined;
@@ -307,6 +315,10 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
   }
 
   private onRtpMessage(msg: Buffer, rinfo: RemoteInfo): void {
+    if (!this.takeToken()) {
+      this.n.rateLimited += 1;
+      return;
+    }
     if (this.opts.rtcpMux && looksLikeRtcp(msg)) {
       this.onRtcpMessage(msg, rinfo);
       return;
@@ -335,6 +347,18 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
     // the events from now on so no digit is reported twice.
     this.inbandSuppressed = true;
     this.dtmfRx.handle(packet.timestamp, packet.payload);
+  }
+
+  /** Token bucket holding one second's worth of packets. */
+  private takeToken(): boolean {
+    const rate = this.opts.maxPacketsPerSecond ?? 0;
+    if (rate <= 0) return true;
+    const now = performance.now();
+    this.tokens = Math.min(rate, this.tokens + ((now - this.tokensAt) * rate) / 1000);
+    this.tokensAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
   }
 
   /** Symmetric RTP: the first valid packet fixes the peer; later strangers are dropped. */
