@@ -94,14 +94,17 @@ export async function sendTelephoneEvent(tx: TelephoneEventTransport, digit: str
     tx.sendRtp({ payloadType: base.payloadType, payload, marker: first, timestamp: (startTs + segmentStart) >>> 0 });
     first = false;
   };
-  for (let elapsed = step; elapsed < total; elapsed += step) {
-    if (elapsed - segmentStart > 0xffff) {
+  // Each packet leaves when the time it reports has passed, so the tone lasts as long as it says.
+  let elapsed = 0;
+  for (; elapsed + step < total; elapsed += step) {
+    await pace(intervalMs);
+    if (elapsed + step - segmentStart > 0xffff) {
       send(0xffff, false);
       segmentStart += 0xffff;
     }
-    send(elapsed - segmentStart, false);
-    await pace(intervalMs);
+    send(elapsed + step - segmentStart, false);
   }
+  await pace(((total - elapsed) * 1000) / clockRate);
   if (total - segmentStart > 0xffff) {
     send(0xffff, false);
     segmentStart += 0xffff;

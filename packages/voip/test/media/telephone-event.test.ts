@@ -58,6 +58,23 @@ describe('RFC 4733 over two RTP sessions on loopback', () => {
     expect(b.stats().lost).toBe(0);
   });
 
+  it('paces packets in real time by default (20 ms apart)', async () => {
+    const { a, b } = await openPair();
+    open.push(a, b);
+    const got: DtmfEvent[] = [];
+    b.on('dtmf', (d) => got.push(d));
+    const arrivals: number[] = [];
+    b.on('rtp', () => arrivals.push(performance.now()));
+    const t0 = performance.now();
+    await a.sendDigits('0123456789', { durationMs: 60, gapMs: 40 });
+    const elapsed = performance.now() - t0;
+    await waitFor(() => got.length === 10);
+    expect(got.map((d) => d.digit).join('')).toBe('0123456789');
+    expect(elapsed).toBeGreaterThan(900);
+    // Within a digit: two updates 20 ms apart, then the three end packets together.
+    expect((arrivals[2] ?? 0) - (arrivals[0] ?? 0)).toBeGreaterThan(30);
+  });
+
   it('splits an event longer than 0xFFFF samples into segments and reports it whole', async () => {
     const { a, b } = await openPair();
     open.push(a, b);
