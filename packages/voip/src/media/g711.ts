@@ -119,3 +119,14 @@ export function lawForPayloadType(pt: number): G711Law | undefined {
   if (pt === G711_PAYLOAD_TYPE.PCMA) return 'PCMA';
   return undefined;
 }
+
+/** Splits PCM into 20 ms frames; the last one is padded with silence. */
+export function toFrames(pcm: Int16Array, frameSamples: number = G711_FRAME_SAMPLES): Int16Array[] {
+  const frames: Int16Array[] = [];
+  for (let i = 0; i < pcm.length; i += frameSamples) {
+    const frame = new Int16Array(frameSamples);
+    frame.set(pcm.subarray(i, i + frameSamples));
+    frames.push(frame);
+  }
+  return frames;
+}

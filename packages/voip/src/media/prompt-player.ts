@@ -4,7 +4,7 @@
  * aborted, or — with barge-in — when the caller presses a key.
  */
 import { FrameClock } from './frame-clock.js';
-import { G711_FRAME_SAMPLES } from './g711.js';
+import { G711_FRAME_SAMPLES, toFrames } from './g711.js';
 import type { DtmfEvent } from './telephone-event.js';
 
 /** What the player needs from a session: RtpSession satisfies it. */
@@ -42,7 +42,8 @@ export function playPrompt(sink: AudioSink, pcm: Int16Array, opts: PlayOptions =
   const frameMs = opts.frameMs ?? 20;
   const frameSamples = (G711_FRAME_SAMPLES * frameMs) / 20;
   const now = opts.now ?? (() => performance.now());
-  const totalFrames = Math.ceil(pcm.length / frameSamples);
+  const frames = toFrames(pcm, frameSamples);
+  const totalFrames = frames.length;
   const started = now();
   return new Promise<PlayResult>((resolve) => {
     let sent = 0;
@@ -62,10 +63,8 @@ export function playPrompt(sink: AudioSink, pcm: Int16Array, opts: PlayOptions =
         finish('completed');
         return;
       }
-      const frame = new Int16Array(frameSamples);
-      frame.set(pcm.subarray(tick * frameSamples, (tick + 1) * frameSamples));
       // The marker bit flags the start of a talkspurt so the far end resets its playout.
-      sink.sendAudio(frame, sent === 0);
+      sink.sendAudio(frames[tick] ?? new Int16Array(frameSamples), sent === 0);
       sent += 1;
     };
     const clock = new FrameClock(onTick, { periodMs: frameMs, now, maxCatchUp: Math.max(1, Math.floor((opts.maxCatchUpMs ?? 100) / frameMs)) });

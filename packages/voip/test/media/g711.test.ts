@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  decodeAlawSample, decodeG711, decodeUlawSample, encodeAlawSample, encodeG711, encodeUlawSample, G711_FRAME_SAMPLES,
+  decodeAlawSample, decodeG711, decodeUlawSample, encodeAlawSample, encodeG711, encodeUlawSample, G711_FRAME_SAMPLES, toFrames,
 } from '../../src/media/g711.js';
 
 const sha = (t: Int16Array): string => createHash('sha256').update(Buffer.from(t.buffer, t.byteOffset, t.byteLength)).digest('hex');
@@ -45,6 +45,10 @@ describe('G.711', () => {
 
   it('frames 20 ms at 8 kHz and round-trips a frame', () => {
     expect(G711_FRAME_SAMPLES).toBe(160);
+    const frames = toFrames(new Int16Array(400).fill(7));
+    expect(frames.map((f) => f.length)).toEqual([160, 160, 160]);
+    expect(frames[2]?.[79]).toBe(7);
+    expect(frames[2]?.[80]).toBe(0);
     const frame = Int16Array.from({ length: 160 }, (_, i) => Math.round(6000 * Math.sin(i / 5)));
     for (const law of ['PCMU', 'PCMA'] as const) {
       const bytes = encodeG711(law, frame);
