@@ -14,6 +14,7 @@ export interface MediaCounters {
   rtcpSent: number;
   sendErrors: number;
   socketErrors: number;
+  listenerErrors: number;
   timersActive: number;
   filesOpen: number;
 }
@@ -30,6 +31,7 @@ const counters: MediaCounters = {
   rtcpSent: 0,
   sendErrors: 0,
   socketErrors: 0,
+  listenerErrors: 0,
   timersActive: 0,
   filesOpen: 0,
 };

@@ -127,6 +127,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
   private readonly dtmfRx: TelephoneEventReceiver;
   private readonly inband: DtmfDetector | undefined;
   private inbandSuppressed = false;
+  /** The last exception a listener threw (see guard()); for diagnostics. */
+  lastListenerError: unknown;
   private tokens = Number.POSITIVE_INFINITY;
   private tokensAt = performance.now();
   private dtmfChain: Promise<void> = Promise.resolve();
@@ -306,12 +308,25 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
   }
 
   private attachSockets(): void {
-    this.rtp.on('message', (msg, rinfo) => this.onRtpMessage(msg, rinfo));
-    this.rtcp?.on('message', (msg, rinfo) => this.onRtcpMessage(msg, rinfo));
+    this.rtp.on('message', (msg, rinfo) => this.guard(() => this.onRtpMessage(msg, rinfo)));
+    this.rtcp?.on('message', (msg, rinfo) => this.guard(() => this.onRtcpMessage(msg, rinfo)));
     // A socket error must never become an uncaught exception that kills every call.
     const onError = (): void => bumpCounter('socketErrors');
     this.rtp.on('error', onError);
     this.rtcp?.on('error', onError);
+  }
+
+  /**
+   * A throwing 'audio' or 'dtmf' listener is a bug in one call's code; it must
+   * not become an uncaught exception that ends every call in the process.
+   */
+  private guard(handle: () => void): void {
+    try {
+      handle();
+    } catch (err) {
+      this.lastListenerError = err;
+      bumpCounter('listenerErrors');
+    }
   }
 
   private onRtpMessage(msg: Buffer, rinfo: RemoteInfo): void {
@@ -329,14 +344,15 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
       bumpCounter('malformedPackets');
       return;
     }
-    if (!this.acceptSource(rinfo)) return;
     const law = lawForPayloadType(packet.payloadType);
     const isEvent = packet.payloadType === this.eventPt;
+    // Checked before latching so a stray packet of some other format cannot capture the stream.
     if (!law && !isEvent) {
       this.n.unknownPayload += 1;
       bumpCounter('unknownPayloadPackets');
       return;
     }
+    if (!this.acceptSource(rinfo)) return;
     this.recordArrival(packet);
     this.emit('rtp', packet, { address: rinfo.address, port: rinfo.port });
     if (law) {

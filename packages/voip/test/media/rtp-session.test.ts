@@ -156,6 +156,38 @@ describe('RTP session', () => {
     expect(byes[0]).toBe('call ended');
   });
 
+  it('keeps running when a listener throws', async () => {
+    const { a, b } = await openPair();
+    open.push(a, b);
+    let calls = 0;
+    b.on('audio', () => {
+      calls += 1;
+      throw new Error('bug in a consumer');
+    });
+    a.sendAudio(sine(300, 20));
+    a.sendAudio(sine(300, 20));
+    await waitFor(() => calls === 2);
+    expect(b.lastListenerError).toBeInstanceOf(Error);
+    expect(mediaCounters().listenerErrors).toBeGreaterThanOrEqual(2);
+  });
+
+  it('does not latch onto a packet of an unnegotiated format', async () => {
+    const allocator = randomAllocator();
+    const b = await RtpSession.open({ allocator, bindAddress: '127.0.0.1', rtcpIntervalMs: 0 });
+    open.push(b);
+    const stray = await rawSocket();
+    const peer = await rawSocket();
+    const video = serializeRtp({ payloadType: 96, sequence: 1, timestamp: 1, ssrc: 5, marker: false, csrcs: [], payload: Buffer.alloc(10) });
+    await sendRaw(stray, video, b.localPort);
+    let frames = 0;
+    b.on('audio', () => frames++);
+    await sendRaw(peer, pcmuPacket(1, 0), b.localPort);
+    await waitFor(() => frames === 1);
+    expect(b.remoteEndpoint?.port).toBe(peer.address().port);
+    expect(b.stats().unknownPayload).toBe(1);
+    await Promise.all([closeRaw(stray), closeRaw(peer)]);
+  });
+
   it('reports RTP inactivity once so the call can be reaped', async () => {
     const { a, b } = await openPair({ inactivityTimeoutMs: 60 });
     open.push(a, b);
@@ -198,7 +230,7 @@ describe('RTP session', () => {
     const seen = handled('malformedPackets') + handled('foreignSourcePackets') + handled('unknownPayloadPackets') + handled('packetsReceived');
     expect(seen).toBeGreaterThan(9500);
     expect(handled('malformedPackets')).toBeGreaterThan(3000);
-    expect(handled('foreignSourcePackets')).toBeGreaterThan(1000);
+    expect(handled('foreignSourcePackets')).toBeGreaterThan(500);
     // Still working: audio and an RFC 4733 digit from the peer get through.
     const framesBefore = frames;
     for (let i = 0; i < 5; i++) await sendRaw(peer, pcmuPacket(10 + i, 90000 + i * 160), b.localPort);
