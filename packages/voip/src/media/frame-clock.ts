@@ -21,6 +21,7 @@ export class FrameClock {
   private origin = 0;
   private ticks = 0;
   skipped = 0;
+  lastError: unknown;
 
   constructor(onTick: (tick: number) => void, opts: FrameClockOptions = {}) {
     this.onTick = onTick;
@@ -65,7 +66,15 @@ export class FrameClock {
       this.skipped += due - this.ticks - 1;
       this.ticks = due - 1;
     }
-    while (this.ticks < due && this.timer) this.onTick(this.ticks++);
+    while (this.ticks < due && this.timer) {
+      try {
+        this.onTick(this.ticks++);
+      } catch (err) {
+        // One bad tick (a bug in a consumer) must not stop the call's clock or kill the process.
+        this.lastError = err;
+        bumpCounter('listenerErrors');
+      }
+    }
     if (this.timer) this.schedule();
   }
 }

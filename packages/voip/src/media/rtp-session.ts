@@ -421,7 +421,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
 
   private emitDtmf(e: DtmfEvent): void {
     this.n.dtmfReceived += 1;
-    this.emit('dtmf', e);
+    // Also reached from the receiver's end-timeout timer, outside any socket callback.
+    this.guard(() => this.emit('dtmf', e));
   }
 
   private onRtcpMessage(msg: Buffer, rinfo: RemoteInfo): void {
