@@ -24,6 +24,8 @@ export interface AnalyseContext {
   gazetteer?: Gazetteer;
   /** Open tickets to look for near-duplicates in. */
   duplicates?: DuplicateIndex;
+  /** The ticket title if the agent already typed one; it weighs more than the content for items. */
+  title?: string;
   /** Longer input is cut (with a warning) instead of being refused. Default 20 000 characters. */
   maxChars?: number;
 }
@@ -76,7 +78,7 @@ export function analyse(input: unknown, ctx: AnalyseContext = {}): Analysis {
   const elements = extractElements(text, { reference: ctx.referenceDate, timeZone: ctx.timeZone, gazetteer });
   const region = bestRegion(elements.addresses);
   const intent = classifyIntent(text, ctx.intentModel);
-  const items = ctx.items?.suggest(text, 3) ?? [];
+  const items = ctx.items?.suggestTicket(text, ctx.title, 3) ?? [];
   if (!ctx.items) warnings.push('未加载事项目录模型，未推荐事项');
   const units = ctx.units?.suggest({ items, regionCode: region?.code, text }, 3) ?? [];
   if (elements.idNumbers.some((i) => !i.checksumValid)) warnings.push('身份证号校验位不正确，请与来电人核实');

@@ -1,0 +1,52 @@
+import { Bm25Index, charNgrams, cutForSearch, normalise } from '@hotline/nlp';
+import { round } from './cv.js';
+import { dataFile, readJsonl, type QaPair } from './data.js';
+
+/**
+ * FAQ-style retrieval on the 2020 policy QA pairs: every answer is a knowledge item; each
+ * question must find its own answer. The index never sees the questions (indexing them would
+ * make the task trivial and say nothing about real callers).
+ */
+export function retrievalTokens(text: string): string[] {
+  const n = normalise(text);
+  return [...cutForSearch(n), ...charNgrams(n, 2).map((g) => `#${g}`)];
+}
+
+export function evaluateRetrieval(): Record<string, unknown> {
+  const t0 = Date.now();
+  const rows = readJsonl<QaPair>(dataFile('policy-qa-ncp2020/qa_pairs.jsonl'));
+  const index = new Bm25Index<number>();
+  rows.forEach((r, i) => index.add(i, retrievalTokens(r.answer)));
+  let r1 = 0;
+  let r3 = 0;
+  let r10 = 0;
+  let mrr = 0;
+  let sameDoc3 = 0;
+  for (const [qi, q] of rows.entries()) {
+    const scores = index.scoreAll(retrievalTokens(q.question));
+    const own = scores[qi] ?? 0;
+    // Rank = number of answers scoring strictly higher (ties resolved in the answer's favour).
+    let rank = 0;
+    for (let i = 0; i < scores.length; i++) if ((scores[i] ?? 0) > own) rank++;
+    if (own > 0) {
+      if (rank < 1) r1++;
+      if (rank < 3) r3++;
+      if (rank < 10) r10++;
+      mrr += 1 / (rank + 1);
+    }
+    const top3 = index.search(retrievalTokens(q.question), 3);
+    if (top3.some((h) => rows[h.id]?.docid === q.docid)) sameDoc3++;
+  }
+  const n = rows.length;
+  return {
+    task: 'policy QA (2020): question → its own answer among all answers, BM25 over words + char bigrams',
+    answers: n,
+    recallAt1: round(r1 / n),
+    recallAt3: round(r3 / n),
+    recallAt10: round(r10 / n),
+    mrr: round(mrr / n),
+    sameDocumentAt3: round(sameDoc3 / n),
+    target: { recallAt3: 0.9 },
+    ms: Date.now() - t0,
+  };
+}
