@@ -102,8 +102,8 @@ describe('in-band DTMF detection (Goertzel)', () => {
   });
 
   it('does not fire on real synthesised Mandarin speech (espeak-ng)', async (ctx) => {
-    const tts = new EspeakTts({ cacheDir: await mkdtemp(join(tmpdir(), 'voip-tts-')) });
     if (!existsSync('/usr/bin/espeak-ng') && process.env.CI !== 'true') ctx.skip();
+    const tts = new EspeakTts({ cacheDir: await mkdtemp(join(tmpdir(), 'voip-tts-')) });
     const text = '您好，欢迎致电一二三四五政务服务便民热线。咨询社保请按一，投诉举报请按二，企业服务请按三，人工服务请按零。';
     const speech = await tts.synthesize({ text });
     expect(detect(speech.pcm)).toEqual([]);
