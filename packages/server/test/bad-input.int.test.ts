@@ -65,6 +65,23 @@ interface Refs {
   notification: string;
   agent: string;
   cat: CatalogRefs;
+  tix: TicketRefs;
+}
+
+/** Work-order records in the states the valid requests need (made through the API). */
+interface TicketRefs {
+  /** A dispatched ticket whose task handler_xj has signed, with a pending extension request. */
+  ticket: string;
+  task: string;
+  request: string;
+  /** Tickets still in intake, a draft, and one to withdraw. */
+  intake: string;
+  draft: string;
+  withdraw: string;
+  org: string;
+  supervision: string;
+  rule: string;
+  attachment: string;
 }
 
 /** Catalogue records made here by the root's 事项管理员 (catalog01) and reviewed by catreview01. */
@@ -108,7 +125,7 @@ interface CatalogRefs {
   changeDel: string;
 }
 
-type Who = 'sys' | 'sec' | 'aud' | 'agent' | 'cat' | 'catrev' | 'anon' | 'fresh';
+type Who = 'sys' | 'sec' | 'aud' | 'agent' | 'cat' | 'catrev' | 'disp' | 'rev' | 'hdl' | 'sup' | 'anon' | 'fresh';
 interface OpSetup {
   /** Who holds the permission (fresh = a new sysadmin session for every request: logout ends it). */
   who: Who;
@@ -118,6 +135,8 @@ interface OpSetup {
   body?: (r: Refs) => Json;
   /** An Excel import: the valid request uploads this template (an .xlsx body), and hostile files follow. */
   xlsx?: string;
+  /** A raw upload (attachments): the valid request sends these bytes with this content type. */
+  raw?: { contentType: string; payload: Buffer };
 }
 
 let seq = 0;
@@ -418,6 +437,65 @@ const OPS: Record<string, OpSetup> = {
   },
   'POST /api/v1/catalog/implementation/{itemId}/accept': { who: 'cat', params: (r) => ({ itemId: r.cat.stdItem }), body: (r) => ({ tenantId: r.A }) },
   'POST /api/v1/catalog/implementation/{itemId}/exclude': { who: 'cat', params: (r) => ({ itemId: r.cat.stdItem }), body: (r) => ({ tenantId: r.A, reason: '不属于本辖区' }) },
+
+  // ---- 工单 ----
+  'GET /api/v1/tickets': { who: 'disp', query: (r) => ({ page: '1', pageSize: '20', order: 'desc', keyword: '停水', status: 'handling', channel: 'phone', itemId: r.cat.item, regionCode: '650102', from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z', overdue: 'false', enterpriseRelated: 'false', supervised: 'false', box: 'dispatch' }) },
+  'POST /api/v1/tickets': { who: 'agent', body: () => ({ channel: 'phone', kind: 'complaint', title: '坏输入工单', content: '内容', urgency: 'normal', citizen: { name: '王五', phone: '13899990009' }, draft: true }) },
+  'GET /api/v1/tickets/{id}': { who: 'disp', params: (r) => ({ id: r.tix.ticket }) },
+  'PATCH /api/v1/tickets/{id}': { who: 'agent', params: (r) => ({ id: r.tix.draft }), body: () => ({ title: '坏输入草稿改', content: '内容改' }) },
+  'POST /api/v1/tickets/{id}/copy': { who: 'agent', params: (r) => ({ id: r.tix.ticket }) },
+  'POST /api/v1/tickets/{id}/escalate': { who: 'agent', params: (r) => ({ id: r.tix.intake }), body: () => ({ opinion: '请值班长处理' }) },
+  'POST /api/v1/tickets/{id}/send-to-review': { who: 'agent', params: (r) => ({ id: r.tix.intake }), body: () => ({ opinion: '送审核' }) },
+  'POST /api/v1/tickets/{id}/return-for-supplement': { who: 'disp', params: (r) => ({ id: r.tix.intake }), body: () => ({ opinion: '请补充地址' }) },
+  'POST /api/v1/tickets/{id}/approve-intake': { who: 'disp', params: (r) => ({ id: r.tix.intake }), body: () => ({ opinion: '同意' }) },
+  'POST /api/v1/tickets/{id}/answer': { who: 'agent', params: (r) => ({ id: r.tix.intake }), body: () => ({ answer: '依据政策答复' }) },
+  'POST /api/v1/tickets/{id}/append': { who: 'agent', params: (r) => ({ id: r.tix.ticket }), body: () => ({ content: '补充说明' }) },
+  'POST /api/v1/tickets/{id}/urge': { who: 'agent', params: (r) => ({ id: r.tix.ticket }), body: () => ({ content: '请尽快' }) },
+  'POST /api/v1/tickets/{id}/withdraw': { who: 'agent', params: (r) => ({ id: r.tix.withdraw }), body: () => ({ reason: '已自行解决' }) },
+  'GET /api/v1/citizens/history': { who: 'agent', query: () => ({ phone: '13899990009' }) },
+  'POST /api/v1/tickets/{id}/dispatch': { who: 'disp', params: (r) => ({ id: r.tix.intake }), body: (r) => ({ mode: 'single', orgIds: [r.tix.org], opinion: '请处理', deadlineAt: '2030-01-01T00:00:00Z' }) },
+  'POST /api/v1/tickets/{id}/review': { who: 'rev', params: (r) => ({ id: r.tix.ticket }), body: () => ({ approve: false, opinion: '请补充', reply: '答复', taskIds: [] }) },
+  'POST /api/v1/tickets/{id}/callback': { who: 'rev', params: (r) => ({ id: r.tix.ticket }), body: () => ({ result: 'satisfied', handlingRating: 5, serviceRating: 5, comment: '好', channel: 'phone' }) },
+  'POST /api/v1/tickets/{id}/callback/robot': { who: 'rev', params: (r) => ({ id: r.tix.ticket }), body: () => ({ utterance: '满意' }) },
+  'POST /api/v1/tickets/{id}/redo': { who: 'rev', params: (r) => ({ id: r.tix.ticket }), body: () => ({ reason: '要求重办' }) },
+  'POST /api/v1/tickets/{id}/supervise': { who: 'sup', params: (r) => ({ id: r.tix.ticket }), body: () => ({ level: 'city', requirement: '24小时内反馈', reason: '群众多次催办' }) },
+  'POST /api/v1/ticket-requests/{id}/decide': { who: 'rev', params: (r) => ({ id: r.tix.request }), body: () => ({ approve: false, opinion: '理由不充分' }) },
+  'GET /api/v1/supervisions': { who: 'sup', query: () => ({ page: '1', pageSize: '20', order: 'desc', status: 'open', kind: 'supervision' }) },
+  'POST /api/v1/supervisions/{id}/reply': { who: 'hdl', params: (r) => ({ id: r.tix.supervision }), body: () => ({ reply: '正在处理' }) },
+  'POST /api/v1/supervisions/{id}/close': { who: 'sup', params: (r) => ({ id: r.tix.supervision }), body: () => ({ opinion: '结案' }) },
+  'POST /api/v1/tickets/export': { who: 'disp', body: () => ({ keyword: '坏输入', columns: ['no', 'title'] }) },
+  'GET /api/v1/tickets/{id}/timeline.xlsx': { who: 'disp', params: (r) => ({ id: r.tix.ticket }) },
+  'GET /api/v1/ticket-tasks': { who: 'hdl', query: () => ({ page: '1', pageSize: '20', order: 'desc', box: 'handling', keyword: '停水' }) },
+  'POST /api/v1/ticket-tasks/{id}/sign': { who: 'hdl', params: (r) => ({ id: r.tix.task }) },
+  'POST /api/v1/ticket-tasks/{id}/sub-assign': { who: 'hdl', params: (r) => ({ id: r.tix.task }), body: (r) => ({ mode: 'single', orgIds: [r.tix.org], opinion: '下派' }) },
+  'POST /api/v1/ticket-tasks/{id}/report': { who: 'hdl', params: (r) => ({ id: r.tix.task }), body: () => ({ result: '已处理', basis: '依据', method: 'phone' }) },
+  'POST /api/v1/ticket-tasks/{id}/return': { who: 'hdl', params: (r) => ({ id: r.tix.task }), body: () => ({ reasonCode: 'not-our-duty', reason: '不属于本部门' }) },
+  'POST /api/v1/ticket-tasks/{id}/extension': { who: 'hdl', params: (r) => ({ id: r.tix.task }), body: () => ({ reason: '需要协调', amount: 2, unit: 'workday' }) },
+  'POST /api/v1/ticket-tasks/{id}/suspension': { who: 'hdl', params: (r) => ({ id: r.tix.task }), body: (r) => ({ reasonCode: 'survey', reason: '需现场勘查', days: 5, attachmentIds: [r.tix.attachment] }) },
+  'POST /api/v1/ticket-tasks/{id}/resume': { who: 'hdl', params: (r) => ({ id: r.tix.task }), body: () => ({ reason: '勘查完成' }) },
+  'POST /api/v1/ticket-tasks/{id}/difficult': { who: 'hdl', params: (r) => ({ id: r.tix.task }), body: () => ({ reason: '职能交叉' }) },
+  'POST /api/v1/ticket-tasks/{id}/appeal': { who: 'hdl', params: (r) => ({ id: r.tix.task }), body: (r) => ({ reason: '无进一步处理空间', attachmentIds: [r.tix.attachment] }) },
+  'POST /api/v1/tickets/attachments': { who: 'agent', query: () => ({ name: 'a.pdf', mime: 'application/pdf' }), raw: { contentType: 'application/octet-stream', payload: Buffer.from('%PDF-1.4') } },
+  'GET /api/v1/tickets/attachments/{id}': { who: 'agent', params: (r) => ({ id: r.tix.attachment }) },
+  'GET /api/v1/sla-rules': { who: 'sup' },
+  'POST /api/v1/sla-rules': { who: 'sup', body: () => ({ name: '坏输入规则', kind: 'supervision', trigger: 'overdue', threshold: 24, level: 'city', requirement: '24小时内反馈', channels: ['inapp'] }) },
+  'PUT /api/v1/sla-rules/{id}': { who: 'sup', params: (r) => ({ id: r.tix.rule }), body: () => ({ name: '坏输入规则改', kind: 'warning', trigger: 'near_due', threshold: 24 }) },
+  'POST /api/v1/sla-rules/{id}/dry-run': { who: 'sup', params: (r) => ({ id: r.tix.rule }) },
+  'POST /api/v1/sla-rules/{id}/activate': { who: 'sup', params: (r) => ({ id: r.tix.rule }) },
+  'POST /api/v1/sla-rules/{id}/deactivate': { who: 'sup', params: (r) => ({ id: r.tix.rule }) },
+  'DELETE /api/v1/sla-rules/{id}': { who: 'sup', params: () => ({ id: randomUUID() }) },
+  'GET /api/v1/ticket-config/policy': { who: 'sup' },
+  'PUT /api/v1/ticket-config/policy': { who: 'sup', body: () => ({ callbackMode: 'manual', callbackHours: 72 }) },
+  'GET /api/v1/ticket-config/calendar': { who: 'sup', query: () => ({ year: '2026' }) },
+  'PUT /api/v1/ticket-config/calendar': { who: 'sup', body: () => ({ date: '2026-06-16', kind: 'holiday', name: '古尔邦节' }) },
+  'GET /api/v1/tickets/intake-clients': { who: 'sup' },
+  'POST /api/v1/tickets/intake-clients': { who: 'sup', body: (r) => ({ code: uniq('BI-C'), name: '坏输入接入方', orgId: r.tix.org }) },
+  'POST /api/v1/intake/tickets': { who: 'anon', body: () => ({ externalId: uniq('ext'), title: '外部来单', content: '内容' }) },
+  'POST /api/v1/public/tickets': { who: 'anon', body: () => ({ title: '网上诉求', content: '内容', name: '李四', phone: '13899990010' }) },
+  'POST /api/v1/public/tickets/query': { who: 'anon', body: () => ({ no: 'XJ20260101000001', phone: '13899990010' }) },
+  'POST /api/v1/public/tickets/evaluate': { who: 'anon', body: () => ({ no: 'XJ20260101000001', phone: '13899990010', handlingRating: 5, serviceRating: 5 }) },
+  'GET /api/v1/public/evaluations/{token}': { who: 'anon', params: () => ({ token: 'AAAAAAAAAAAAAAAAAAAAAAAA' }) },
+  'POST /api/v1/public/evaluations/{token}': { who: 'anon', params: () => ({ token: 'AAAAAAAAAAAAAAAAAAAAAAAA' }), body: () => ({ handlingRating: 5, serviceRating: 4, comment: '好' }) },
 };
 
 /**
@@ -519,15 +597,9 @@ describe('hostile input against every operation', () => {
   beforeAll(async () => {
     p = await createTestPlatform();
     const I = await ids(p);
-    const [sys, sec, aud, agent, cat, catrev] = await Promise.all([
-      login(p, 'sysadmin'),
-      login(p, 'secadmin'),
-      login(p, 'auditadmin'),
-      login(p, 'agent01'),
-      login(p, 'catalog01'),
-      login(p, 'catreview01'),
-    ]);
-    clients = { sys, sec, aud, agent, cat, catrev };
+    const names = { sys: 'sysadmin', sec: 'secadmin', aud: 'auditadmin', agent: 'agent01', cat: 'catalog01', catrev: 'catreview01', disp: 'dispatcher01', rev: 'reviewer01', hdl: 'handler_xj', sup: 'supervisor01' } as const;
+    clients = Object.fromEntries(await Promise.all(Object.entries(names).map(async ([k, u]) => [k, await login(p, u)] as const))) as typeof clients;
+    const { sys, sec } = clients;
     // The login endpoints get hundreds of requests here; lift the per-IP limit for this file.
     expect((await sec.put('/api/v1/config/security.loginRateLimitPerMinute', { value: 100000 })).status).toBe(200);
     const A = await I.tenant('650100');
@@ -551,7 +623,9 @@ describe('hostile input against every operation', () => {
     const agentId = await I.user('agent01');
     const note = await sys.post<{ id: string }>('/api/v1/notifications', { title: '坏输入测试', body: '正文', targets: [{ type: 'user', id: agentId }] });
     expect(note.status).toBe(201);
-    refs = { A, tenant: tenant.body.id, org: org.body.id, user: user.body.id, role: role.body.id, dict: 'bi_dict', item: item.body.id, notification: note.body.id, agent: agentId, cat: await catalogRefs() };
+    // The public H5 endpoints get hundreds of requests here too.
+    expect((await sec.put('/api/v1/config/security.publicRateLimitPerMinute', { value: 100000 })).status).toBe(200);
+    refs = { A, tenant: tenant.body.id, org: org.body.id, user: user.body.id, role: role.body.id, dict: 'bi_dict', item: item.body.id, notification: note.body.id, agent: agentId, cat: await catalogRefs(), tix: await ticketRefs(await I.org('ZJT')) };
     spec = (await p.app.inject({ url: '/api/openapi.json' })).json() as Spec;
   });
   afterAll(() => p?.close());
@@ -629,6 +703,23 @@ describe('hostile input against every operation', () => {
     };
   }
 
+  /** A ticket worked up to a signed task with a pending request, plus tickets in the other states ops need. */
+  async function ticketRefs(org: string): Promise<TicketRefs> {
+    const { agent, disp, hdl, sup } = clients;
+    const register = async (title: string, draft = false) =>
+      (await made(agent.post<{ id: string }>('/api/v1/tickets', { channel: 'phone', title, content: '坏输入测试内容', citizen: { name: '王五', phone: '13899990009' }, draft }), 201, title)).id;
+    const ticket = await register('坏输入主工单');
+    const dispatched = await made(disp.post<{ taskIds: string[] }>(`/api/v1/tickets/${ticket}/dispatch`, { mode: 'single', orgIds: [org] }), 200, 'dispatch');
+    const task = dispatched.taskIds[0]!;
+    await made(hdl.post(`/api/v1/ticket-tasks/${task}/sign`), 200, 'sign');
+    const request = await made(hdl.post<{ id: string }>(`/api/v1/ticket-tasks/${task}/extension`, { reason: '需协调', amount: 1, unit: 'workday' }), 201, 'extension');
+    const upload = await p.app.inject({ method: 'POST', url: '/api/v1/tickets/attachments?name=a.pdf&mime=application/pdf', headers: { authorization: `Bearer ${hdl.token ?? ''}`, 'content-type': 'application/octet-stream' }, payload: Buffer.from('%PDF-1.4') });
+    expect(upload.statusCode, upload.body).toBe(201);
+    const supervision = await made(sup.post<{ id: string }>(`/api/v1/tickets/${ticket}/supervise`, { level: 'city', requirement: '24小时内反馈', reason: '测试' }), 201, 'supervise');
+    const rule = await made(sup.post<{ id: string }>('/api/v1/sla-rules', { name: '坏输入测试规则', kind: 'supervision', trigger: 'returns', threshold: 3 }), 201, 'rule');
+    return { ticket, task, request: request.id, intake: await register('坏输入受理中'), draft: await register('坏输入草稿', true), withdraw: await register('坏输入待撤单'), org, supervision: supervision.id, rule: rule.id, attachment: (upload.json() as { id: string }).id };
+  }
+
   async function tokenFor(who: Who): Promise<string | undefined> {
     if (who === 'anon') return undefined;
     if (who === 'fresh') return (await login(p, 'sysadmin')).token;
@@ -682,7 +773,7 @@ describe('hostile input against every operation', () => {
     const json = (v: unknown) => JSON.stringify(v);
     const out: Attempt[] = [];
     // An Excel import's valid body is the workbook itself.
-    const validBody = (): Pick<Attempt, 'payload' | 'contentType'> => (setup.xlsx ? { payload: TEMPLATES.get(setup.xlsx)!, contentType: XLSX_MIME } : { payload: json(body()) });
+    const validBody = (): Pick<Attempt, 'payload' | 'contentType'> => (setup.xlsx ? { payload: TEMPLATES.get(setup.xlsx)!, contentType: XLSX_MIME } : setup.raw ? { ...setup.raw } : { payload: json(body()) });
     const withBody = (a: Omit<Attempt, 'method'>): Attempt => ({ method, ...(hasBody && a.payload === undefined ? validBody() : {}), ...a });
 
     // The valid request itself: anything but a 5xx.

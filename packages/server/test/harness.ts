@@ -183,3 +183,6 @@ export async function relaxLoginRateLimit(p: Platform): Promise<void> {
   const sec = await login(p, 'secadmin');
   expect((await sec.put('/api/v1/config/security.loginRateLimitPerMinute', { value: 100000 })).status).toBe(200);
 }
+
+/** API paths of the work-order module (their tenant isolation is tested in tickets-tenancy.int.test.ts). */
+export const TICKET_API = /^\/api\/v1\/(tickets|ticket-tasks|ticket-requests|supervisions|sla-rules|ticket-config|citizens|public|intake)(\/|$)/;

@@ -29,7 +29,7 @@ let org: (code: string) => Promise<string>;
 
 beforeAll(async () => {
   p = await createTestPlatform();
-  [agent, dispatcher, reviewer, partner, handler] = await Promise.all(['agent01', 'dispatcher01', 'reviewer01', 'partner12315', 'handler_xj'].map((u) => login(p, u)));
+  [agent, dispatcher, reviewer, partner, handler] = (await Promise.all(['agent01', 'dispatcher01', 'reviewer01', 'partner12315', 'handler_xj'].map((u) => login(p, u)))) as [Client, Client, Client, Client, Client];
   org = (await ids(p)).org;
 });
 afterAll(() => p?.close());

@@ -27,6 +27,7 @@ export const PARAM_DEFINITIONS: ParamDefinition[] = [
   { key: 'security.idleTimeoutMinutes', valueType: 'int', group: 'security', description: '会话空闲超时（分钟）', security: true, defaultValue: 30, min: 1, max: 720 },
   { key: 'security.sessionMaxHours', valueType: 'int', group: 'security', description: '会话最长有效期（小时）', security: true, defaultValue: 12, min: 1, max: 168 },
   { key: 'security.loginRateLimitPerMinute', valueType: 'int', group: 'security', description: '同一IP每分钟最多登录请求数', security: true, defaultValue: 30, min: 1, max: 100000 },
+  { key: 'security.publicRateLimitPerMinute', valueType: 'int', group: 'security', description: '公众端（网上诉求、进度查询、评价）同一IP每分钟最多请求数', security: true, defaultValue: 20, min: 1, max: 100000 },
   { key: 'system.platformName', valueType: 'string', group: 'system', description: '平台名称', security: false, defaultValue: '新疆政务服务便民热线综合管理平台' },
   { key: 'system.hotlineNumber', valueType: 'string', group: 'system', description: '热线号码', security: false, defaultValue: '12345' },
   { key: 'system.workdayStart', valueType: 'string', group: 'system', description: '工作日上班时间', security: false, defaultValue: '09:30' },

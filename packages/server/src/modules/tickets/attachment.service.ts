@@ -14,7 +14,16 @@ import { ticketVisible } from './ticket.repository.js';
 const ALLOWED = /^(image\/(png|jpeg|gif|webp)|application\/pdf|audio\/(wav|mpeg|x-wav)|video\/mp4|application\/vnd\.openxmlformats-officedocument\.(wordprocessingml\.document|spreadsheetml\.sheet)|application\/msword|text\/plain)$/;
 const MAX_BYTES = 10 * 1024 * 1024;
 
+/** A file name as shown to users: no directories, no control characters, never empty. */
+function cleanName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const clean = base.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '').trim();
+  if (!clean) throw invalid('附件文件名无效');
+  return clean.slice(0, 200);
+}
+
 export async function uploadAttachment(deps: Deps, actor: Actor, input: { name: string; mime: string; content: Buffer }): Promise<Attachment> {
+  const name = cleanName(input.name);
   if (!Buffer.isBuffer(input.content) || input.content.length === 0) throw invalid('附件内容为空');
   if (input.content.length > MAX_BYTES) throw invalid('附件不能超过10MB');
   if (!ALLOWED.test(input.mime)) throw invalid('不支持的附件类型，请上传图片、PDF、Office文档、音频或视频');
@@ -23,9 +32,9 @@ export async function uploadAttachment(deps: Deps, actor: Actor, input: { name: 
     const sha256 = createHash('sha256').update(input.content).digest('hex');
     await trx
       .insertInto('ticket_attachment')
-      .values({ id, tenant_id: actor.tenantId, ticket_id: null, name: input.name, mime: input.mime, size: input.content.length, sha256, content: input.content, uploaded_by: actor.userId, uploaded_at: deps.clock.now() })
+      .values({ id, tenant_id: actor.tenantId, ticket_id: null, name, mime: input.mime, size: input.content.length, sha256, content: input.content, uploaded_by: actor.userId, uploaded_at: deps.clock.now() })
       .execute();
-    return { result: { id, name: input.name, size: input.content.length }, audit: { action: 'ticket.attachment.upload', targetType: 'ticket_attachment', targetId: id, detail: { name: input.name, size: input.content.length, sha256 } } };
+    return { result: { id, name, size: input.content.length }, audit: { action: 'ticket.attachment.upload', targetType: 'ticket_attachment', targetId: id, detail: { name, size: input.content.length, sha256 } } };
   });
 }
 

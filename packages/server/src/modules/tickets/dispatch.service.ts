@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../platform/db/database.js';
 import type { Actor, Deps } from '../../platform/context.js';
 import type { TaskResult, TaskRole } from '../../platform/db/schema.js';
-import { invalid, forbidden } from '../../platform/errors.js';
+import { invalid } from '../../platform/errors.js';
 import { commit } from '../../platform/usecase.js';
 import { isActiveTask, nextTaskStatus, nextTicketStatus } from './ticket.machine.js';
 import { actorOf, lockTask, lockTicket, tasksOf, updateTask, updateTicket, writeEvent, type EventActor, type Task, type Ticket } from './ticket.repository.js';
@@ -50,6 +50,8 @@ function rolesFor(mode: DispatchMode, count: number): TaskRole[] {
   return Array<TaskRole>(count).fill('parallel');
 }
 
+const NO_SUCH_UNIT = () => invalid('承办单位不存在或不在可派单范围内', [{ path: '/orgIds', message: '请重新选择承办单位' }]);
+
 async function loadTargets(trx: Db, orgIds: string[]): Promise<Target[]> {
   if (new Set(orgIds).size !== orgIds.length) throw invalid('承办单位不能重复');
   const rows = await trx
@@ -61,7 +63,7 @@ async function loadTargets(trx: Db, orgIds: string[]): Promise<Target[]> {
   const byId = new Map(rows.map((r) => [r.id, r]));
   return orgIds.map((id) => {
     const r = byId.get(id);
-    if (!r || r.kind !== 'department' || r.tenant_status !== 'active') throw invalid('承办单位不存在或不可接收工单');
+    if (!r || r.kind !== 'department' || r.tenant_status !== 'active') throw NO_SUCH_UNIT();
     return r;
   });
 }
@@ -76,7 +78,8 @@ function hotlineMayReach(actor: Actor, t: Target): boolean {
 
 export async function loadTargetsForHotline(trx: Db, actor: Actor, orgIds: string[]): Promise<Target[]> {
   const targets = await loadTargets(trx, orgIds);
-  if (!targets.every((x) => hotlineMayReach(actor, x))) throw forbidden('不能向该单位派单');
+  // Out of reach reads exactly like "does not exist": a dispatcher learns nothing about other tenants.
+  if (!targets.every((x) => hotlineMayReach(actor, x))) throw NO_SUCH_UNIT();
   return targets;
 }
 
@@ -192,7 +195,7 @@ export async function subAssign(deps: Deps, actor: Actor, taskId: string, input:
     nextTicketStatus('task_action', ticket.status);
     nextTaskStatus('sub_assign', task.status);
     const targets = await loadTargets(trx, input.orgIds);
-    if (!targets.every((x) => unitMayReach(actor, x, task))) throw forbidden('只能下派给本单位的科室或下级单位');
+    if (!targets.every((x) => unitMayReach(actor, x, task))) throw NO_SUCH_UNIT();
     const deadline = parseDeadline(input.deadlineAt, deps.clock.now());
     if (deadline && task.deadline_at && deadline > new Date(task.deadline_at)) throw invalid('下派期限不能晚于本单位的办理期限');
     const notices = new Notices(trx, deps, { id: actor.userId, name: actor.displayName });

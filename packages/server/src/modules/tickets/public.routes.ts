@@ -12,19 +12,20 @@ const Phone = Type.String({ pattern: '^1[3-9][0-9]{9}$' });
 const TicketNo = Type.String({ pattern: '^XJ[0-9]{14}$' });
 const Rating = Type.Integer({ minimum: 1, maximum: 5 });
 // Citizens are anonymous: a per-address budget keeps the H5 endpoints from being a free oracle.
-const limited = (max: number) => ({ public: true, rateLimit: { max, timeWindow: 60_000 } });
+
 
 export async function publicTicketRoutes(app: App, deps: Deps): Promise<void> {
-  app.post('/api/v1/public/tickets', { config: limited(10), schema: { ...tags, body: Body({ title: Text(200), content: Text(5000), name: Text(50), phone: Phone, regionCode: Type.Optional(Type.String({ pattern: '^[0-9]{2,12}$' })), address: Type.Optional(Type.String({ maxLength: 300 })), kind: Type.Optional(OneOf(['consult', 'help', 'complaint', 'report', 'suggest', 'praise'] as const)) }) } }, async (req, reply) =>
+  const limited = (share: number) => ({ public: true, rateLimit: { max: async () => Math.max(1, Math.round((await deps.params.int('security.publicRateLimitPerMinute')) * share)), timeWindow: 60_000 } });
+  app.post('/api/v1/public/tickets', { config: limited(0.5), schema: { ...tags, body: Body({ title: Text(200), content: Text(5000), name: Text(50), phone: Phone, regionCode: Type.Optional(Type.String({ pattern: '^[0-9]{2,12}$' })), address: Type.Optional(Type.String({ maxLength: 300 })), kind: Type.Optional(OneOf(['consult', 'help', 'complaint', 'report', 'suggest', 'praise'] as const)) }) } }, async (req, reply) =>
     reply.code(201).send(await api.citizenSubmit(deps, req.body)),
   );
-  app.post('/api/v1/public/tickets/query', { config: limited(30), schema: { ...tags, body: Body({ no: TicketNo, phone: Phone }) } }, async (req) => api.citizenQuery(deps, req.body.no, req.body.phone));
-  app.post('/api/v1/public/tickets/evaluate', { config: limited(10), schema: { ...tags, body: Body({ no: TicketNo, phone: Phone, handlingRating: Rating, serviceRating: Rating, comment: Type.Optional(Type.String({ maxLength: 1000 })) }) } }, async (req) =>
+  app.post('/api/v1/public/tickets/query', { config: limited(1), schema: { ...tags, body: Body({ no: TicketNo, phone: Phone }) } }, async (req) => api.citizenQuery(deps, req.body.no, req.body.phone));
+  app.post('/api/v1/public/tickets/evaluate', { config: limited(0.5), schema: { ...tags, body: Body({ no: TicketNo, phone: Phone, handlingRating: Rating, serviceRating: Rating, comment: Type.Optional(Type.String({ maxLength: 1000 })) }) } }, async (req) =>
     api.citizenEvaluate(deps, req.body),
   );
   const Token = Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$' }) });
-  app.get('/api/v1/public/evaluations/:token', { config: limited(30), schema: { ...tags, params: Token } }, async (req) => callbacks.evaluationView(deps, req.params.token));
-  app.post('/api/v1/public/evaluations/:token', { config: limited(10), schema: { ...tags, params: Token, body: Body({ handlingRating: Rating, serviceRating: Rating, comment: Type.Optional(Type.String({ maxLength: 1000 })) }) } }, async (req) =>
+  app.get('/api/v1/public/evaluations/:token', { config: limited(1), schema: { ...tags, params: Token } }, async (req) => callbacks.evaluationView(deps, req.params.token));
+  app.post('/api/v1/public/evaluations/:token', { config: limited(0.5), schema: { ...tags, params: Token, body: Body({ handlingRating: Rating, serviceRating: Rating, comment: Type.Optional(Type.String({ maxLength: 1000 })) }) } }, async (req) =>
     callbacks.evaluateByToken(deps, req.params.token, req.body),
   );
 

@@ -11,6 +11,7 @@ import { resolveTimeLimit } from '../catalog/time-limit.service.js';
 import { WorkingCalendar, deadlineFor, warnAt as warnInstant, type CalendarOverride } from './sla/working-calendar.js';
 import { SYSTEM, SYSTEM_AUDIT, updateTicket, writeEvent, type Ticket } from './ticket.repository.js';
 import { Notices } from './ticket.notify.js';
+import { assertUserInReach } from './ticket.access.js';
 
 /**
  * 办结时限 in motion: the deadline a ticket gets at its first dispatch (from the catalogue's time
@@ -251,6 +252,7 @@ function ruleColumns(input: RuleInput) {
 export async function saveRule(deps: Deps, actor: Actor, id: string | null, input: RuleInput) {
   const columns = ruleColumns(input);
   return commit(deps, actor, async (trx) => {
+    if (input.ownerId) await assertUserInReach(trx, actor, input.ownerId);
     const ruleId = id ?? randomUUID();
     if (id) {
       await loadRule(trx, actor, id);

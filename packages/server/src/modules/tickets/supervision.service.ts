@@ -4,7 +4,7 @@ import { AppError, forbidden, invalid, notFound } from '../../platform/errors.js
 import { commit, pageOf } from '../../platform/usecase.js';
 import { nextTicketStatus, isActiveTask } from './ticket.machine.js';
 import { actorOf, lockTicket, tasksOf, ticketVisible, updateTicket, writeEvent } from './ticket.repository.js';
-import { isMemberOf } from './ticket.access.js';
+import { assertUserInReach, isMemberOf } from './ticket.access.js';
 import { Notices } from './ticket.notify.js';
 import { supervisionView } from './query.service.js';
 
@@ -19,6 +19,7 @@ export async function superviseTicket(deps: Deps, actor: Actor, ticketId: string
     const tasks = (await tasksOf(trx, t.id)).filter((k) => isActiveTask(k.status));
     const task = input.taskId ? tasks.find((k) => k.id === input.taskId) : tasks.sort((a, b) => b.depth - a.depth)[0];
     if (input.taskId && !task) throw invalid('督办对象不是该工单当前的承办单位');
+    if (input.ownerId) await assertUserInReach(trx, actor, input.ownerId);
     const id = randomUUID();
     await trx
       .insertInto('ticket_supervision')

@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db/database.js';
 import type { Actor } from '../../platform/context.js';
-import { forbidden } from '../../platform/errors.js';
+import { forbidden, invalid } from '../../platform/errors.js';
 import { orgPathOf, tenantPathOf, type Task, type Ticket } from './ticket.repository.js';
 
 /**
@@ -32,4 +32,16 @@ export async function assertUnitMember(trx: Db, actor: Actor, task: Task): Promi
 export async function isLeaderOf(trx: Db, actor: Actor, orgId: string, tenantId: string): Promise<boolean> {
   if (!actor.permissions.has('ticket:handle:approve') || actor.tenantId !== tenantId) return false;
   return (await orgPathOf(trx, orgId)).startsWith(actor.orgPath);
+}
+
+/** A user named in a request (督办负责人) must be in the caller's reach, or it is "not found". */
+export async function assertUserInReach(trx: Db, actor: Actor, userId: string): Promise<void> {
+  const u = await trx
+    .selectFrom('app_user')
+    .select('app_user.id')
+    .where('app_user.id', '=', userId)
+    .where('app_user.deleted_at', 'is', null)
+    .where((eb) => eb('app_user.tenant_id', 'in', eb.selectFrom('tenant').select('tenant.id').where('tenant.path', 'like', `${actor.tenantPath}%`)))
+    .executeTakeFirst();
+  if (!u) throw invalid('督办负责人不存在', [{ path: '/ownerId', message: '用户不存在' }]);
 }

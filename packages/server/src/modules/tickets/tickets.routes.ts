@@ -225,7 +225,7 @@ async function fileRoutes(app: App, deps: Deps): Promise<void> {
     '/api/v1/tickets/attachments',
     {
       config: { permission: [REGISTER, HANDLE, DISPATCH, REVIEW, CALLBACK], audit: 'ticket.attachment.upload' },
-      schema: { ...tags, querystring: Type.Object({ name: Text(200), mime: Type.String({ minLength: 3, maxLength: 120 }) }) },
+      schema: { ...tags, querystring: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), mime: Type.String({ minLength: 3, maxLength: 120 }) }) },
     },
     async (req, reply) => reply.code(201).send(await attachments.uploadAttachment(deps, req.actor!, { name: req.query.name, mime: req.query.mime, content: req.body as Buffer })),
   );
