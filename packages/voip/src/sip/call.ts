@@ -238,6 +238,12 @@ export abstract class SipCall extends TypedEmitter<SipCallEvents> {
     }
   }
 
+  /**
+   * Ends the call whatever its state: BYE when established, CANCEL for our unanswered call, a
+   * final error (480 by default) for an inbound call not yet answered. The B2BUA's one verb.
+   */
+  abstract hangup(status?: number): Promise<void>;
+
   /** Hangs up a confirmed call (or one waiting for ACK); resolves when the BYE transaction ends. */
   bye(): Promise<void> {
     const dialog = this.dialog;
@@ -622,6 +628,19 @@ export class SipInboundCall extends SipCall {
     this.terminate({ reason: 'rejected', status: code });
   }
 
+  hangup(status = 480): Promise<void> {
+    if (!this.finalSent && this.state !== 'terminated') {
+      this.reject(status);
+      return Promise.resolve();
+    }
+    return this.bye();
+  }
+
+  /** Key of the INVITE server transaction, for matching a CANCEL to this call. */
+  get inviteKey(): string {
+    return this.tx.key;
+  }
+
   /** CANCEL matched our INVITE (the stack already answered the CANCEL with 200). */
   handleCancel(): void {
     if (this.finalSent || this.state === 'terminated') return;
@@ -710,6 +729,15 @@ export class SipOutboundCall extends SipCall {
 
   start(): void {
     this.init.send(this.invite, this.events());
+  }
+
+  hangup(): Promise<void> {
+    if (this.state === 'calling' || this.state === 'early') {
+      const ended = new Promise<void>((resolve) => this.once('terminated', () => resolve()));
+      this.cancel();
+      return ended;
+    }
+    return this.bye();
   }
 
   /** Cancels a call not yet answered (deferred until a provisional arrives, RFC 3261 §9.1). */

@@ -91,6 +91,22 @@ export interface SipRegisterEvent {
   source: SipPeer;
 }
 
+export interface SipStackStats {
+  /** Live calls. */
+  calls: number;
+  callsStarted: number;
+  callsEnded: number;
+  transactions: number;
+  dialogs: number;
+  registrations: number;
+  connections: number;
+  /** Messages parsed, sent, dropped as malformed, and failed sends since start. */
+  received: number;
+  sent: number;
+  malformed: number;
+  sendErrors: number;
+}
+
 export type SipStackEvents = {
   /** A new inbound call; answer, ring or reject it. Without a listener calls get 480. */
   invite: (call: SipInboundCall) => void;
@@ -150,6 +166,8 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
   private readonly merged = new Map<string, ServerTransaction>();
   private readonly reaper: NodeJS.Timeout;
   private closed = false;
+  private callsStarted = 0;
+  private callsEnded = 0;
   readonly address: string;
 
   private constructor(
@@ -348,8 +366,29 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
 
   callEnded(call: SipCall): void {
     this.callsById.delete(call.id);
-    for (const [key, c] of this.dialogs) if (c === call) this.dialogs.delete(key);
-    for (const [key, c] of this.inviteCalls) if (c === call) this.inviteCalls.delete(key);
+    const key = call.dialog?.key;
+    if (key !== undefined && this.dialogs.get(key) === call) this.dialogs.delete(key);
+    if (call instanceof SipInboundCall && this.inviteCalls.get(call.inviteKey) === call) this.inviteCalls.delete(call.inviteKey);
+    this.callsEnded++;
+    this.logger.info({ callId: call.callId, direction: call.direction, reason: call.end?.reason, status: call.end?.status }, 'sip call ended');
+  }
+
+  /** Counters and gauges for monitoring (the media role exports them with its own). */
+  stats(): SipStackStats {
+    const t = this.transport.counters;
+    return {
+      calls: this.callsById.size,
+      callsStarted: this.callsStarted,
+      callsEnded: this.callsEnded,
+      transactions: this.transactions.size,
+      dialogs: this.dialogs.size,
+      registrations: this.registrar?.size ?? 0,
+      connections: this.transport.openConnections,
+      received: t.received,
+      sent: t.sent,
+      malformed: t.malformed,
+      sendErrors: t.sendErrors,
+    };
   }
 
   /** Places a call; listen for 'progress'/'answered'/'terminated' or await waitAnswer(). */
@@ -370,6 +409,8 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
       ...(options.destination ? { flow: options.destination } : {}),
     });
     this.callsById.set(call.id, call);
+    this.callsStarted++;
+    this.logger.info({ callId: call.callId, target }, 'sip outbound call');
     call.start();
     return call;
   }
@@ -623,6 +664,8 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
     if (this.closed) return;
     const call = new SipInboundCall(this, request, tx, peer);
     if (user !== undefined) call.authenticatedUser = user;
+    this.callsStarted++;
+    this.logger.info({ callId: call.callId, from: call.remoteParty.uri, to: request.uri, source: `${peer.transport}:${peer.address}:${peer.port}` }, 'sip inbound call');
     this.inviteCalls.set(tx.key, call);
     if (this.listenerCount('invite') === 0) return call.reject(480);
     this.emit('invite', call);

@@ -60,6 +60,8 @@ export class SipTransportLayer {
   private readonly pending = new Map<string, Promise<Connection>>();
   private nextConnectionId = 1;
   private closed = false;
+  /** Totals for monitoring. */
+  readonly counters = { received: 0, sent: 0, malformed: 0, sendErrors: 0, connectionsAccepted: 0 };
   private handler: SipMessageHandler = () => undefined;
   private malformedHandler: SipMalformedHandler = () => undefined;
 
@@ -109,8 +111,14 @@ export class SipTransportLayer {
   async send(message: SipMessage, peer: SipPeer): Promise<void> {
     if (this.closed) throw new Error('transport closed');
     const data = serializeSipMessage(message);
-    if (peer.transport === 'udp') await this.sendUdp(data, peer);
-    else await this.sendTcp(data, peer);
+    try {
+      if (peer.transport === 'udp') await this.sendUdp(data, peer);
+      else await this.sendTcp(data, peer);
+      this.counters.sent++;
+    } catch (err) {
+      this.counters.sendErrors++;
+      throw err;
+    }
   }
 
   async close(): Promise<void> {
@@ -136,13 +144,24 @@ export class SipTransportLayer {
       socket.once('error', reject);
       socket.bind(port, host, () => {
         socket.off('error', reject);
+        // Bursts of hundreds of calls per second overflow the default ~200 KiB buffer and drop
+        // provisional responses, which are never retransmitted. The kernel caps this at rmem_max.
+        try {
+          socket.setRecvBufferSize(4 * 1024 * 1024);
+          socket.setSendBufferSize(4 * 1024 * 1024);
+        } catch {
+          // Not fatal: keep the default size.
+        }
         resolve();
       });
     });
   }
 
   private listenTcp(port: number, host: string): Promise<void> {
-    const server = net.createServer((socket) => this.adopt(socket));
+    const server = net.createServer((socket) => {
+      this.counters.connectionsAccepted++;
+      this.adopt(socket);
+    });
     this.tcpServer = server;
     server.on('error', (err) => this.options.logger.warn({ err: err.message }, 'sip tcp server error'));
     return new Promise((resolve, reject) => {
@@ -176,11 +195,13 @@ export class SipTransportLayer {
   }
 
   private logParseError(err: unknown, peer: SipPeer): void {
+    this.counters.malformed++;
     const code = err instanceof SipParseError ? err.code : 'internal';
     this.options.logger.debug({ code, peer: `${peer.address}:${peer.port}`, err: String(err) }, 'dropped malformed sip message');
   }
 
   private deliver(message: SipMessage, peer: SipPeer): void {
+    this.counters.received++;
     if (message.kind === 'request') stampVia(message, peer);
     try {
       this.handler(message, peer);

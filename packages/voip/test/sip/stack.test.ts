@@ -137,6 +137,30 @@ describe('in-dialog features', () => {
     await expect(c.waitAnswer()).rejects.toMatchObject({ status: 480 });
   });
 
+  it('hangup() does the right thing in every state, and stats() counts', async () => {
+    const { a, b } = await pair();
+    // Inbound, unanswered: a final error.
+    b.once('invite', (c) => (c.ringing(), void c.hangup()));
+    await expect(a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(1)).waitAnswer()).rejects.toMatchObject({ status: 480 });
+    // Outbound, ringing: CANCEL.
+    b.once('invite', (c) => c.ringing());
+    const ringing = a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(1));
+    await next(ringing, 'progress');
+    await ringing.hangup();
+    expect(ringing.end?.reason).toBe('cancelled');
+    // Established: BYE.
+    const inbound = autoAnswer(b);
+    const call = a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(1));
+    await call.waitAnswer();
+    const server = await inbound;
+    const bye = next(call, 'bye');
+    if (server.state !== 'confirmed') await next(server, 'ack');
+    await server.hangup();
+    await bye;
+    expect(a.stats()).toMatchObject({ calls: 0, callsStarted: 3, callsEnded: 3, malformed: 0 });
+    expect(b.stats()).toMatchObject({ calls: 0, callsStarted: 3, callsEnded: 3, dialogs: 0 });
+  });
+
   it('reaps stale dialogs with a BYE', async () => {
     const { a, b } = await pair({ dialogs: { staleAfterMs: 1_000 } });
     const inbound = autoAnswer(b);
