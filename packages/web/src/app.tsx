@@ -34,6 +34,18 @@ const ResponsibilitiesPage = page(() => import('./pages/catalog/Responsibilities
 const ElementsPage = page(() => import('./pages/catalog/ElementsPage'));
 const CatalogItemsPage = page(() => import('./pages/catalog/ItemsPage'));
 const CatalogReviewsPage = page(() => import('./pages/catalog/ReviewsPage'));
+const NewTicketPage = page(() => import('./pages/tickets/NewTicketPage'));
+const TicketDispatchPage = page(() => import('./pages/tickets/DispatchPage'));
+const TicketReviewPage = page(() => import('./pages/tickets/ReviewPage'));
+const TicketTasksPage = page(() => import('./pages/tickets/TasksPage'));
+const TicketCallbacksPage = page(() => import('./pages/tickets/CallbacksPage'));
+const TicketSupervisionPage = page(() => import('./pages/tickets/SupervisionPage'));
+const SlaRulesPage = page(() => import('./pages/tickets/SlaRulesPage'));
+const TicketSearchPage = page(() => import('./pages/tickets/TicketSearchPage'));
+const TicketDetailPage = page(() => import('./pages/tickets/TicketDetailPage'));
+const H5SubmitPage = page(() => import('./pages/tickets/h5/H5SubmitPage'));
+const H5QueryPage = page(() => import('./pages/tickets/h5/H5QueryPage'));
+const H5EvaluatePage = page(() => import('./pages/tickets/h5/H5EvaluatePage'));
 
 /** Hands antd's context-aware message/notification/modal to non-React code (api client). */
 function FeedbackBridge() {
@@ -82,6 +94,10 @@ function AppRoutes() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
+      {/* Citizen H5 pages: public, outside the app layout. */}
+      <Route path="/h5/submit" element={<Suspense fallback={<PageFallback />}><H5SubmitPage /></Suspense>} />
+      <Route path="/h5/query" element={<Suspense fallback={<PageFallback />}><H5QueryPage /></Suspense>} />
+      <Route path="/h5/evaluate" element={<Suspense fallback={<PageFallback />}><H5EvaluatePage /></Suspense>} />
       <Route
         path="/"
         element={
@@ -111,6 +127,16 @@ function AppRoutes() {
         <Route path="catalog/elements" element={guarded('/catalog/elements', <ElementsPage />)} />
         <Route path="catalog/items" element={guarded('/catalog/items', <CatalogItemsPage />)} />
         <Route path="catalog/reviews" element={guarded('/catalog/reviews', <CatalogReviewsPage />)} />
+        <Route path="tickets" element={guarded('/tickets', <TicketSearchPage />)} />
+        <Route path="tickets/new" element={guarded('/tickets/new', <NewTicketPage />)} />
+        <Route path="tickets/dispatch" element={guarded('/tickets/dispatch', <TicketDispatchPage />)} />
+        <Route path="tickets/review" element={guarded('/tickets/review', <TicketReviewPage />)} />
+        <Route path="tickets/tasks" element={guarded('/tickets/tasks', <TicketTasksPage />)} />
+        <Route path="tickets/callbacks" element={guarded('/tickets/callbacks', <TicketCallbacksPage />)} />
+        <Route path="tickets/supervision" element={guarded('/tickets/supervision', <TicketSupervisionPage />)} />
+        <Route path="tickets/sla-rules" element={guarded('/tickets/sla-rules', <SlaRulesPage />)} />
+        {/* The detail is reached from lists and links; the server decides who may see the ticket. */}
+        <Route path="tickets/:id" element={<Suspense fallback={<PageFallback />}><TicketDetailPage /></Suspense>} />
         <Route path="profile" element={<Suspense fallback={<PageFallback />}><ProfilePage /></Suspense>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

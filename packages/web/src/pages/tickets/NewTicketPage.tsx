@@ -1,0 +1,362 @@
+import { useEffect, useRef, useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { PageContainer } from '@ant-design/pro-components';
+import { Button, Card, Col, Form, Input, InputNumber, Result, Row, Select, Space, Switch, Tag, Typography } from 'antd';
+import { SearchOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import { getMessage } from '../../api/feedback';
+import { useAuth } from '../../auth/AuthContext';
+import { AttachmentUpload } from './components/AttachmentUpload';
+import { CallerHistory, type CitizenHistory } from './components/CallerHistory';
+import { DispatchDrawer } from './components/DispatchDrawer';
+import { ItemFormFields } from './components/ItemFormFields';
+import { ItemPicker } from './components/ItemPicker';
+import { RegionSelect } from './components/RegionSelect';
+import { TextActionModal } from './components/TextActionModal';
+import { ticketApi } from './components/ticketApi';
+import type { AttachmentRef, CallbackMode, Urgency } from './components/types';
+
+interface Values {
+  phone?: string;
+  citizenName?: string;
+  gender?: string;
+  idNo?: string;
+  kind?: string;
+  itemId?: string | null;
+  title?: string;
+  content?: string;
+  urgency: Urgency;
+  confidential: boolean;
+  callbackMode: CallbackMode;
+  enterpriseRelated: boolean;
+  enterpriseName?: string;
+  regionCode?: string | null;
+  regionName?: string | null;
+  address?: string;
+  lat?: number | null;
+  lng?: number | null;
+  tags?: string[];
+  attachments?: AttachmentRef[];
+  formData?: Record<string, unknown>;
+}
+
+interface Saved {
+  id: string;
+  no: string;
+  status: string;
+}
+
+const KINDS = ['consult', 'help', 'complaint', 'report', 'suggest', 'praise'] as const;
+const INITIAL: Values = { urgency: 'normal', confidential: false, callbackMode: 'default', enterpriseRelated: false, tags: [], attachments: [] };
+const AUTOSAVE_MS = 3000;
+
+function toBody(v: Values) {
+  const citizen = { name: v.citizenName?.trim() || undefined, phone: v.phone?.trim() || undefined, gender: v.gender || undefined, idNo: v.idNo?.trim() || undefined };
+  return {
+    channel: 'phone',
+    kind: v.kind || undefined,
+    title: v.title?.trim() ?? '',
+    content: v.content?.trim() ?? '',
+    itemId: v.itemId ?? null,
+    urgency: v.urgency,
+    confidential: v.confidential,
+    callbackMode: v.callbackMode,
+    citizen,
+    enterpriseRelated: v.enterpriseRelated,
+    enterpriseName: v.enterpriseName?.trim() || null,
+    regionCode: v.regionCode ?? null,
+    regionName: v.regionName ?? null,
+    address: v.address?.trim() || null,
+    lat: v.lat ?? null,
+    lng: v.lng ?? null,
+    formData: v.formData ?? {},
+    tags: v.tags ?? [],
+    attachmentIds: (v.attachments ?? []).map((a) => a.id),
+  };
+}
+
+/** 工单登记: caller lookup with history, demand and item, address, files; draft autosave. */
+export default function NewTicketPage() {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const navigate = useNavigate();
+  const [form] = Form.useForm<Values>();
+  const [history, setHistory] = useState<CitizenHistory | null>(null);
+  const [draft, setDraft] = useState<Saved | null>(null);
+  const [registered, setRegistered] = useState<Saved | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [autosavedAt, setAutosavedAt] = useState<Date | null>(null);
+  const [dispatching, setDispatching] = useState<Saved | null>(null);
+  const [answering, setAnswering] = useState(false);
+  const itemId = Form.useWatch('itemId', form);
+  const timer = useRef<number>();
+  const draftRef = useRef<Saved | null>(null);
+  const saving = useRef(false);
+  draftRef.current = draft;
+
+  useEffect(() => () => window.clearTimeout(timer.current), []);
+
+  async function lookup() {
+    const phone = form.getFieldValue('phone') as string | undefined;
+    if (!phone?.trim()) return;
+    const h = await api.get<CitizenHistory>('/citizens/history', { phone: phone.trim() });
+    setHistory(h);
+    if (h.citizen && !form.getFieldValue('citizenName')) form.setFieldsValue({ citizenName: h.citizen.name, gender: h.citizen.gender ?? undefined });
+  }
+
+  /** Creates the draft on first save, then patches it. */
+  async function saveDraft(quiet: boolean): Promise<Saved | null> {
+    if (saving.current) return draftRef.current;
+    const body = toBody(form.getFieldsValue(true) as Values);
+    saving.current = true;
+    try {
+      const current = draftRef.current;
+      const saved = current
+        ? { ...current, ...(await api.patch<Saved>(`/tickets/${current.id}`, body, { silent: quiet })) }
+        : await api.post<Saved>('/tickets', { ...body, draft: true }, { silent: quiet });
+      setDraft(saved);
+      draftRef.current = saved;
+      setAutosavedAt(new Date());
+      if (!quiet) getMessage().success(t('tickets.new.draftSaved', { no: saved.no }));
+      return saved;
+    } catch {
+      return null;
+    } finally {
+      saving.current = false;
+    }
+  }
+
+  function scheduleAutosave() {
+    window.clearTimeout(timer.current);
+    if (registered) return;
+    timer.current = window.setTimeout(() => {
+      const v = form.getFieldsValue(true) as Values;
+      if (v.title?.trim() || v.content?.trim()) void saveDraft(true);
+    }, AUTOSAVE_MS);
+  }
+
+  async function register(): Promise<Saved | null> {
+    window.clearTimeout(timer.current);
+    const v = await form.validateFields();
+    // An autosave in flight may be creating the draft: wait for it so we register that one.
+    while (saving.current) await new Promise((r) => window.setTimeout(r, 50));
+    const body = toBody({ ...(form.getFieldsValue(true) as Values), ...v });
+    setBusy('register');
+    try {
+      const current = draftRef.current;
+      const saved = current ? { ...current, ...(await api.patch<Saved>(`/tickets/${current.id}`, { ...body, register: true })) } : await api.post<Saved>('/tickets', body);
+      setRegistered(saved);
+      setDraft(null);
+      getMessage().success(t('tickets.new.registered', { no: saved.no }));
+      return saved;
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function registerAndDispatch() {
+    const saved = await register();
+    if (saved) setDispatching(saved);
+  }
+
+  async function answerDirectly(answer: string) {
+    const saved = registered ?? (await register());
+    if (!saved) return;
+    await ticketApi.action(saved.id, 'answer', { answer });
+    getMessage().success(t('tickets.new.answered', { no: saved.no }));
+    setAnswering(false);
+    setRegistered({ ...saved, status: 'callback' });
+  }
+
+  async function copy() {
+    if (!registered) return;
+    const fresh = await ticketApi.action<Saved>(registered.id, 'copy');
+    getMessage().success(t('tickets.copy.done', { no: fresh.no }));
+    navigate(`/tickets/${fresh.id}`);
+  }
+
+  function startOver() {
+    form.resetFields();
+    setRegistered(null);
+    setDraft(null);
+    setHistory(null);
+    setAutosavedAt(null);
+  }
+
+  if (registered) {
+    return (
+      <PageContainer title={t('menu.tickets.new')}>
+        <Result
+          status="success"
+          title={t('tickets.new.registered', { no: registered.no })}
+          subTitle={<span data-testid="registered-no">{registered.no}</span>}
+          extra={[
+            <Button key="detail" type="primary" onClick={() => navigate(`/tickets/${registered.id}`)} data-testid="open-detail">
+              {t('tickets.new.openDetail')}
+            </Button>,
+            <Button key="copy" onClick={() => void copy()} data-testid="copy-ticket">
+              {t('tickets.action.copy')}
+            </Button>,
+            <Button key="again" onClick={startOver}>
+              {t('tickets.new.again')}
+            </Button>,
+          ]}
+        />
+        <DispatchDrawer ticket={dispatching ? { ...dispatching, title: '' } : null} onClose={() => setDispatching(null)} onDone={() => setDispatching(null)} />
+      </PageContainer>
+    );
+  }
+
+  const required = (message: string) => [{ required: true, whitespace: true, message }];
+  return (
+    <PageContainer
+      title={t('menu.tickets.new')}
+      extra={
+        <Space wrap>
+          {draft && <Tag color="blue">{t('tickets.new.draftNo', { no: draft.no })}</Tag>}
+          {autosavedAt && <Typography.Text type="secondary">{t('tickets.new.autosaved', { time: autosavedAt.toLocaleTimeString() })}</Typography.Text>}
+        </Space>
+      }
+    >
+      <Form form={form} layout="vertical" initialValues={INITIAL} onValuesChange={scheduleAutosave}>
+        <Row gutter={16}>
+          <Col xs={24} lg={16}>
+            <Card size="small" title={t('tickets.new.citizen')} style={{ marginBottom: 16 }}>
+              <Row gutter={16}>
+                <Col xs={24} md={8}>
+                  <Form.Item name="phone" label={t('tickets.field.phone')} rules={[{ pattern: /^[0-9+\- ]{5,20}$/, message: t('tickets.field.phoneInvalid') }]}>
+                    <Input
+                      data-testid="field-phone"
+                      onPressEnter={() => void lookup()}
+                      onBlur={() => void lookup()}
+                      suffix={<SearchOutlined onClick={() => void lookup()} />}
+                    />
+                  </Form.Item>
+                </Col>
+                <Col xs={24} md={6}>
+                  <Form.Item name="citizenName" label={t('tickets.field.citizenName')}>
+                    <Input maxLength={50} data-testid="field-citizen-name" />
+                  </Form.Item>
+                </Col>
+                <Col xs={12} md={4}>
+                  <Form.Item name="gender" label={t('tickets.field.gender')}>
+                    <Select allowClear options={['M', 'F', 'U'].map((g) => ({ value: g, label: t(`tickets.gender.${g}`) }))} />
+                  </Form.Item>
+                </Col>
+                <Col xs={12} md={6}>
+                  <Form.Item name="idNo" label={t('tickets.field.idNo')} rules={[{ pattern: /^[0-9]{17}[0-9Xx]$/, message: t('tickets.field.idNoInvalid') }]}>
+                    <Input maxLength={18} />
+                  </Form.Item>
+                </Col>
+              </Row>
+            </Card>
+            <Card size="small" title={t('tickets.new.demand')} style={{ marginBottom: 16 }}>
+              <Row gutter={16}>
+                <Col xs={24} md={8}>
+                  <Form.Item name="kind" label={t('tickets.field.kind')}>
+                    <Select allowClear options={KINDS.map((k) => ({ value: k, label: t(`tickets.kind.${k}`) }))} />
+                  </Form.Item>
+                </Col>
+                <Col xs={24} md={16}>
+                  <Form.Item name="itemId" label={t('tickets.field.item')}>
+                    <ItemPicker />
+                  </Form.Item>
+                </Col>
+              </Row>
+              <ItemFormFields itemId={itemId} />
+              <Form.Item name="title" label={t('tickets.field.title')} rules={required(t('tickets.field.titleRequired'))}>
+                <Input maxLength={200} data-testid="field-title" />
+              </Form.Item>
+              <Form.Item name="content" label={t('tickets.field.content')} rules={required(t('tickets.field.contentRequired'))}>
+                <Input.TextArea rows={5} maxLength={20000} showCount data-testid="field-content" />
+              </Form.Item>
+              <Row gutter={16}>
+                <Col xs={12} md={6}>
+                  <Form.Item name="urgency" label={t('tickets.field.urgency')}>
+                    <Select options={(['normal', 'urgent', 'critical'] as const).map((u) => ({ value: u, label: t(`tickets.urgency.${u}`) }))} />
+                  </Form.Item>
+                </Col>
+                <Col xs={12} md={6}>
+                  <Form.Item name="callbackMode" label={t('tickets.field.callbackMode')}>
+                    <Select options={(['default', 'manual', 'sms', 'robot', 'none'] as const).map((m) => ({ value: m, label: t(`tickets.callbackMode.${m}`) }))} />
+                  </Form.Item>
+                </Col>
+                <Col xs={12} md={6}>
+                  <Form.Item name="confidential" label={t('tickets.field.confidential')} valuePropName="checked">
+                    <Switch />
+                  </Form.Item>
+                </Col>
+                <Col xs={12} md={6}>
+                  <Form.Item name="enterpriseRelated" label={t('tickets.enterpriseRelated')} valuePropName="checked">
+                    <Switch />
+                  </Form.Item>
+                </Col>
+              </Row>
+              <Form.Item name="enterpriseName" label={t('tickets.field.enterprise')}>
+                <Input maxLength={200} />
+              </Form.Item>
+            </Card>
+            <Card size="small" title={t('tickets.new.location')} style={{ marginBottom: 16 }}>
+              <Row gutter={16}>
+                <Col xs={24} md={8}>
+                  <Form.Item name="regionCode" label={t('tickets.field.region')}>
+                    <RegionSelect onName={(name) => form.setFieldValue('regionName', name)} />
+                  </Form.Item>
+                  <Form.Item name="regionName" hidden>
+                    <Input />
+                  </Form.Item>
+                </Col>
+                <Col xs={24} md={16}>
+                  <Form.Item name="address" label={t('tickets.field.address')}>
+                    <Input maxLength={300} />
+                  </Form.Item>
+                </Col>
+                <Col xs={12} md={8}>
+                  <Form.Item name="lat" label={t('tickets.field.lat')}>
+                    <InputNumber min={-90} max={90} step={0.000001} style={{ width: '100%' }} />
+                  </Form.Item>
+                </Col>
+                <Col xs={12} md={8}>
+                  <Form.Item name="lng" label={t('tickets.field.lng')}>
+                    <InputNumber min={-180} max={180} step={0.000001} style={{ width: '100%' }} />
+                  </Form.Item>
+                </Col>
+              </Row>
+            </Card>
+            <Card size="small" title={t('tickets.new.more')} style={{ marginBottom: 16 }}>
+              <Form.Item name="tags" label={t('tickets.field.tags')}>
+                <Select mode="tags" maxCount={10} tokenSeparators={[',', '，']} />
+              </Form.Item>
+              <Form.Item name="attachments" label={t('tickets.attachments')}>
+                <AttachmentUpload />
+              </Form.Item>
+            </Card>
+          </Col>
+          <Col xs={24} lg={8}>
+            <Card size="small" title={t('tickets.history.title')} style={{ marginBottom: 16 }}>
+              {history ? <CallerHistory history={history} /> : <Typography.Text type="secondary">{t('tickets.history.hint')}</Typography.Text>}
+            </Card>
+          </Col>
+        </Row>
+        <Space wrap style={{ position: 'sticky', bottom: 0, padding: '12px 0', background: 'var(--ant-color-bg-layout, #f5f5f5)', width: '100%' }}>
+          <Button onClick={() => void saveDraft(false)} data-testid="save-draft">
+            {t('tickets.new.saveDraft')}
+          </Button>
+          <Button type="primary" loading={busy === 'register'} onClick={() => void register()} data-testid="register">
+            {t('tickets.new.register')}
+          </Button>
+          {can('ticket:dispatch') && (
+            <Button onClick={() => void registerAndDispatch()} data-testid="register-dispatch">
+              {t('tickets.new.registerAndDispatch')}
+            </Button>
+          )}
+          <Button onClick={() => setAnswering(true)} data-testid="direct-answer">
+            {t('tickets.action.direct_answer')}
+          </Button>
+        </Space>
+      </Form>
+      <TextActionModal open={answering} title={t('tickets.textAction.answer')} label={t('tickets.textAction.answer.label')} onClose={() => setAnswering(false)} onSubmit={answerDirectly} />
+    </PageContainer>
+  );
+}

@@ -1,0 +1,108 @@
+import { useEffect, useState } from 'react';
+import { Button, Form, Input, Modal, Radio, Space, Spin } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { getMessage } from '../../../api/feedback';
+import { RequestList } from './RequestList';
+import { ticketApi } from './ticketApi';
+import { UnitPicker } from './UnitPicker';
+import type { TicketDetail, TicketRequest } from './types';
+
+type ReturnOutcome = 'pool' | 'redispatch' | 'difficult';
+
+interface Values {
+  opinion: string;
+  outcome?: ReturnOutcome;
+  orgIds?: string[];
+}
+
+/**
+ * Decides the ticket's pending requests of the given kinds (approve or reject with an opinion). An
+ * approved return goes back to the dispatch pool, to other units, or to the difficult-case pool.
+ */
+export function RequestDecideModal({ ticketId, kinds, onClose, onDone }: { ticketId: string | null; kinds: 'return' | 'others' | 'appeal'; onClose: () => void; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [detail, setDetail] = useState<TicketDetail | null>(null);
+  const [active, setActive] = useState<TicketRequest | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [form] = Form.useForm<Values>();
+  const outcome = Form.useWatch('outcome', form);
+
+  useEffect(() => {
+    setDetail(null);
+    setActive(null);
+    if (!ticketId) return;
+    ticketApi
+      .get(ticketId)
+      .then(setDetail)
+      .catch(() => onClose());
+  }, [ticketId, onClose]);
+
+  const pending = (detail?.requests ?? []).filter(
+    (r) => r.status === 'pending' && (kinds === 'return' ? r.kind === 'return' : kinds === 'appeal' ? r.kind === 'appeal' : r.kind !== 'return'),
+  );
+
+  async function decide(approve: boolean) {
+    if (!active) return;
+    const v = await form.validateFields();
+    setSaving(true);
+    try {
+      const isReturn = active.kind === 'return' && approve;
+      await ticketApi.decide(active.id, {
+        approve,
+        opinion: v.opinion.trim(),
+        redispatch: isReturn && v.outcome === 'redispatch' ? { mode: 'single', orgIds: v.orgIds ?? [] } : undefined,
+        toDifficultPool: isReturn && v.outcome === 'difficult' ? true : undefined,
+      });
+      getMessage().success(approve ? t('tickets.request.approvedMsg') : t('tickets.request.rejectedMsg'));
+      onDone();
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <Modal open={!!ticketId} title={t('tickets.request.decideTitle')} onCancel={onClose} footer={null} destroyOnClose width={Math.min(720, window.innerWidth - 16)}>
+      {!detail ? (
+        <Spin />
+      ) : (
+        <>
+          <RequestList
+            items={pending}
+            extra={(r) => (
+              <Button type={active?.id === r.id ? 'primary' : 'default'} onClick={() => setActive(r)} data-testid="request-pick">
+                {t('tickets.request.decide')}
+              </Button>
+            )}
+          />
+          {active && (
+            <Form form={form} layout="vertical" initialValues={{ outcome: 'pool', orgIds: [] }}>
+              {active.kind === 'return' && (
+                <Form.Item name="outcome" label={t('tickets.request.returnOutcome')}>
+                  <Radio.Group
+                    options={(['pool', 'redispatch', 'difficult'] as const).map((o) => ({ value: o, label: t(`tickets.request.outcome.${o}`) }))}
+                  />
+                </Form.Item>
+              )}
+              {active.kind === 'return' && outcome === 'redispatch' && (
+                <Form.Item name="orgIds" label={t('tickets.dispatch.units')} rules={[{ required: true, type: 'array', min: 1, message: t('tickets.dispatch.pickUnit') }]}>
+                  <UnitPicker multiple={false} />
+                </Form.Item>
+              )}
+              <Form.Item name="opinion" label={t('tickets.request.opinion')} rules={[{ required: true, whitespace: true, message: t('tickets.request.opinionRequired') }]}>
+                <Input.TextArea rows={3} maxLength={2000} data-testid="decide-opinion" />
+              </Form.Item>
+              <Space>
+                <Button type="primary" loading={saving} onClick={() => void decide(true)} data-testid="decide-approve">
+                  {t('tickets.request.approve')}
+                </Button>
+                <Button danger loading={saving} onClick={() => void decide(false)} data-testid="decide-reject">
+                  {t('tickets.request.reject')}
+                </Button>
+              </Space>
+            </Form>
+          )}
+        </>
+      )}
+    </Modal>
+  );
+}

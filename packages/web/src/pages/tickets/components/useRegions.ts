@@ -1,0 +1,55 @@
+import { useEffect, useState } from 'react';
+import { ticketApi } from './ticketApi';
+import type { RegionNode } from './types';
+
+// Tenants (regions, partner hotlines) for pickers; loaded once per page load.
+let cache: Promise<RegionNode[]> | null = null;
+
+function load(): Promise<RegionNode[]> {
+  if (!cache) {
+    cache = ticketApi.regions();
+    cache.catch(() => {
+      cache = null;
+    });
+  }
+  return cache;
+}
+
+export function useRegions(): RegionNode[] {
+  const [tree, setTree] = useState<RegionNode[]>([]);
+  useEffect(() => {
+    let alive = true;
+    load()
+      .then((t) => alive && setTree(t))
+      .catch(() => undefined);
+    return () => {
+      alive = false;
+    };
+  }, []);
+  return tree;
+}
+
+export function flattenRegions(nodes: RegionNode[], out: RegionNode[] = []): RegionNode[] {
+  for (const n of nodes) {
+    out.push(n);
+    flattenRegions(n.children ?? [], out);
+  }
+  return out;
+}
+
+export interface RegionOption {
+  value: string;
+  title: string;
+  label: string;
+  children?: RegionOption[];
+}
+
+/** Tree options keyed by `key` (tenant id for the dispatch picker, division code for the region field). */
+export function regionOptions(nodes: RegionNode[], key: 'id' | 'code', filter?: (n: RegionNode) => boolean): RegionOption[] {
+  return nodes
+    .filter((n) => !filter || filter(n))
+    .map((n) => {
+      const children = regionOptions(n.children ?? [], key, filter);
+      return { value: n[key], title: n.name, label: n.name, children: children.length > 0 ? children : undefined };
+    });
+}
