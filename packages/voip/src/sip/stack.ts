@@ -39,6 +39,11 @@ import { parseSipUri, parseVia, socketHost, tagOf } from './uri.js';
 export const SIP_ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY, REGISTER';
 /** Methods we recognise but do not serve: 405 rather than 501 (RFC 3261 §8.2.1). */
 const KNOWN_UNSUPPORTED = new Set(['SUBSCRIBE', 'MESSAGE', 'PUBLISH', 'UPDATE', 'PRACK']);
+/**
+ * Option tags we honour in Require. "replaces" (RFC 3891) is only matched here; acting on it
+ * (swapping legs) is the B2BUA's job, through findCallByReplaces().
+ */
+export const SIP_SUPPORTED = ['replaces'];
 /** Methods only meaningful inside a dialog: without one they get 481. */
 const DIALOG_ONLY = new Set(['BYE', 'INFO', 'REFER', 'NOTIFY']);
 
@@ -342,6 +347,7 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
     const method = tx.request.method;
     const okInvite = response.status >= 200 && response.status < 300 && (method === 'INVITE' || method === 'OPTIONS');
     if ((okInvite || response.status === 405) && !response.headers.has('Allow')) response.headers.append('Allow', SIP_ALLOW);
+    if (okInvite && !response.headers.has('Supported')) response.headers.append('Supported', SIP_SUPPORTED.join(', '));
     tx.respond(response);
   }
 
@@ -389,6 +395,20 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
       malformed: t.malformed,
       sendErrors: t.sendErrors,
     };
+  }
+
+  /**
+   * The call a Replaces header (RFC 3891: "call-id;to-tag=..;from-tag=..") points at, e.g. for an
+   * attended transfer; tags are tried both ways because the header is written from the sender's
+   * side of the dialog.
+   */
+  findCallByReplaces(replaces: string): SipCall | undefined {
+    const [callId = '', ...rest] = replaces.split(';');
+    const params = new Map(rest.map((p) => p.split('=').map((x) => x.trim()) as [string, string]));
+    const toTag = params.get('to-tag') ?? '';
+    const fromTag = params.get('from-tag') ?? '';
+    const id = callId.trim();
+    return this.dialogs.get(dialogKey(id, toTag, fromTag)) ?? this.dialogs.get(dialogKey(id, fromTag, toTag));
   }
 
   /** Places a call; listen for 'progress'/'answered'/'terminated' or await waitAnswer(). */
@@ -595,10 +615,10 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
   private precheck(request: SipRequest): SipResponse | undefined {
     const maxForwards = request.headers.get('Max-Forwards');
     if (maxForwards !== undefined && Number(maxForwards) <= 0 && request.method !== 'OPTIONS') return buildResponse(request, 483);
-    const required = request.headers.getAll('Require').filter((r) => r.trim() !== '');
-    if (required.length > 0 && request.method !== 'CANCEL') {
+    const unsupported = request.headers.getAll('Require').filter((r) => r.trim() !== '' && !SIP_SUPPORTED.includes(r.trim().toLowerCase()));
+    if (unsupported.length > 0 && request.method !== 'CANCEL') {
       const response = buildResponse(request, 420);
-      response.headers.append('Unsupported', required.join(', '));
+      response.headers.append('Unsupported', unsupported.join(', '));
       return response;
     }
     return undefined;

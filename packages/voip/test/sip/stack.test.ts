@@ -212,6 +212,27 @@ describe('out-of-dialog requests', () => {
     await expect(wrong.waitAnswer()).rejects.toMatchObject({ status: 403 });
   });
 
+  it('accepts Require: replaces and finds the replaced call; refuses other Require tags with 420', async () => {
+    const { a, b } = await pair();
+    const inbound = autoAnswer(b);
+    const first = a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(1));
+    await first.waitAnswer();
+    const original = await inbound;
+    const d = first.dialog;
+    if (!d) throw new Error('no dialog');
+    const replacing = new Promise<SipInboundCall>((resolve) => b.once('invite', resolve));
+    const second = a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(2), {
+      headers: [['Require', 'replaces'], ['Replaces', `${d.callId};to-tag=${d.remoteTag};from-tag=${d.localTag}`]],
+    });
+    const incoming = await replacing;
+    expect(b.findCallByReplaces(incoming.request.headers.get('Replaces') ?? '')).toBe(original);
+    incoming.reject(486);
+    await expect(second.waitAnswer()).rejects.toMatchObject({ status: 486 });
+    const timer = a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(3), { headers: [['Require', 'timer']] });
+    await expect(timer.waitAnswer()).rejects.toMatchObject({ status: 420 });
+    await first.bye();
+  });
+
   it('registers with digest auth, refuses a wrong password', async () => {
     const users: Record<string, string> = { '1001': 'secret' };
     const { a, b } = await pair({ registrar: { users: (u) => users[u] } });
