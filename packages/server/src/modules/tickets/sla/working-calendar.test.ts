@@ -277,16 +277,10 @@ describe('office-time arithmetic properties', () => {
     }
   });
 
-  it('adds 250 working days and scans a year in well under a millisecond per call', () => {
+  it('adds 250 working days exactly (speed is measured in bench/, not here)', () => {
     const from = bj('2026-01-05 11:00');
     const due = cal.addWorkdays(from, 250);
     expect(cal.workingMsBetween(cal.countingStart(from), due)).toBe(250 * DAY_OFFICE);
-    const started = performance.now();
-    for (let i = 0; i < 200; i++) {
-      cal.addWorkdays(from, 250);
-      cal.workingMsBetween(bj('2026-01-01 00:00'), bj('2027-01-01 00:00'));
-    }
-    expect((performance.now() - started) / 400).toBeLessThan(1);
   });
 });
 
