@@ -18,6 +18,11 @@ export interface SipAuthOptions {
   /** Nonce lifetime; older nonces get a stale=true challenge (default 5 minutes). */
   nonceTtlMs?: number;
   algorithm?: 'MD5' | 'SHA-256';
+  /**
+   * Require the digest uri to name the Request-URI (RFC 2617 §3.2.2.5 SHOULD). Off by default:
+   * SIPp and several phones sign the registrar's address instead of the Request-URI.
+   */
+  verifyDigestUri?: boolean;
   now?: () => number;
 }
 
@@ -29,10 +34,14 @@ export type AuthResult =
 export class DigestAuthenticator {
   private readonly nonces: NonceManager;
   private readonly algorithm: DigestAlgorithm;
+  /** Highest nonce-count accepted per nonce, to refuse replays (RFC 7616 §3.4.5). */
+  private readonly counts = new Map<string, { nc: number; expires: number }>();
+  private readonly now: () => number;
 
   constructor(private readonly options: SipAuthOptions) {
     this.nonces = new NonceManager(options.nonceTtlMs ?? 300_000, undefined, options.now);
     this.algorithm = options.algorithm ?? 'MD5';
+    this.now = options.now ?? Date.now;
   }
 
   get realm(): string {
@@ -61,7 +70,8 @@ export class DigestAuthenticator {
     const nonceState = this.nonces.check(nonce);
     if (nonceState !== 'valid') return { ok: false, status: challengeStatus, challenge: this.challenge(nonceState === 'stale') };
     const qop = p.get('qop');
-    if (qop !== undefined && (qop !== 'auth' || !p.get('nc') || !p.get('cnonce'))) return { ok: false, status: 403 };
+    if (qop !== undefined && (qop !== 'auth' || !/^[0-9a-f]{8}$/i.test(p.get('nc') ?? '') || !p.get('cnonce'))) return { ok: false, status: 403 };
+    if (this.options.verifyDigestUri && !sameResource(p.get('uri') ?? '', request.uri)) return { ok: false, status: 403 };
     if (options.expectedUser !== undefined && username !== options.expectedUser) return { ok: false, status: 403 };
     const password = await this.options.users(username, this.options.realm);
     if (password === undefined) return { ok: false, status: 403 };
@@ -76,7 +86,22 @@ export class DigestAuthenticator {
       ...(qop === 'auth' ? { qop: 'auth' as const, nc: p.get('nc') ?? '', cnonce: p.get('cnonce') ?? '' } : {}),
     });
     if (!digestEquals(expected, p.get('response') ?? '')) return { ok: false, status: 403 };
+    if (qop === 'auth' && !this.acceptCount(nonce, Number.parseInt(p.get('nc') ?? '0', 16))) {
+      // A replayed (or reordered) count: make the client start over with a fresh nonce.
+      return { ok: false, status: challengeStatus, challenge: this.challenge(true) };
+    }
     return { ok: true, username };
+  }
+
+  private acceptCount(nonce: string, nc: number): boolean {
+    const now = this.now();
+    const seen = this.counts.get(nonce);
+    if (seen && nc <= seen.nc) return false;
+    this.counts.set(nonce, { nc, expires: now + (this.options.nonceTtlMs ?? 300_000) });
+    if (this.counts.size > 1_000 && this.counts.size % 1_000 === 1) {
+      for (const [key, entry] of this.counts) if (entry.expires < now) this.counts.delete(key);
+    }
+    return true;
   }
 }
 
@@ -219,4 +244,16 @@ export class SipRegistrar {
 function parseSeconds(value: string | undefined): number | undefined {
   if (value === undefined || !/^\s*\d{1,10}\s*$/.test(value)) return undefined;
   return Number(value);
+}
+
+/** Whether the digest-uri names the Request-URI (RFC 2617 §3.2.2.5), ignoring URI parameters. */
+function sameResource(digestUri: string, requestUri: string): boolean {
+  if (digestUri === requestUri) return true;
+  try {
+    const a = parseSipUri(digestUri);
+    const b = parseSipUri(requestUri);
+    return a.scheme === b.scheme && (a.user ?? '') === (b.user ?? '') && a.host.toLowerCase() === b.host.toLowerCase() && (a.port ?? 5060) === (b.port ?? 5060);
+  } catch {
+    return false;
+  }
 }

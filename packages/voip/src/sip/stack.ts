@@ -66,6 +66,8 @@ export interface SipStackOptions {
     realm?: string;
     nonceTtlMs?: number;
     algorithm?: 'MD5' | 'SHA-256';
+    /** See SipAuthOptions.verifyDigestUri. */
+    verifyDigestUri?: boolean;
     minExpires?: number;
     maxExpires?: number;
     defaultExpires?: number;
@@ -207,7 +209,7 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
     const realm = config.realm ?? this.options.domain;
     return new SipRegistrar({
       domain: this.options.domain,
-      ...(config.users ? { auth: { realm, users: config.users, ...pick(config, ['nonceTtlMs', 'algorithm']) } } : {}),
+      ...(config.users ? { auth: { realm, users: config.users, ...pick(config, ['nonceTtlMs', 'algorithm', 'verifyDigestUri']) } } : {}),
       ...pick(config, ['minExpires', 'maxExpires', 'defaultExpires']),
       ...(this.options.now ? { now: this.options.now } : {}),
     });

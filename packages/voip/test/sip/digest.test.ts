@@ -78,16 +78,24 @@ describe('DigestAuthenticator', () => {
 
   it('challenges, accepts the right password, refuses the wrong one, and marks expired nonces stale', async () => {
     let now = 5_000_000;
-    const auth = new DigestAuthenticator({ realm: 'hotline.test', users: (u) => (u === '1001' ? 'pw' : undefined), nonceTtlMs: 30_000, now: () => now });
+    const auth = new DigestAuthenticator({ realm: 'hotline.test', users: (u) => (u === '1001' ? 'pw' : undefined), nonceTtlMs: 30_000, now: () => now, verifyDigestUri: true });
     const first = await auth.verify(register());
     expect(first).toMatchObject({ ok: false, status: 401 });
     const challenge = parseAuthHeader(first.ok ? '' : (first.challenge ?? ''));
     if (!challenge) throw new Error('no challenge');
-    const sign = (password: string, username = '1001'): string => buildAuthorization(challenge, { username, password }, { method: 'REGISTER', uri: 'sip:hotline.test' });
+    let nc = 0;
+    const sign = (password: string, username = '1001'): string => buildAuthorization(challenge, { username, password }, { method: 'REGISTER', uri: 'sip:hotline.test' }, ++nc);
     expect(await auth.verify(register(sign('pw')), { expectedUser: '1001' })).toEqual({ ok: true, username: '1001' });
     expect(await auth.verify(register(sign('nope')))).toMatchObject({ ok: false, status: 403 });
     expect(await auth.verify(register(sign('pw', 'ghost')))).toMatchObject({ ok: false, status: 403 });
     expect(await auth.verify(register(sign('pw')), { expectedUser: '1002' })).toMatchObject({ ok: false, status: 403 });
+    // The same Authorization again is a replay: a fresh challenge, not a success.
+    const once = register(sign('pw'));
+    expect((await auth.verify(once)).ok).toBe(true);
+    expect(await auth.verify(once)).toMatchObject({ ok: false, status: 401 });
+    // Signed for another Request-URI: refused.
+    const elsewhere = buildAuthorization(challenge, { username: '1001', password: 'pw' }, { method: 'REGISTER', uri: 'sip:other.example' }, ++nc);
+    expect(await auth.verify(register(elsewhere))).toMatchObject({ ok: false, status: 403 });
     now += 31_000;
     const stale = await auth.verify(register(sign('pw')));
     expect(stale).toMatchObject({ ok: false, status: 401 });
