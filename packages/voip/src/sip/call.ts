@@ -434,7 +434,9 @@ export abstract class SipCall extends TypedEmitter<SipCallEvents> {
     }
     this.reinviteIn = true;
     const offer = bodyText(request);
+    let guard: NodeJS.Timeout | undefined;
     const settle = (status: number, sdp?: string): void => {
+      clearTimeout(guard);
       this.reinviteIn = false;
       if (this.state === 'terminated') return;
       if (status >= 300) {
@@ -447,8 +449,11 @@ export abstract class SipCall extends TypedEmitter<SipCallEvents> {
       this.sendInvite2xx(tx, this.withContact(buildResponse(request, 200, { body: sdp }), sdp));
     };
     const reinvite = new SipReinvite(offer, settle);
-    if (this.listenerCount('reinvite') > 0) this.emit('reinvite', reinvite);
-    else this.autoAnswerReinvite(reinvite);
+    if (this.listenerCount('reinvite') === 0) return this.autoAnswerReinvite(reinvite);
+    // A listener that never decides must not hold the transaction (and our peer) forever.
+    guard = setTimeout(() => reinvite.reject(500), 32 * this.host.timers.t1);
+    this.once('terminated', () => clearTimeout(guard));
+    this.emit('reinvite', reinvite);
   }
 
   /** Without a listener, answer with our last SDP, mirroring the offered direction (hold). */

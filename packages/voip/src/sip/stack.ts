@@ -655,7 +655,7 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
       case 'INVITE':
         return this.onInvite(request, tx, peer);
       case 'REGISTER':
-        return void this.onRegister(request, tx, peer);
+        return void this.onRegister(request, tx, peer).catch((err: unknown) => this.failRequest(tx, err));
       case 'OPTIONS': {
         const response = buildResponse(request, 200, { toTag: randomToken(6) });
         response.headers.append('Accept', 'application/sdp');
@@ -674,12 +674,15 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
     const authenticator = this.registrar?.authenticator;
     const required = typeof rule === 'function' ? rule(request, peer) : rule === true;
     if (!required || !authenticator) return this.startInboundCall(request, tx, peer);
-    void authenticator.verify(request).then((result) => {
-      if (result.ok) return this.startInboundCall(request, tx, peer, result.username);
-      const response = buildResponse(request, result.status, { toTag: randomToken(6) });
-      if (result.challenge !== undefined) response.headers.append('WWW-Authenticate', result.challenge);
-      this.respond(tx, response);
-    });
+    authenticator.verify(request).then(
+      (result) => {
+        if (result.ok) return this.startInboundCall(request, tx, peer, result.username);
+        const response = buildResponse(request, result.status, { toTag: randomToken(6) });
+        if (result.challenge !== undefined) response.headers.append('WWW-Authenticate', result.challenge);
+        this.respond(tx, response);
+      },
+      (err: unknown) => this.failRequest(tx, err),
+    );
   }
 
   private startInboundCall(request: SipRequest, tx: ServerTransaction, peer: SipPeer, user?: string): void {
@@ -691,6 +694,12 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
     this.inviteCalls.set(tx.key, call);
     if (this.listenerCount('invite') === 0) return call.reject(480);
     this.emit('invite', call);
+  }
+
+  /** A user lookup (or other async step) failed: answer 500 rather than leave the peer waiting. */
+  private failRequest(tx: ServerTransaction, err: unknown): void {
+    this.logger.error({ err: String(err), method: tx.request.method }, 'sip request handling failed');
+    this.respond(tx, buildResponse(tx.request, 500));
   }
 
   private async onRegister(request: SipRequest, tx: ServerTransaction, peer: SipPeer): Promise<void> {

@@ -161,6 +161,16 @@ describe('in-dialog features', () => {
     expect(b.stats()).toMatchObject({ calls: 0, callsStarted: 3, callsEnded: 3, dialogs: 0 });
   });
 
+  it('answers 500 when a re-INVITE listener never decides', async () => {
+    const { a, b } = await pair();
+    const inbound = autoAnswer(b);
+    const call = a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(30_000));
+    await call.waitAnswer();
+    (await inbound).on('reinvite', () => undefined);
+    await expect(call.hold()).rejects.toMatchObject({ status: 500 });
+    await call.bye();
+  });
+
   it('reaps stale dialogs with a BYE', async () => {
     const { a, b } = await pair({ dialogs: { staleAfterMs: 1_000 } });
     const inbound = autoAnswer(b);
@@ -231,6 +241,13 @@ describe('out-of-dialog requests', () => {
     const timer = a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(3), { headers: [['Require', 'timer']] });
     await expect(timer.waitAnswer()).rejects.toMatchObject({ status: 420 });
     await first.bye();
+  });
+
+  it('answers 500 when the password lookup fails', async () => {
+    const { a, b } = await pair({ registrar: { users: () => Promise.reject(new Error('db down')) } });
+    const registrar = `sip:127.0.0.1:${b.udpPort}`;
+    const response = await a.register({ registrar, aor: 'sip:1001@hotline.test', credentials: { username: '1001', password: 'x' } });
+    expect(response.status).toBe(500);
   });
 
   it('registers with digest auth, refuses a wrong password', async () => {
