@@ -21,12 +21,14 @@ interface TaxonomyRow {
   level3: string;
 }
 
+// HOTLINE_EVAL_ITEM_OPTIONS (JSON) overrides these for tuning runs; the printed result says which were used.
 export const ITEM_OPTIONS: ItemTrainOptions = {
   catalogueWeight: 1,
   keywordWeight: 1,
   calibrate: false,
   l2: 1e-5,
   features: { words: true, charOrders: [1, 2] },
+  ...(JSON.parse(process.env['HOTLINE_EVAL_ITEM_OPTIONS'] ?? '{}') as ItemTrainOptions),
 };
 
 export function taxonomyCatalogue(): CatalogueItem[] {
@@ -92,6 +94,7 @@ export function evaluateClassification(o: ClassificationOptions): Record<string,
     classes: new Set(rows.map((r) => r.label_level1)).size,
     folds: o.folds,
     repeats: o.repeats,
+    options: ITEM_OPTIONS,
     accuracy: round(s.correct / s.n),
     accuracyPerRepeat: perRepeat,
     top3: round(s.top3 / s.n),

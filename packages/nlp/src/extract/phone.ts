@@ -17,6 +17,10 @@ export function extractPhones(text: string): PhoneNumber[] {
   const services = matchAll(text, SERVICE, (m) => ({ ...spanOf(text, m.index, m.index + m[0].length), kind: 'service' as const, value: (m[1] ?? '').replace(/[- ]/g, '') }));
   const all = [...mobiles, ...lands, ...services].sort((a, b) => a.start - b.start || b.end - a.end);
   const kept: PhoneNumber[] = [];
-  for (const p of all) if (!kept.some((k) => p.start < k.end && k.start < p.end)) kept.push(p);
+  for (const p of all) {
+    // 0000-00000000 and 13800000000-style placeholders are masks, not numbers.
+    if (/^(\d)\1+$/.test(p.value.slice(p.value.length - 7))) continue;
+    if (!kept.some((k) => p.start < k.end && k.start < p.end)) kept.push(p);
+  }
   return kept;
 }

@@ -29,14 +29,24 @@ export interface ResolvedAddress extends Span {
 
 interface Candidate {
   codes: string[];
+  /** Generic-looking names (喀什, 人民路, 林场, 街道) count only next to another division or after 在/住/去. */
   short: boolean;
+}
+
+/**
+ * Township short forms are street names (人民路, 火车站) and some township names are plain words
+ * (街道, 林场, 原种场); two-character short forms of counties are common words too.
+ */
+function needsSupport(d: Division, name: string): boolean {
+  if (d.level === 'township') return name !== d.name || (name.length <= 3 && !/[镇乡]$/.test(name));
+  return name !== d.name && name.length <= 2;
 }
 
 const LEVEL_RANK: Record<DivisionLevel, number> = { province: 0, prefecture: 1, county: 2, township: 3 };
 const CUE = /(在|住|到|去|来自|位于|家住|地址|是)了?$/;
 // Street-level tail: everything up to the last address-like word, stopping at function words.
 const DETAIL = /^[\u4e00-\u9fa5A-Za-z0-9#\-—()（）]{0,30}(?:号院|号楼|号|栋|幢|单元|室|小区|社区|村|路|街|巷|大道|公寓|花园|家园|大厦|广场|市场|队|组)/;
-const DETAIL_STOP = /[的有在是了被没不把和对给让向从也都就]/;
+const DETAIL_STOP = /[的有在是了被没不把和对给让向从也都就系由但因所而及与年既又无]/;
 
 /** Resolves place mentions to the Xinjiang division tree (prefecture → county → township). */
 export class Gazetteer {
@@ -54,8 +64,8 @@ export class Gazetteer {
     };
     for (const d of table.all) {
       if (d.level === 'province') continue;
-      put(d.name, d.code, false);
-      for (const a of d.aliases) put(a, d.code, a.length <= 2);
+      put(d.name, d.code, needsSupport(d, d.name));
+      for (const a of d.aliases) put(a, d.code, needsSupport(d, a));
     }
     for (const [name, c] of names) this.ac.add(name, c);
   }

@@ -1,3 +1,4 @@
+import { dict as jiebaDict } from '@node-rs/jieba/dict.js';
 import { readDataLines } from '../data-files.js';
 import { AhoCorasick } from './aho-corasick.js';
 
@@ -21,7 +22,28 @@ export const DEFAULT_ALLOW = [
   '贪污', '讨薪', '欠薪', '罢工', '兵团', '穆斯林', '清真', '宗教', '民族', '维吾尔', '哈萨克',
   '公安', '警察', '派出所', '法院', '检察院', '纪委', '监委', '举报', '投诉', '维权', '赌博', '吸毒',
   '毒品', '诈骗', '传销', '黑车', '城管', '暴力执法', '年检', '共产党', '党员', '人大', '政协',
+  // Everyday service vocabulary found flagged on real citizen messages (certificates, trade, offices).
+  '房产证', '买房', '卖房', '证件', '政法', '办证', '民政局', '民政部', '邮政局', '通行证', '毕业证',
+  '资格证', '职称证', '公证', '批发', '供应', '人大代表', '全国人大', '总书记', '党中央', '成人', '被逼',
+  '买断', '出卖', '国务院', '中央', '国家', '干部', '销售', '出售', '转让', '拍卖', '人民币', '证书',
 ];
+
+/**
+ * Deny-list entries that are common words of general Chinese (jieba dictionary frequency ≥ this)
+ * flagged a third of real citizen messages (国家, 干部, 销售 …); only rarer, specific terms are kept.
+ */
+const COMMON_WORD_FREQUENCY = 500;
+
+function commonWords(candidates: Set<string>): Set<string> {
+  const common = new Set<string>();
+  for (const line of Buffer.from(jiebaDict).toString('utf8').split('\n')) {
+    const sp = line.indexOf(' ');
+    if (sp <= 0) continue;
+    const word = line.slice(0, sp);
+    if (candidates.has(word) && Number(line.slice(sp + 1, line.indexOf(' ', sp + 1))) >= COMMON_WORD_FREQUENCY) common.add(word);
+  }
+  return common;
+}
 
 export interface SensitiveOptions {
   /** Extra deny words with their category (tenant lists). */
@@ -54,12 +76,15 @@ export class SensitiveMatcher {
 
   /** houbb/sensitive-word tag list (Apache-2.0, resources/LICENSE-sensitive-words-Apache-2.0.txt). */
   private addBuiltin(allow: Set<string>): void {
-    for (const line of readDataLines('sensitive-words-tags.txt')) {
+    const entries = readDataLines('sensitive-words-tags.txt').map((line) => {
       const sp = line.lastIndexOf(' ');
-      const word = sp > 0 ? line.slice(0, sp) : line;
-      // One- and two-letter entries (e.g. single characters) flag too much ordinary text.
-      if (word.length < 2 || allow.has(word) || /^[\x20-\x7e]{1,3}$/.test(word)) continue;
-      this.ac.add(word, { category: TAGS[line.slice(sp + 1)] ?? '其他', allowed: false });
+      return { word: sp > 0 ? line.slice(0, sp) : line, category: TAGS[line.slice(sp + 1)] ?? ('其他' as const) };
+    });
+    const common = commonWords(new Set(entries.map((e) => e.word)));
+    for (const e of entries) {
+      // Single characters and short ASCII entries flag too much ordinary text.
+      if (e.word.length < 2 || allow.has(e.word) || common.has(e.word) || /^[\x20-\x7e]{1,3}$/.test(e.word)) continue;
+      this.ac.add(e.word, { category: e.category, allowed: false });
     }
   }
 
