@@ -387,6 +387,23 @@ describe('callbacks, redo, withdraw, urge', () => {
   });
 });
 
+describe('near-due warning', () => {
+  it('tells the unit once when the yellow share of the limit has passed, with no rule configured', async () => {
+    const t = await dispatched('临期预警', ['ZJT']);
+    await sign(c.xj, t.taskIds[0]!);
+    const d = await detail(t.id);
+    const sla = (d as unknown as { sla: { warnAt: string } }).sla;
+    p.clock.set(new Date(new Date(sla.warnAt).getTime() + 60_000));
+    const first = await runTicketTimers(p.deps);
+    expect(first.nearDue).toBeGreaterThanOrEqual(1);
+    expect((await runTicketTimers(p.deps)).nearDue).toBe(0);
+    await relogin();
+    const inbox = ok(await c.xj.get<{ items: { title: string }[] }>('/api/v1/notifications?pageSize=50'));
+    expect(inbox.items.map((n) => n.title)).toContain(`【临期预警】工单${t.no}`);
+    expect((await detail(t.id)).timeline.map((e) => e.action)).toContain('near_due');
+  });
+});
+
 describe('supervision rules', () => {
   it('a rule cannot be activated before a dry run; once active it supervises overdue tickets exactly once', async () => {
     const rule = ok(await c.sup.post<{ id: string }>('/api/v1/sla-rules', { name: '超期24小时督办', kind: 'supervision', trigger: 'overdue', threshold: 24, level: 'city', requirement: '24小时内反馈进展' }), 201);

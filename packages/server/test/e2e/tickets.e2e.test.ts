@@ -108,6 +108,10 @@ const visibleDropdown = () => page.locator('.ant-select-dropdown:not(.ant-select
 /** Picks a node of an antd TreeSelect by typing part of its title. */
 async function pickTree(select: Locator, search: string, title: string): Promise<void> {
   await select.locator('.ant-select-selector').click();
+  if (process.env.DEBUG_TREE) {
+    await page.waitForTimeout(1500);
+    console.log('DROPDOWN', (await visibleDropdown().innerHTML()).slice(0, 1500));
+  }
   await page.keyboard.type(search);
   await visibleDropdown().locator('.ant-select-tree-node-content-wrapper', { hasText: title }).first().click();
 }

@@ -6,7 +6,7 @@ import { commit } from '../../platform/usecase.js';
 import { tenantVisible } from '../../platform/scope.js';
 import { FieldCipher } from '../../platform/crypto/index.js';
 import { SYSTEM_AUDIT, writeEvent, type EventActor } from './ticket.repository.js';
-import { insertTicket, type TicketInput } from './intake.service.js';
+import { acknowledge, insertTicket, type TicketInput } from './intake.service.js';
 import { TICKET_STATUS_NAMES, publicStatusOf } from './ticket.machine.js';
 import { evaluateCallback } from './callback.service.js';
 import { Notices } from './ticket.notify.js';
@@ -84,6 +84,7 @@ export async function partnerIntake(deps: Deps, s: SignedRequest, body: PartnerT
     await writeEvent(trx, deps.clock, ev, { ticketId: t.id, action: 'register', to: t.status, detail: { channel: 'partner', client: client.code, externalId: body.externalId } });
     const notices = new Notices(trx, deps, { id: null, name: `接口:${client.name}` });
     await notices.toPermission(client.tenant_id, 'ticket:dispatch', `外部平台来单待派发：${t.no}`, t.title);
+    await acknowledge(notices, t);
     return { result: { id: t.id, no: t.no, status: t.status, duplicate: false }, audit: { action: 'ticket.partner_intake', targetType: 'ticket', targetId: t.id, detail: { client: client.code, externalId: body.externalId, no: t.no } }, events: notices.events };
   });
 }
@@ -105,6 +106,7 @@ export async function citizenSubmit(deps: Deps, body: { title: string; content: 
     await writeEvent(trx, deps.clock, { id: null, name: '诉求人（网上提交）', tenantId: target.tenantId, orgId: null }, { ticketId: t.id, action: 'register', to: t.status, detail: { channel: 'web' } });
     const notices = new Notices(trx, deps, { id: null, name: '网上诉求' });
     await notices.toPermission(target.tenantId, 'ticket:dispatch', `网上诉求待受理：${t.no}`, t.title);
+    await acknowledge(notices, t);
     return { result: { no: t.no, status: publicStatusOf(t.status) }, audit: { action: 'ticket.web_submit', targetType: 'ticket', targetId: t.id, detail: { no: t.no } }, events: notices.events };
   });
 }

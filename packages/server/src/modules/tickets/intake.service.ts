@@ -172,8 +172,15 @@ export async function createTicket(deps: Deps, actor: Actor, input: TicketInput 
   return commit(deps, actor, async (trx) => {
     const t = await insertTicket(trx, deps, { actor, source: null }, input, input.draft ? 'draft' : 'registered');
     await writeEvent(trx, deps.clock, actorOf(actor), { ticketId: t.id, action: input.draft ? 'save_draft' : 'register', to: t.status, detail: { channel: t.channel } });
-    return { result: { id: t.id, no: t.no, status: t.status }, audit: { action: input.draft ? 'ticket.draft' : 'ticket.register', targetType: 'ticket', targetId: t.id, detail: { no: t.no, channel: t.channel } } };
+    const notices = new Notices(trx, deps, { id: actor.userId, name: actor.displayName });
+    if (!input.draft) await acknowledge(notices, t);
+    return { result: { id: t.id, no: t.no, status: t.status }, audit: { action: input.draft ? 'ticket.draft' : 'ticket.register', targetType: 'ticket', targetId: t.id, detail: { no: t.no, channel: t.channel } }, events: notices.events };
   });
+}
+
+/** 受理回执: the citizen gets the ticket number and how to follow it. */
+export async function acknowledge(notices: Notices, t: Ticket): Promise<void> {
+  await notices.sms({ dedupeKey: `accepted:${t.id}`, tenantId: t.tenant_id, phoneEnc: t.citizen_phone_enc, body: `【12345热线】您的诉求已受理，工单号${t.no}。可凭工单号和手机号查询办理进度。` });
 }
 
 /** Edits a draft or a ticket still in intake; `register: true` completes a draft (暂存 → 登记). */
@@ -190,7 +197,9 @@ export async function editTicket(deps: Deps, actor: Actor, id: string, patch: Pa
     await updateTicket(trx, t, deps.clock, { ...columns, status: to, citizen_id: (await upsertCitizen(trx, deps, t.tenant_id, merged.citizen)) ?? t.citizen_id });
     if (patch.attachmentIds?.length) await linkAttachments(trx, t.tenant_id, t.id, patch.attachmentIds);
     if (action !== 'save_draft') await writeEvent(trx, deps.clock, actorOf(actor), { ticketId: t.id, action, from: t.status, to, detail: { fields: Object.keys(patch).filter((k) => k !== 'register') } });
-    return { result: { id: t.id, no: t.no, status: to }, audit: { action: `ticket.${action}`, targetType: 'ticket', targetId: t.id, detail: { no: t.no, fields: Object.keys(patch) } } };
+    const notices = new Notices(trx, deps, { id: actor.userId, name: actor.displayName });
+    if (action === 'register') await acknowledge(notices, await trx.selectFrom('ticket').selectAll().where('id', '=', t.id).executeTakeFirstOrThrow());
+    return { result: { id: t.id, no: t.no, status: to }, audit: { action: `ticket.${action}`, targetType: 'ticket', targetId: t.id, detail: { no: t.no, fields: Object.keys(patch) } }, events: notices.events };
   });
 }
 

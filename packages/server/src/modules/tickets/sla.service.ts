@@ -9,7 +9,7 @@ import { commit } from '../../platform/usecase.js';
 import { tenantVisible } from '../../platform/scope.js';
 import { resolveTimeLimit } from '../catalog/time-limit.service.js';
 import { WorkingCalendar, deadlineFor, warnAt as warnInstant, type CalendarOverride } from './sla/working-calendar.js';
-import { SYSTEM, SYSTEM_AUDIT, updateTicket, writeEvent, type Ticket } from './ticket.repository.js';
+import { lockTicketById, SYSTEM, SYSTEM_AUDIT, updateTicket, writeEvent, type Ticket } from './ticket.repository.js';
 import { Notices } from './ticket.notify.js';
 import { assertUserInReach } from './ticket.access.js';
 
@@ -61,6 +61,7 @@ const notSuspended = sql<boolean>`not exists (select 1 from ticket_task s where 
 
 export interface SweepResult {
   overdue: number;
+  nearDue: number;
   warnings: number;
   supervisions: number;
 }
@@ -77,6 +78,7 @@ export async function sweepSla(deps: Deps): Promise<SweepResult> {
     .where(notSuspended)
     .returning(['id', 'no'])
     .execute();
+  const nearDue = await warnNearDue(deps, now);
   const rules = await deps.db.selectFrom('sla_rule').selectAll().where('active', '=', true).execute();
   let warnings = 0;
   let supervisions = 0;
@@ -87,8 +89,41 @@ export async function sweepSla(deps: Deps): Promise<SweepResult> {
       if (created && rule.kind === 'supervision') supervisions++;
     }
   }
-  return { overdue: overdue.length, warnings, supervisions };
+  return { overdue: overdue.length, nearDue, warnings, supervisions };
 }
+
+/**
+ * 黄灯: when the warn share of the limit has passed, the units holding the ticket are told once,
+ * without any rule configured (rules add SMS, other thresholds and supervision on top).
+ */
+async function warnNearDue(deps: Deps, now: Date): Promise<number> {
+  const due = await deps.db
+    .selectFrom('ticket')
+    .select('id')
+    .where('status', 'in', ['handling', 'rework'])
+    .where('warned_at', 'is', null)
+    .where('warn_at', '<=', now)
+    .where('deadline_at', '>', now)
+    .where(notSuspended)
+    .limit(500)
+    .execute();
+  for (const { id } of due) {
+    await commit(deps, SYSTEM_AUDIT, async (trx) => {
+      const t = await lockTicketById(trx, id);
+      if (t.warned_at) return { result: undefined, audit: [] };
+      await updateTicket(trx, t, deps.clock, { warned_at: now });
+      const notices = new Notices(trx, deps, { id: null, name: '系统' });
+      const tasks = await trx.selectFrom('ticket_task').select(['tenant_id', 'org_id']).where('ticket_id', '=', t.id).where('status', 'in', ['awaiting_sign', 'in_progress']).execute();
+      const left = beijingTime(t.deadline_at);
+      for (const k of tasks) await notices.toOrg(k.tenant_id, k.org_id, `【临期预警】工单${t.no}`, `办理期限${left}，请抓紧办理。`);
+      await writeEvent(trx, deps.clock, SYSTEM, { ticketId: t.id, action: 'near_due', detail: { deadlineAt: t.deadline_at } });
+      return { result: undefined, audit: { action: 'ticket.near_due', targetType: 'ticket', targetId: t.id, detail: { no: t.no } }, events: notices.events };
+    });
+  }
+  return due.length;
+}
+
+const beijingTime = (d: Date | string | null) => (d ? new Date(new Date(d).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : '');
 
 /** The open tickets a rule applies to right now, excluding those it already fired on. */
 export async function matchingTickets(db: Db, rule: SlaRule, now: Date): Promise<Ticket[]> {

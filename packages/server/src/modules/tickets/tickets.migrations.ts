@@ -74,6 +74,7 @@ create table ticket (
   sla_warn_ratio numeric(4, 3),
   deadline_at timestamptz,
   warn_at timestamptz,
+  warned_at timestamptz,
   overdue boolean not null default false,
   supervised boolean not null default false,
   difficult boolean not null default false,

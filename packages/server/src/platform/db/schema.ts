@@ -494,6 +494,7 @@ export interface TicketTable {
   sla_warn_ratio: ColumnType<string | null, number | string | null, number | string | null>;
   deadline_at: Timestamp | null;
   warn_at: Timestamp | null;
+  warned_at: Timestamp | null;
   overdue: Generated<boolean>;
   supervised: Generated<boolean>;
   difficult: Generated<boolean>;
