@@ -206,12 +206,17 @@ export function sdpDirection(sdp: SessionDescription, media: SdpMedia | undefine
   return (media ? find(media.attributes) : undefined) ?? find(sdp.attributes) ?? 'sendrecv';
 }
 
+/** o= session versions can exceed 2^53, hence BigInt. */
+function nextVersion(version: string): string {
+  return String(BigInt(version.replace(/\D/g, '') || '0') + 1n);
+}
+
 /** Returns a copy with every media section (and the session level) set to one direction. */
 export function withSdpDirection(sdp: SessionDescription, direction: SdpDirection): SessionDescription {
   const strip = (attrs: SdpAttribute[]): SdpAttribute[] => attrs.filter((a) => !DIRECTIONS.includes(a.name as SdpDirection));
   return {
     ...sdp,
-    origin: { ...sdp.origin, sessionVersion: String(BigInt(sdp.origin.sessionVersion.replace(/\D/g, '') || '0') + 1n) },
+    origin: { ...sdp.origin, sessionVersion: nextVersion(sdp.origin.sessionVersion) },
     attributes: strip(sdp.attributes),
     media: sdp.media.map((m) => ({ ...m, attributes: [...strip(m.attributes), { name: direction }] })),
   };
@@ -298,7 +303,15 @@ export interface AudioAnswer {
  */
 export function answerAudioOffer(
   offer: SessionDescription,
-  local: { address: string; port: number; supported?: string[]; direction?: SdpDirection; sessionId?: string },
+  local: {
+    address: string;
+    port: number;
+    supported?: string[];
+    direction?: SdpDirection;
+    sessionId?: string;
+    /** Our previous description in this session: its o= line is kept with the version bumped (RFC 3264 §8). */
+    previous?: SessionDescription;
+  },
 ): AudioAnswer | undefined {
   const index = offer.media.findIndex((m) => m.type === 'audio' && m.port !== 0 && /RTP\/AVP/.test(m.protocol));
   const media = offer.media[index];
@@ -316,6 +329,7 @@ export function answerAudioOffer(
     direction,
     ...(local.sessionId !== undefined ? { sessionId: local.sessionId } : {}),
   });
+  if (local.previous) sdp.origin = { ...local.previous.origin, sessionVersion: nextVersion(local.previous.origin.sessionVersion) };
   // RFC 3264 §6: the answer has as many m= lines as the offer; refuse the others with port 0.
   sdp.media = offer.media.map((m, i) => (i === index ? (sdp.media[0] as SdpMedia) : { ...m, port: 0, attributes: [], other: [], formats: m.formats.slice(0, 1) }));
   const address = media.connection?.address ?? offer.connection?.address ?? '';

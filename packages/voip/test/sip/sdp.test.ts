@@ -72,6 +72,10 @@ describe('SDP', () => {
     expect(isSdpHold(parseSdp(OFFER.replace('c=IN IP4 10.1.2.3', 'c=IN IP4 0.0.0.0')))).toBe(true);
     const answer = answerAudioOffer(held, { address: '10.0.0.2', port: 5000 });
     expect(answer?.direction).toBe('recvonly');
+    // A later answer in the same session keeps o= and bumps the version.
+    const again = answerAudioOffer(offer, { address: '10.0.0.2', port: 5000, previous: answer?.sdp });
+    expect(again?.sdp.origin.sessionId).toBe(answer?.sdp.origin.sessionId);
+    expect(Number(again?.sdp.origin.sessionVersion)).toBe(Number(answer?.sdp.origin.sessionVersion) + 1);
   });
 
   it('rejects malformed SDP with a typed error', () => {

@@ -96,7 +96,8 @@ describe.skipIf(!available)('SIPp interoperability', () => {
       stack.once('invite', (call) => {
         call.on('reinvite', (r) => {
           directions.push(r.direction ?? '');
-          const answer = answerAudioOffer(parseSdp(r.offer ?? ''), { address: '127.0.0.1', port: 41_000 });
+          const previous = call.localSdp !== undefined ? parseSdp(call.localSdp) : undefined;
+          const answer = answerAudioOffer(parseSdp(r.offer ?? ''), { address: '127.0.0.1', port: 41_000, ...(previous ? { previous } : {}) });
           if (answer) r.accept(serializeSdp(answer.sdp));
           else r.reject(488);
         });
