@@ -113,6 +113,30 @@ describe.skipIf(!available)('SIPp interoperability', () => {
     expect(digits).toEqual(['5']);
   });
 
+  it('REFER (blind transfer) in a call: 202, NOTIFY 100 then NOTIFY 200, BYE', async () => {
+    const targets: string[] = [];
+    const ended = new Promise<SipCallEnd>((resolve) => {
+      stack.once('invite', (call) => {
+        call.on('refer', (refer) => {
+          targets.push(refer.target);
+          // The B2BUA would place the new call here; report success once it is up.
+          setTimeout(() => refer.notify(200), 50);
+        });
+        call.on('terminated', resolve);
+        answerWithSdp(call);
+      });
+    });
+    const result = await runSipp({ scenario: 'uac-refer.xml', transport: 'udp', remotePort: ports().udp });
+    expectSuccess(result);
+    expect(await ended).toEqual({ reason: 'remote-bye' });
+    expect(targets).toEqual(['sip:2000@hotline.test']);
+  });
+
+  it('refuses an unknown method (501), an unsupported one (405) and an unknown dialog (481)', async () => {
+    const result = await runSipp({ scenario: 'refusals.xml', transport: 'udp', remotePort: ports().udp });
+    expectSuccess(result);
+  });
+
   it.each(['udp', 'tcp'] as const)('OPTIONS over %s', async (transport) => {
     const result = await runSipp({ scenario: 'options.xml', transport, remotePort: ports()[transport] });
     expectSuccess(result);
