@@ -261,8 +261,27 @@ export abstract class SipCall extends TypedEmitter<SipCallEvents> {
     return done;
   }
 
-  /** Sends a re-INVITE with a new offer; resolves with the answer SDP. */
-  async reinvite(sdp: string): Promise<string | undefined> {
+  /**
+   * Sends a re-INVITE with a new offer; resolves with the answer SDP. After a 491 (both sides
+   * re-INVITEd at once) it retries once after the RFC 3261 §14.1 random wait.
+   */
+  async reinvite(sdp: string, retryGlare = true): Promise<string | undefined> {
+    try {
+      return await this.reinviteOnce(sdp);
+    } catch (err) {
+      if (!retryGlare || !(err instanceof SipCallError) || err.status !== 491) throw err;
+      await new Promise((resolve) => setTimeout(resolve, this.glareWaitMs()));
+      return this.reinviteOnce(sdp);
+    }
+  }
+
+  /** §14.1: the Call-ID owner waits 2.1-4 s, the other side 0-2 s (scaled with T1 = 500 ms). */
+  private glareWaitMs(): number {
+    const t1 = this.host.timers.t1;
+    return this.direction === 'outbound' ? t1 * (4.2 + Math.random() * 3.8) : t1 * Math.random() * 4;
+  }
+
+  private async reinviteOnce(sdp: string): Promise<string | undefined> {
     if (this.state !== 'confirmed' || !this.dialog) throw new SipCallError(481, 'call is not established');
     if (this.reinviteOut || this.reinviteIn) throw new SipCallError(491, 'another re-INVITE is in progress');
     this.reinviteOut = true;
@@ -698,6 +717,7 @@ export class SipOutboundCall extends SipCall {
   private provisionalSeen = false;
   private cancelRequested = false;
   private authTried = false;
+  private readonly forks = new Map<string, { dialog: SipDialog; ack: SipRequest }>();
   private readonly answer: Promise<string | undefined>;
   private settleAnswer!: { resolve: (sdp: string | undefined) => void; reject: (err: SipCallError) => void };
 
@@ -787,6 +807,7 @@ export class SipOutboundCall extends SipCall {
     if (this.state === 'confirmed' || this.state === 'terminated') {
       // Retransmitted 2xx: our ACK was lost; send it again (the dialog may already be ending).
       if (this.dialog && tagOfTo(response) === this.dialog.remoteTag) this.ackInDialog(seq);
+      else this.endFork(response, seq);
       return;
     }
     const dialog = SipDialog.fromResponse(this.invite, response, this.transport, this.init.flow?.connectionId);
@@ -806,6 +827,22 @@ export class SipOutboundCall extends SipCall {
     }
     this.settleAnswer.resolve(sdp);
     this.emit('answered', sdp);
+  }
+
+  /**
+   * A 2xx from a second fork of our INVITE (RFC 3261 §13.2.2.4): it must be ACKed, and as we keep
+   * only the first answer, ended with BYE. Retransmissions of it are only re-ACKed.
+   */
+  private endFork(response: SipResponse, seq: number): void {
+    const tag = tagOfTo(response) ?? '';
+    const known = this.forks.get(tag);
+    if (known) return this.host.sendAck(known.dialog, known.ack);
+    const dialog = SipDialog.fromResponse(this.invite, response, this.transport, this.init.flow?.connectionId);
+    const ack = dialog.createRequest('ACK', { seq });
+    this.forks.set(tag, { dialog, ack });
+    this.host.sendAck(dialog, ack);
+    const noop = { onResponse: () => undefined, onFailure: () => undefined };
+    this.host.sendInDialog(dialog, dialog.createRequest('BYE'), noop);
   }
 
   private onFailureResponse(response: SipResponse): void {

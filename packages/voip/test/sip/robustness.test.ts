@@ -168,6 +168,43 @@ Content-Length: 0
   });
 });
 
+describe('UAC and forking', () => {
+  it('ACKs a second 2xx from another fork and ends that dialog with BYE', async () => {
+    const s = await stack();
+    const peer = await rawPeer();
+    const call = s.call(`sip:fork@127.0.0.1:${peer.port}`, audioSdp(30_000));
+    const inv = await peer.waitFor(isMethod('INVITE'));
+    const answer = (tag: string): string => {
+      const h = inv.headers;
+      const sdp = audioSdp(31_000);
+      return [
+        'SIP/2.0 200 OK',
+        ...h.getAll('Via').map((v) => `Via: ${v}`),
+        `From: ${h.get('From') ?? ''}`,
+        `To: ${h.get('To') ?? ''};tag=${tag}`,
+        `Call-ID: ${h.get('Call-ID') ?? ''}`,
+        `CSeq: ${h.get('CSeq') ?? ''}`,
+        `Contact: <sip:fork@127.0.0.1:${peer.port}>`,
+        'Content-Type: application/sdp',
+        `Content-Length: ${Buffer.byteLength(sdp)}`,
+        '',
+        sdp.replace(/\r\n/g, '\n'),
+      ].join('\n');
+    };
+    peer.send(answer('forkA'), s.udpPort ?? 0);
+    await call.waitAnswer();
+    peer.send(answer('forkB'), s.udpPort ?? 0);
+    peer.send(answer('forkB'), s.udpPort ?? 0);
+    const byeB = await peer.waitFor((m) => isMethod('BYE')(m) && (m.headers.get('To') ?? '').includes('forkB'));
+    expect(byeB.headers.get('CSeq')).toBe('2 BYE');
+    const acks = peer.received.filter(isMethod('ACK'));
+    expect(acks.filter((m) => (m.headers.get('To') ?? '').includes('forkA'))).toHaveLength(1);
+    expect(acks.filter((m) => (m.headers.get('To') ?? '').includes('forkB'))).toHaveLength(2);
+    expect(call.state).toBe('confirmed');
+    expect(call.dialog?.remoteTag).toBe('forkA');
+  });
+});
+
 describe('hostile input', () => {
   it('survives a flood of junk datagrams and keeps serving', async () => {
     const s = await stack();

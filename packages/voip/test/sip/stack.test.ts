@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseSdp, sdpDirection, SipCallError } from '../../src/sip/index.js';
+import { callbackLogger, parseSdp, sdpDirection, SipCallError } from '../../src/sip/index.js';
 import type { SipCallEnd, SipInboundCall, SipInfo, SipReferRequest, SipReferStatus, SipStack } from '../../src/sip/index.js';
 import { audioSdp, delay, loopbackStack, next } from './helpers.js';
 
@@ -95,6 +95,24 @@ describe('in-dialog features', () => {
     const answer = await server.hold();
     expect(sdpDirection(parseSdp(answer ?? ''))).toBe('recvonly');
     await server.bye();
+  });
+
+  it('resolves re-INVITE glare: both sides get 491, retry after the random wait, both succeed', async () => {
+    const seen: string[] = [];
+    const logger = callbackLogger((_level, _message, fields) => seen.push(String(fields.msg ?? '')));
+    const a = await loopbackStack({ logger });
+    const b = await loopbackStack();
+    stacks.push(a, b);
+    const inbound = autoAnswer(b);
+    const call = a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(30_000));
+    await call.waitAnswer();
+    const server = await inbound;
+    if (server.state !== 'confirmed') await next(server, 'ack');
+    const [fromCaller, fromCallee] = await Promise.all([call.hold(), server.hold()]);
+    expect(fromCaller).toBeDefined();
+    expect(fromCallee).toBeDefined();
+    expect(seen.some((m) => m.startsWith('491'))).toBe(true);
+    await call.bye();
   });
 
   it('relays INFO DTMF and a REFER with NOTIFY progress', async () => {
