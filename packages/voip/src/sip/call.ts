@@ -717,6 +717,7 @@ export class SipOutboundCall extends SipCall {
   private provisionalSeen = false;
   private cancelRequested = false;
   private authTried = false;
+  private cancelGuard?: NodeJS.Timeout;
   private readonly forks = new Map<string, { dialog: SipDialog; ack: SipRequest }>();
   private readonly answer: Promise<string | undefined>;
   private settleAnswer!: { resolve: (sdp: string | undefined) => void; reject: (err: SipCallError) => void };
@@ -768,8 +769,15 @@ export class SipOutboundCall extends SipCall {
   /** Cancels a call not yet answered (deferred until a provisional arrives, RFC 3261 §9.1). */
   cancel(): void {
     if (this.state !== 'calling' && this.state !== 'early') return;
+    if (this.cancelRequested) return;
     this.cancelRequested = true;
-    if (this.provisionalSeen) this.init.cancel(this.invite);
+    if (this.provisionalSeen) this.sendCancel();
+  }
+
+  /** RFC 3261 §9.1: without a final response 64*T1 after the CANCEL, the call is given up. */
+  private sendCancel(): void {
+    this.init.cancel(this.invite);
+    this.cancelGuard = setTimeout(() => this.fail(487, 'cancelled', 'no final response to CANCEL'), 64 * this.host.timers.t1);
   }
 
   private events(): ClientTransactionEvents {
@@ -790,7 +798,7 @@ export class SipOutboundCall extends SipCall {
     if (this.state === 'terminated') return;
     const first = !this.provisionalSeen;
     this.provisionalSeen = true;
-    if (first && this.cancelRequested) this.init.cancel(this.invite);
+    if (first && this.cancelRequested) this.sendCancel();
     if (response.status > 100 && /;\s*tag=/i.test(response.headers.get('To') ?? '')) {
       this.state = 'early';
       if (!this.dialog) this.dialog = SipDialog.fromResponse(this.invite, response, this.transport, undefined);
@@ -879,6 +887,7 @@ export class SipOutboundCall extends SipCall {
   }
 
   protected override onTerminate(): void {
+    if (this.cancelGuard) clearTimeout(this.cancelGuard);
     this.settleAnswer.reject(new SipCallError(this.end?.status ?? 487, this.end?.reason ?? 'terminated'));
   }
 }

@@ -3,7 +3,7 @@
  * registrar with digest auth, and SDP offer/answer. See packages/voip/README.md ("SIP").
  */
 export { SipStack, SIP_ALLOW, SIP_SUPPORTED } from './stack.js';
-export type { SipStackOptions, SipStackEvents, SipStackStats, SipCallOptions, SipRequestOptions, SipRegisterOptions, SipRegisterEvent } from './stack.js';
+export type { SipStackOptions, SipStackEvents, SipStackStats, SipKeepRegisteredOptions, SipRegistrationHandle, SipRegistrationState, SipCallOptions, SipRequestOptions, SipRegisterOptions, SipRegisterEvent } from './stack.js';
 export { SipCall, SipInboundCall, SipOutboundCall, SipCallError, SipReinvite, SipReferRequest, parseDtmfInfo, extractSdp } from './call.js';
 export type { SipCallDirection, SipCallState, SipCallEnd, SipCallEndReason, SipCallEvents, SipInfo, SipReferStatus, SipProgress } from './call.js';
 export { SipHeaders, canonicalHeaderName } from './headers.js';

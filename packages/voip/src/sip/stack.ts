@@ -154,6 +154,36 @@ export interface SipRegisterOptions {
   transport?: SipTransportName;
 }
 
+export interface SipRegistrationState {
+  registered: boolean;
+  /** Final status of the last attempt, absent when it failed at the transport. */
+  status?: number;
+  /** Seconds granted by the registrar. */
+  expires?: number;
+}
+
+export interface SipKeepRegisteredOptions extends SipRegisterOptions {
+  onState?: (state: SipRegistrationState) => void;
+  /** Wait before retrying a failed registration (default 30 s). */
+  retryMs?: number;
+}
+
+export interface SipRegistrationHandle {
+  /** Stops refreshing and unregisters (expires 0). */
+  stop: () => Promise<void>;
+}
+
+/** Seconds the registrar granted: our Contact's expires parameter, else Expires, else what we asked. */
+function grantedExpires(response: SipResponse, contact: string, asked: number): number {
+  const uri = /<([^>]+)>/.exec(contact)?.[1];
+  for (const value of response.headers.getAll('Contact')) {
+    const seconds = /;\s*expires\s*=\s*(\d+)/i.exec(value)?.[1];
+    if (uri && value.includes(uri) && seconds !== undefined) return Number(seconds);
+  }
+  const header = Number(response.headers.get('Expires') ?? NaN);
+  return Number.isFinite(header) ? header : asked;
+}
+
 function firstLanAddress(): string {
   for (const list of Object.values(networkInterfaces())) {
     for (const info of list ?? []) if (info.family === 'IPv4' && !info.internal) return info.address;
@@ -172,6 +202,8 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
   /** Call-ID|From-tag|CSeq of live out-of-dialog server transactions, for 482 (RFC 3261 §8.2.2.2). */
   private readonly merged = new Map<string, ServerTransaction>();
   private readonly reaper: NodeJS.Timeout;
+  /** Pending keepRegistered() refreshes, cleared on close. */
+  private readonly refreshTimers = new Set<NodeJS.Timeout>();
   private closed = false;
   private callsStarted = 0;
   private callsEnded = 0;
@@ -550,6 +582,47 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
     });
   }
 
+  /**
+   * Keeps an AOR registered with an upstream registrar (a carrier trunk): refreshes at 80 % of the
+   * granted interval, follows 423 Min-Expires, retries failures after `retryMs`.
+   */
+  keepRegistered(options: SipKeepRegisteredOptions): SipRegistrationHandle {
+    let expires = options.expires ?? 3600;
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const schedule = (ms: number): void => {
+      timer = setTimeout(() => void attempt(), ms);
+      this.refreshTimers.add(timer);
+    };
+    const attempt = async (): Promise<void> => {
+      if (timer) this.refreshTimers.delete(timer);
+      const response = await this.register({ ...options, expires }).catch(() => undefined);
+      if (stopped || this.closed) return;
+      if (response?.status === 423 && Number(response.headers.get('Min-Expires')) > expires) {
+        expires = Number(response.headers.get('Min-Expires'));
+        return void attempt();
+      }
+      if (response && response.status >= 200 && response.status < 300) {
+        const granted = grantedExpires(response, this.contact(options.transport ?? this.preferredTransport(options.registrar)), expires);
+        options.onState?.({ registered: true, status: response.status, expires: granted });
+        return schedule(Math.max(1, granted * 0.8) * 1000);
+      }
+      options.onState?.(response ? { registered: false, status: response.status } : { registered: false });
+      schedule(options.retryMs ?? 30_000);
+    };
+    void attempt();
+    return {
+      stop: async () => {
+        stopped = true;
+        if (timer) {
+          clearTimeout(timer);
+          this.refreshTimers.delete(timer);
+        }
+        if (!this.closed) await this.register({ ...options, expires: 0 }).catch(() => undefined);
+      },
+    };
+  }
+
   // ---- Receiving -----------------------------------------------------------------------------
 
   private onMessage(message: SipMessage, peer: SipPeer): void {
@@ -749,6 +822,8 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
     await new Promise((resolve) => setTimeout(resolve, 20));
     this.closed = true;
     clearInterval(this.reaper);
+    for (const timer of this.refreshTimers) clearTimeout(timer);
+    this.refreshTimers.clear();
     this.transactions.terminateAll();
     this.removeAllListeners();
     await this.transport.close();

@@ -205,6 +205,34 @@ describe('UAC and forking', () => {
   });
 });
 
+describe('UAC cancel', () => {
+  it('gives up 64*T1 after a CANCEL that never gets a final response', async () => {
+    const s = await stack({ timers: { t1: 20, t2: 160, t4: 200, timerD: 200 } });
+    const peer = await rawPeer();
+    const call = s.call(`sip:deaf@127.0.0.1:${peer.port}`, audioSdp(30_000));
+    const inv = await peer.waitFor(isMethod('INVITE'));
+    const h = inv.headers;
+    peer.send([
+      'SIP/2.0 180 Ringing',
+      ...h.getAll('Via').map((v) => `Via: ${v}`),
+      `From: ${h.get('From') ?? ''}`,
+      `To: ${h.get('To') ?? ''};tag=deaf`,
+      `Call-ID: ${h.get('Call-ID') ?? ''}`,
+      `CSeq: ${h.get('CSeq') ?? ''}`,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\n'), s.udpPort ?? 0);
+    await next(call, 'progress');
+    const started = Date.now();
+    call.cancel();
+    await expect(call.waitAnswer()).rejects.toMatchObject({ status: 487 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(64 * 20 - 50);
+    expect(call.end?.reason).toBe('cancelled');
+    expect(peer.received.filter(isMethod('CANCEL')).length).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('hostile input', () => {
   it('survives a flood of junk datagrams and keeps serving', async () => {
     const s = await stack();

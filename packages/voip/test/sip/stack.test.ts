@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { callbackLogger, parseSdp, sdpDirection, SipCallError } from '../../src/sip/index.js';
-import type { SipCallEnd, SipInboundCall, SipInfo, SipReferRequest, SipReferStatus, SipStack } from '../../src/sip/index.js';
+import type { SipCallEnd, SipInboundCall, SipInfo, SipReferRequest, SipReferStatus, SipRegistrationState, SipStack } from '../../src/sip/index.js';
 import { audioSdp, delay, loopbackStack, next } from './helpers.js';
 
 const stacks: SipStack[] = [];
@@ -259,6 +259,26 @@ describe('out-of-dialog requests', () => {
     const timer = a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(3), { headers: [['Require', 'timer']] });
     await expect(timer.waitAnswer()).rejects.toMatchObject({ status: 420 });
     await first.bye();
+  });
+
+  it('keeps a registration fresh (following 423 Min-Expires) and removes it on stop()', async () => {
+    const { a, b } = await pair({ registrar: { users: (u) => (u === '1001' ? 'secret' : undefined), minExpires: 2 } });
+    let registers = 0;
+    b.on('register', () => registers++);
+    const states: SipRegistrationState[] = [];
+    const handle = a.keepRegistered({
+      registrar: `sip:127.0.0.1:${b.udpPort}`,
+      aor: 'sip:1001@hotline.test',
+      credentials: { username: '1001', password: 'secret' },
+      expires: 1,
+      onState: (state) => states.push(state),
+    });
+    await delay(2_300);
+    expect(states[0]).toEqual({ registered: true, status: 200, expires: 2 });
+    expect(registers).toBeGreaterThanOrEqual(2);
+    expect(b.lookup('1001@hotline.test')).toHaveLength(1);
+    await handle.stop();
+    expect(b.lookup('1001@hotline.test')).toHaveLength(0);
   });
 
   it('answers 500 when the password lookup fails', async () => {
