@@ -1,4 +1,4 @@
-import { Bm25Index, charNgrams, cutForSearch, normalise } from '@hotline/nlp';
+import { Bm25Index, charNgrams, cut, cutForSearch, isStopword, normalise } from '@hotline/nlp';
 import { round } from './cv.js';
 import { dataFile, readJsonl, type QaPair } from './data.js';
 
@@ -22,7 +22,12 @@ export function evaluateRetrieval(): Record<string, unknown> {
   let r10 = 0;
   let mrr = 0;
   let sameDoc3 = 0;
+  let coverage = 0;
   for (const [qi, q] of rows.entries()) {
+    // Diagnostic: how many of the question's content words its own answer contains at all.
+    const words = cut(normalise(q.question)).filter((w) => w.length >= 2 && !isStopword(w));
+    const answer = normalise(q.answer);
+    coverage += words.length === 0 ? 0 : words.filter((w) => answer.includes(w)).length / words.length;
     const scores = index.scoreAll(retrievalTokens(q.question));
     const own = scores[qi] ?? 0;
     // Rank = number of answers scoring strictly higher (ties resolved in the answer's favour).
@@ -46,6 +51,7 @@ export function evaluateRetrieval(): Record<string, unknown> {
     recallAt10: round(r10 / n),
     mrr: round(mrr / n),
     sameDocumentAt3: round(sameDoc3 / n),
+    meanQuestionWordsFoundInOwnAnswer: round(coverage / n),
     target: { recallAt3: 0.9 },
     ms: Date.now() - t0,
   };

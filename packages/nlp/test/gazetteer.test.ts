@@ -49,6 +49,9 @@ describe('address resolution', () => {
     expect(gaz.best('巴里坤县大河镇')?.county?.code).toBe('650521');
     expect(gaz.best('去了喀什')?.prefecture?.name).toBe('喀什地区');
     expect(gaz.resolve('天山雪莲很好看')).toEqual([]);
+    // Townships named like plain words or streets (街道, 林场, 人民路 …) need support.
+    expect(gaz.resolve('街道上有很多垃圾，火车站附近也是，林场那边还好')).toEqual([]);
+    expect(gaz.best('伊宁市火车站街道')?.township?.name).toBe('火车站街道');
   });
 
   it('maps GB/T 2260 six-digit codes to tree prefixes', () => {
