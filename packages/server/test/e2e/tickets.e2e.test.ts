@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import type { Platform } from '../../src/bootstrap.js';
 import { DEMO_PASSWORD } from '../../src/seed/demo.seed.js';
-import { logout as logoutOf, screenshotFailures, startBrowserSession, submitLogin, type BrowserSession } from './browser.js';
+import { screenshotFailures, startBrowserSession, submitLogin, type BrowserSession } from './browser.js';
 
 /**
  * The three work-order flows of demo scenario ② in a real browser against a real server (embedded
@@ -88,7 +88,11 @@ async function login(username: string): Promise<void> {
 }
 
 async function relogin(username: string): Promise<void> {
-  if (new URL(page.url(), 'http://x').pathname !== '/login' && (await page.getByTestId('logout').count()) > 0) await logoutOf(page);
+  if (new URL(page.url(), 'http://x').pathname !== '/login' && (await page.getByTestId('logout').count()) > 0) {
+    // Drawers and realtime notifications may cover the header: press the button directly.
+    await page.getByTestId('logout').dispatchEvent('click');
+    await page.waitForURL('**/login');
+  }
   await login(username);
 }
 
@@ -108,10 +112,6 @@ const visibleDropdown = () => page.locator('.ant-select-dropdown:not(.ant-select
 /** Picks a node of an antd TreeSelect by typing part of its title. */
 async function pickTree(select: Locator, search: string, title: string): Promise<void> {
   await select.locator('.ant-select-selector').click();
-  if (process.env.DEBUG_TREE) {
-    await page.waitForTimeout(1500);
-    console.log('DROPDOWN', (await visibleDropdown().innerHTML()).slice(0, 1500));
-  }
   await page.keyboard.type(search);
   await visibleDropdown().locator('.ant-select-tree-node-content-wrapper', { hasText: title }).first().click();
 }

@@ -87,7 +87,7 @@ export default function NewTicketPage() {
   const [registered, setRegistered] = useState<Saved | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [autosavedAt, setAutosavedAt] = useState<Date | null>(null);
-  const [dispatching, setDispatching] = useState<Saved | null>(null);
+  const [dispatching, setDispatching] = useState<{ id: string; no: string; title: string } | null>(null);
   const [answering, setAnswering] = useState(false);
   const itemId = Form.useWatch('itemId', form);
   const timer = useRef<number>();
@@ -156,8 +156,9 @@ export default function NewTicketPage() {
   }
 
   async function registerAndDispatch() {
+    const title = String(form.getFieldValue('title') ?? '');
     const saved = await register();
-    if (saved) setDispatching(saved);
+    if (saved) setDispatching({ id: saved.id, no: saved.no, title });
   }
 
   async function answerDirectly(answer: string) {
@@ -203,7 +204,7 @@ export default function NewTicketPage() {
             </Button>,
           ]}
         />
-        <DispatchDrawer ticket={dispatching ? { ...dispatching, title: '' } : null} onClose={() => setDispatching(null)} onDone={() => setDispatching(null)} />
+        <DispatchDrawer ticket={dispatching} onClose={() => setDispatching(null)} onDone={() => setDispatching(null)} />
       </PageContainer>
     );
   }

@@ -164,7 +164,8 @@ function TaskResults({ detail }: { detail: TicketDetail }) {
                   {t('tickets.task.assigned', { by: k.assignedBy ?? '-', at: formatDateTime(k.assignedAt) })}
                   {k.opinion ? `：${k.opinion}` : ''}
                 </span>
-                {k.result && <span>{t('tickets.task.resultLine', { by: k.reportedBy ?? '-', result: k.result })}</span>}
+                {k.result && <span>{t('tickets.task.resultLine', { by: k.reportedBy ?? '-', result: k.result.result })}</span>}
+                <AttachmentLinks items={k.result?.attachments} />
               </Space>
             }
           />

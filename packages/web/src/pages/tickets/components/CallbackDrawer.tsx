@@ -12,6 +12,8 @@ import type { TicketDetail } from './types';
 export function CallbackDrawer({ ticketId, onClose, onDone }: { ticketId: string | null; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const [detail, setDetail] = useState<TicketDetail | null>(null);
+  // Once a robot dialogue ran, its transcript stays on screen after the callback is done.
+  const [robotSession, setRobotSession] = useState(false);
   const load = useCallback(() => {
     if (!ticketId) return;
     ticketApi
@@ -21,11 +23,12 @@ export function CallbackDrawer({ ticketId, onClose, onDone }: { ticketId: string
   }, [ticketId]);
   useEffect(() => {
     setDetail(null);
+    setRobotSession(false);
     load();
   }, [load]);
 
   const pending = detail?.callbacks.find((c) => c.status === 'pending');
-  const robot = pending?.mode === 'robot';
+  const robot = pending?.mode === 'robot' || robotSession;
   return (
     <Drawer open={!!ticketId} onClose={onClose} width={Math.min(720, window.innerWidth)} title={t('tickets.callback.title')} destroyOnClose>
       {!detail ? (
@@ -38,7 +41,7 @@ export function CallbackDrawer({ ticketId, onClose, onDone }: { ticketId: string
           <Card size="small" title={t('tickets.detail.answer')} style={{ marginBottom: 12 }}>
             <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{detail.answer ?? '-'}</Typography.Paragraph>
           </Card>
-          {pending ? (
+          {pending || robotSession ? (
             <Tabs
               defaultActiveKey={robot ? 'robot' : 'manual'}
               items={[
@@ -51,6 +54,7 @@ export function CallbackDrawer({ ticketId, onClose, onDone }: { ticketId: string
                       ticketId={detail.id}
                       title={detail.title}
                       answer={detail.answer}
+                      onStarted={() => setRobotSession(true)}
                       onFinished={() => {
                         load();
                         onDone();
@@ -58,7 +62,19 @@ export function CallbackDrawer({ ticketId, onClose, onDone }: { ticketId: string
                     />
                   ),
                 },
-                { key: 'manual', label: t('tickets.callback.manual'), children: <CallbackRecordForm ticketId={detail.id} onDone={onDone} /> },
+                {
+                  key: 'manual',
+                  label: t('tickets.callback.manual'),
+                  children: (
+                    <CallbackRecordForm
+                      ticketId={detail.id}
+                      onDone={() => {
+                        load();
+                        onDone();
+                      }}
+                    />
+                  ),
+                },
               ]}
             />
           ) : (

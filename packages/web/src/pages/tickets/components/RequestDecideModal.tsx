@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button, Form, Input, Modal, Radio, Space, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { getMessage } from '../../../api/feedback';
@@ -21,6 +21,9 @@ interface Values {
  */
 export function RequestDecideModal({ ticketId, kinds, onClose, onDone }: { ticketId: string | null; kinds: 'return' | 'others' | 'appeal'; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
+  // The parent passes a new closure each render; the load effect must not re-run for it.
+  const closeRef = useRef(onClose);
+  closeRef.current = onClose;
   const [detail, setDetail] = useState<TicketDetail | null>(null);
   const [active, setActive] = useState<TicketRequest | null>(null);
   const [saving, setSaving] = useState(false);
@@ -34,8 +37,8 @@ export function RequestDecideModal({ ticketId, kinds, onClose, onDone }: { ticke
     ticketApi
       .get(ticketId)
       .then(setDetail)
-      .catch(() => onClose());
-  }, [ticketId, onClose]);
+      .catch(() => closeRef.current());
+  }, [ticketId]);
 
   const pending = (detail?.requests ?? []).filter(
     (r) => r.status === 'pending' && (kinds === 'return' ? r.kind === 'return' : kinds === 'appeal' ? r.kind === 'appeal' : r.kind !== 'return'),

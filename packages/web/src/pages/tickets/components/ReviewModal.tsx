@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button, Descriptions, Form, Input, Modal, Space, Spin, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { getMessage } from '../../../api/feedback';
+import { AttachmentLinks } from './AttachmentUpload';
 import { ticketApi } from './ticketApi';
 import type { TicketDetail } from './types';
 
@@ -13,6 +14,9 @@ interface Values {
 /** 结果审核: the units' reported results; approve (the reply to the citizen reuses them) or reject. */
 export function ReviewModal({ ticketId, onClose, onDone }: { ticketId: string | null; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
+  // The parent passes a new closure each render; the load effect must not re-run for it.
+  const closeRef = useRef(onClose);
+  closeRef.current = onClose;
   const [detail, setDetail] = useState<TicketDetail | null>(null);
   const [saving, setSaving] = useState(false);
   const [form] = Form.useForm<Values>();
@@ -25,10 +29,10 @@ export function ReviewModal({ ticketId, onClose, onDone }: { ticketId: string | 
       .then((d) => {
         setDetail(d);
         const reported = d.tasks.filter((k) => k.parentId === null && k.result && k.status === 'reported');
-        form.setFieldsValue({ opinion: '', reply: reported.map((k) => k.result).join('\n') || d.answer || '' });
+        form.setFieldsValue({ opinion: '', reply: reported.map((k) => k.result?.result ?? '').join('\n') || d.answer || '' });
       })
-      .catch(() => onClose());
-  }, [ticketId, form, onClose]);
+      .catch(() => closeRef.current());
+  }, [ticketId, form]);
 
   async function review(approve: boolean) {
     if (!detail) return;
@@ -64,7 +68,8 @@ export function ReviewModal({ ticketId, onClose, onDone }: { ticketId: string | 
               .filter((k) => k.result)
               .map((k) => (
                 <Descriptions.Item key={k.id} label={`${k.orgName}（${k.reportedBy ?? ''}）`}>
-                  {k.result}
+                  {k.result?.result}
+                  <AttachmentLinks items={k.result?.attachments} />
                 </Descriptions.Item>
               ))}
           </Descriptions>

@@ -27,7 +27,7 @@ interface RobotReply {
  * 机器人回访: drives the callback robot turn by turn. The citizen's answers are typed here (the voice
  * robot feeds the same endpoint with ASR text or DTMF digits) and the transcript is shown.
  */
-export function RobotCallbackPanel({ ticketId, title, answer, onFinished }: { ticketId: string; title: string; answer: string | null; onFinished: () => void }) {
+export function RobotCallbackPanel({ ticketId, title, answer, onStarted, onFinished }: { ticketId: string; title: string; answer: string | null; onStarted?: () => void; onFinished: () => void }) {
   const { t } = useTranslation();
   const [turns, setTurns] = useState<Turn[]>([]);
   const [text, setText] = useState('');
@@ -36,7 +36,10 @@ export function RobotCallbackPanel({ ticketId, title, answer, onFinished }: { ti
   const started = turns.length > 0;
 
   // The server speaks its opening when the callback starts; the panel shows the same question.
-  const start = () => setTurns([{ who: 'robot', text: t('tickets.robot.opening', { title, answer: (answer ?? '').slice(0, 120) }) }]);
+  const start = () => {
+    setTurns([{ who: 'robot', text: t('tickets.robot.opening', { title, answer: (answer ?? '').slice(0, 120) }) }]);
+    onStarted?.();
+  };
 
   async function send(utterance: string) {
     if (!utterance.trim()) return;

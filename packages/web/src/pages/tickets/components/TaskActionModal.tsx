@@ -105,10 +105,10 @@ export function TaskActionModal({ task, kind, caption, onClose, onDone }: { task
               <Form.Item name="reuseTaskId" label={t('tickets.task.reuse')} extra={t('tickets.task.reuseHint')}>
                 <Select
                   allowClear
-                  options={children.map((c) => ({ value: c.id, label: `${c.orgName}：${(c.result ?? '').slice(0, 40)}` }))}
+                  options={children.map((c) => ({ value: c.id, label: `${c.orgName}：${(c.result?.result ?? '').slice(0, 40)}` }))}
                   onChange={(id: string | undefined) => {
                     const child = children.find((c) => c.id === id);
-                    if (child?.result) form.setFieldValue('result', child.result);
+                    if (child?.result) form.setFieldValue('result', child.result.result);
                   }}
                 />
               </Form.Item>

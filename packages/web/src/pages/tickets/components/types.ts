@@ -88,11 +88,20 @@ export interface Task {
   handlerId: string | null;
   signedBy: string | null;
   signedAt: string | null;
-  result: string | null;
+  result: TaskResult | null;
   reportedBy: string | null;
   reportedAt: string | null;
   closedAt: string | null;
   suspendedAt: string | null;
+}
+
+/** What a unit reported: the text, its basis and method, the files (auto: closed with the lead). */
+export interface TaskResult {
+  result: string;
+  basis?: string;
+  method?: string;
+  attachments?: AttachmentRef[];
+  auto?: string;
 }
 
 /** A row of GET /ticket-tasks: the task with its ticket's headline. */

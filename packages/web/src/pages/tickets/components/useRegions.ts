@@ -1,31 +1,36 @@
 import { useEffect, useState } from 'react';
+import { useAuth } from '../../../auth/AuthContext';
 import { ticketApi } from './ticketApi';
 import type { RegionNode } from './types';
 
-// Tenants (regions, partner hotlines) for pickers; loaded once per page load.
-let cache: Promise<RegionNode[]> | null = null;
+// Tenants (regions, partner hotlines) for pickers, loaded once per user: what a user may see
+// depends on the user, and another user may log in without a page load.
+let cache: { userId: string; tree: Promise<RegionNode[]> } | null = null;
 
-function load(): Promise<RegionNode[]> {
-  if (!cache) {
-    cache = ticketApi.regions();
-    cache.catch(() => {
-      cache = null;
+function load(userId: string): Promise<RegionNode[]> {
+  if (!cache || cache.userId !== userId) {
+    const tree = ticketApi.regions();
+    cache = { userId, tree };
+    tree.catch(() => {
+      if (cache?.tree === tree) cache = null;
     });
   }
-  return cache;
+  return cache.tree;
 }
 
 export function useRegions(): RegionNode[] {
+  const { me } = useAuth();
+  const userId = me?.user.id ?? '';
   const [tree, setTree] = useState<RegionNode[]>([]);
   useEffect(() => {
     let alive = true;
-    load()
+    load(userId)
       .then((t) => alive && setTree(t))
       .catch(() => undefined);
     return () => {
       alive = false;
     };
-  }, []);
+  }, [userId]);
   return tree;
 }
 
