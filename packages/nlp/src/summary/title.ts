@@ -1,4 +1,5 @@
 import type { Span } from '../extract/types.js';
+import { cut } from '../text/tokenizer.js';
 import { splitClauses } from './sentences.js';
 import { keywordCounts } from './summarise.js';
 
@@ -20,6 +21,8 @@ export interface TitleModel {
   format: 'hotline-nlp/title-model';
   version: 1;
   weights: number[];
+  /** Learnt words that mark title-worthy clauses (物业, 噪音 …); absent in the default model. */
+  wordWeights?: Record<string, number>;
 }
 
 const PROBLEM = /(问题|不|没|未|难|乱|违规|违法|拖欠|欠薪|噪音|噪声|污染|漏水|停水|停电|堵|投诉|举报|诈骗|损坏|破损|安全隐患|隐患|扰民|收费|涨价|差|严重|无法|不能|要求|希望|建议|请求|能否|可否|是否|吗|如何|怎么)/;
@@ -64,8 +67,19 @@ export function clauseFeatures(c: Span, i: number, freq: Map<string, number>, fo
   ];
 }
 
-function score(f: number[], m: TitleModel): number {
-  return f.reduce((s, x, k) => s + x * (m.weights[k] ?? 0), 0);
+/** Distinct words of a clause with the 1/√n scaling used in training, so long clauses do not win by length. */
+export function clauseWords(text: string): { words: string[]; scale: number } {
+  const words = [...new Set(cut(text))];
+  return { words, scale: 1 / Math.sqrt(Math.max(1, words.length)) };
+}
+
+function score(c: Span, f: number[], m: TitleModel): number {
+  let s = f.reduce((acc, x, k) => acc + x * (m.weights[k] ?? 0), 0);
+  if (m.wordWeights) {
+    const { words, scale } = clauseWords(c.text);
+    for (const w of words) s += (m.wordWeights[w] ?? 0) * scale;
+  }
+  return s;
 }
 
 /** Candidate clauses of the first part of a text (titles almost never come from the end). */
@@ -97,7 +111,7 @@ export function generateTitle(text: string, opts: TitleOptions = {}): string {
   if (clauses.length === 0) return text.trim().slice(0, maxChars);
   const freq = keywordCounts(text.slice(0, 1000));
   const model = opts.model ?? DEFAULT_TITLE_MODEL;
-  const ranked = clauses.map((c, i) => ({ c, i, s: score(clauseFeatures(c, i, freq, opts.focusTerms), model) })).sort((a, b) => b.s - a.s);
+  const ranked = clauses.map((c, i) => ({ c, i, s: score(c, clauseFeatures(c, i, freq, opts.focusTerms), model) })).sort((a, b) => b.s - a.s);
   const best = ranked[0];
   let core = compress(best?.c.text ?? '', maxChars);
   // Very short clauses (漏水了) read better with the following clause.
