@@ -4,7 +4,10 @@
  */
 export { SipStack, SIP_ALLOW, SIP_SUPPORTED } from './stack.js';
 export type { SipStackOptions, SipStackEvents, SipStackStats, SipKeepRegisteredOptions, SipRegistrationHandle, SipRegistrationState, SipCallOptions, SipRequestOptions, SipRegisterOptions, SipRegisterEvent } from './stack.js';
-export { SipCall, SipInboundCall, SipOutboundCall, SipCallError, SipReinvite, SipReferRequest, parseDtmfInfo, extractSdp } from './call.js';
+export { SipCall, SipCallError, SipReinvite, SipReferRequest, parseDtmfInfo, extractSdp } from './call.js';
+export { SipInboundCall } from './call-inbound.js';
+export { SipOutboundCall } from './call-outbound.js';
+export type { SipOutboundCallInit } from './call-outbound.js';
 export type { SipCallDirection, SipCallState, SipCallEnd, SipCallEndReason, SipCallEvents, SipInfo, SipReferStatus, SipProgress } from './call.js';
 export { SipHeaders, canonicalHeaderName } from './headers.js';
 export { SipParseError, serializeSipMessage, buildResponse, createRequest, parseCSeq, reasonPhrase } from './message.js';

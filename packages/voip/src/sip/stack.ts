@@ -4,7 +4,9 @@
  * else we do not implement is refused with the right status code.
  */
 import { networkInterfaces } from 'node:os';
-import { SipInboundCall, SipOutboundCall, SipCallError } from './call.js';
+import { SipCallError } from './call.js';
+import { SipInboundCall } from './call-inbound.js';
+import { SipOutboundCall } from './call-outbound.js';
 import type { SipCall, SipCallHost } from './call.js';
 import { buildAuthorization, parseAuthHeader } from './digest.js';
 import type { DigestCredentials } from './digest.js';
