@@ -85,3 +85,36 @@ describe('SDP', () => {
     expect(() => parseSdp(OFFER.replace('c=IN IP4 10.1.2.3', 'c=IN'))).toThrow(SdpParseError);
   });
 });
+
+describe('SDP fuzzing', () => {
+  it('5,000 mutated offers: parse throws only SdpParseError, everything downstream never throws', () => {
+    let seed = 99;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const pieces = ['\r\n', ' ', '/', ':', '=', 'a=rtpmap:', 'm=audio ', '0', '-1', '99999999999999999999', 'c=IN IP4 ', 'a=sendonly', '\u00ff'];
+    let parsed = 0;
+    for (let i = 0; i < 5_000; i++) {
+      const chars = [...OFFER];
+      for (let k = 0; k < 1 + Math.floor(random() * 6); k++) {
+        const pos = Math.floor(random() * chars.length);
+        if (random() < 0.5) chars.splice(pos, 1 + Math.floor(random() * 10));
+        else chars.splice(pos, 0, ...(pieces[Math.floor(random() * pieces.length)] ?? ''));
+      }
+      const text = chars.join('');
+      let sdp;
+      try {
+        sdp = parseSdp(text);
+      } catch (err) {
+        if (!(err instanceof SdpParseError)) throw new Error(`mutation ${i} threw ${String(err)}: ${JSON.stringify(text)}`);
+        continue;
+      }
+      parsed++;
+      for (const m of sdp.media) sdpCodecs(m);
+      sdpDirection(sdp);
+      isSdpHold(sdp);
+      withSdpDirection(sdp, 'sendonly');
+      answerAudioOffer(sdp, { address: '127.0.0.1', port: 4000, previous: sdp });
+      parseSdp(serializeSdp(sdp));
+    }
+    expect(parsed).toBeGreaterThan(500);
+  });
+});
