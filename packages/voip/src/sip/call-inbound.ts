@@ -6,7 +6,27 @@ import { buildResponse } from './message.js';
 import type { SipRequest } from './message.js';
 import type { ServerTransaction } from './transaction.js';
 import type { SipPeer } from './transport.js';
+import { parseSipUri } from './uri.js';
 import type { NameAddr } from './uri.js';
+
+/** Who is calling, for the agent's screen pop (T04) and CDRs. */
+export interface SipCallerId {
+  /** The user part of the identity URI (a phone number for carrier calls), without parameters. */
+  number: string;
+  displayName?: string;
+  uri: string;
+  /** The caller asked for privacy (Privacy: id/user, or an anonymous From). */
+  withheld: boolean;
+  source: 'p-asserted-identity' | 'from';
+}
+
+function userOf(uri: string): string {
+  try {
+    return parseSipUri(uri).user?.split(';')[0] ?? '';
+  } catch {
+    return '';
+  }
+}
 
 /** A call we received. The B2BUA answers or rejects it. */
 export class SipInboundCall extends SipCall {
@@ -36,6 +56,28 @@ export class SipInboundCall extends SipCall {
 
   get localParty(): NameAddr {
     return SipCall.party(this.request.headers.get('To'));
+  }
+
+  /**
+   * The caller's identity: P-Asserted-Identity (RFC 3325, set by trusted carriers and proxies)
+   * before From, which the caller controls.
+   */
+  get callerId(): SipCallerId {
+    const privacy = (this.request.headers.get('Privacy') ?? '').toLowerCase();
+    const asserted = this.request.headers.getAll('P-Asserted-Identity').map((v) => SipCall.party(v));
+    const pai = asserted.find((a) => /^(sips?|tel):/i.test(a.uri));
+    const party = pai ?? this.remoteParty;
+    const from = this.remoteParty;
+    const anonymous = /anonymous/i.test(from.uri) || /anonymous/i.test(from.displayName ?? '');
+    const id: SipCallerId = {
+      number: userOf(party.uri),
+      uri: party.uri,
+      withheld: /\b(id|user|header)\b/.test(privacy) || (!pai && anonymous),
+      source: pai ? 'p-asserted-identity' : 'from',
+    };
+    const name = party.displayName ?? from.displayName;
+    if (name !== undefined) id.displayName = name;
+    return id;
   }
 
   /** The dialled number/user (Request-URI user part). */

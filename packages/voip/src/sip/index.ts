@@ -6,6 +6,7 @@ export { SipStack, SIP_ALLOW, SIP_SUPPORTED } from './stack.js';
 export type { SipStackOptions, SipStackEvents, SipStackStats, SipKeepRegisteredOptions, SipRegistrationHandle, SipRegistrationState, SipCallOptions, SipRequestOptions, SipRegisterOptions, SipRegisterEvent } from './stack.js';
 export { SipCall, SipCallError, SipReinvite, SipReferRequest, parseDtmfInfo, extractSdp } from './call.js';
 export { SipInboundCall } from './call-inbound.js';
+export type { SipCallerId } from './call-inbound.js';
 export { SipOutboundCall } from './call-outbound.js';
 export type { SipOutboundCallInit } from './call-outbound.js';
 export type { SipCallDirection, SipCallState, SipCallEnd, SipCallEndReason, SipCallEvents, SipInfo, SipReferStatus, SipProgress } from './call.js';

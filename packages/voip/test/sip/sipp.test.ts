@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerAudioOffer, parseSdp, serializeSdp, SipStack } from '../../src/sip/index.js';
-import type { SipCallEnd, SipInboundCall, SipRegisterEvent } from '../../src/sip/index.js';
+import type { SipCallEnd, SipCallerId, SipInboundCall, SipRegisterEvent } from '../../src/sip/index.js';
 import { audioSdp, next } from './helpers.js';
 import { runSipp, sippAvailable, startSipp } from './sipp.js';
 import type { SippResult } from './sipp.js';
@@ -62,9 +62,11 @@ describe.skipIf(!available)('SIPp interoperability', () => {
 
   it.each(['udp', 'tcp'] as const)('inbound call over %s: 180, 200 with SDP, ACK, BYE from the caller', async (transport) => {
     const seen: string[] = [];
+    const callerIds: SipCallerId[] = [];
     const ended = new Promise<SipCallEnd>((resolve) => {
       stack.once('invite', (call) => {
         seen.push(call.remoteParty.displayName ?? '');
+        callerIds.push(call.callerId);
         call.on('ack', () => seen.push('ack'));
         call.on('bye', () => seen.push('bye'));
         call.on('terminated', resolve);
@@ -75,6 +77,7 @@ describe.skipIf(!available)('SIPp interoperability', () => {
     expectSuccess(result);
     expect(await ended).toEqual({ reason: 'remote-bye' });
     expect(seen).toEqual(['SIPp caller', 'ack', 'bye']);
+    expect(callerIds).toEqual([{ number: '13800000000', displayName: 'SIPp caller', uri: 'sip:13800000000@127.0.0.1:' + callerIds[0]?.uri.split(':').pop(), withheld: false, source: 'from' }]);
   });
 
   it.each(['udp', 'tcp'] as const)('CANCEL during ringing over %s gets 487', async (transport) => {

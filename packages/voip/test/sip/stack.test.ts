@@ -146,6 +146,18 @@ describe('in-dialog features', () => {
     await call.bye();
   });
 
+  it('reports the caller ID from P-Asserted-Identity before From, with privacy', async () => {
+    const { a, b } = await pair();
+    const seen = new Promise<SipInboundCall>((resolve) => b.once('invite', (c) => (c.reject(486), resolve(c))));
+    const call = a.call(`sip:12345@127.0.0.1:${b.udpPort}`, audioSdp(1), {
+      displayName: 'Anonymous',
+      from: 'sip:anonymous@anonymous.invalid',
+      headers: [['P-Asserted-Identity', '"Li Si" <tel:+8613912345678;cpc=ordinary>'], ['Privacy', 'id']],
+    });
+    await call.waitAnswer().catch(() => undefined);
+    expect((await seen).callerId).toEqual({ number: '+8613912345678', displayName: 'Li Si', uri: 'tel:+8613912345678;cpc=ordinary', withheld: true, source: 'p-asserted-identity' });
+  });
+
   it('rejects, and answers 480 when no one listens for invites', async () => {
     const { a, b } = await pair();
     b.once('invite', (c) => c.reject(486));
