@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { evaluateClassification } from './classification.js';
+import { evaluateIntent } from './intent.js';
 import { evaluateLatency } from './latency.js';
 import { evaluateRetrieval } from './retrieval.js';
 import { evaluateTitles } from './titles.js';
 
 /**
- * npm run eval [-- classification|titles|retrieval|latency ...] [--folds 5] [--seed 1] [--repeats 1]
+ * npm run eval [-- classification|titles|retrieval|intent|latency ...] [--folds 5] [--seed 1] [--repeats 1]
  *   [--holdout labelled.jsonl]. Data root: HOTLINE_DATA_ROOT (default ../shared/data). Prints JSON.
  */
 const { values, positionals } = parseArgs({
@@ -24,6 +25,7 @@ const EVALS: Record<string, () => Record<string, unknown>> = {
   classification: () => evaluateClassification({ folds, seed, repeats: Number(values.repeats), holdout: values.holdout }),
   titles: () => evaluateTitles({ folds, seed }),
   retrieval: () => evaluateRetrieval(),
+  intent: () => evaluateIntent({ folds, seed }),
   latency: () => evaluateLatency(),
 };
 

@@ -14,14 +14,21 @@ export interface IntentResult {
 
 // Cue phrases per intent with weights; the order of INTENTS breaks ties (举报 beats 投诉).
 const RULES: Record<Exclude<IntentLabel, '其他'>, [RegExp, number][]> = {
-  举报: [[/举报|检举|揭发/, 3], [/违法|违规|非法|偷排|私自|涉嫌|黑作坊|传销|赌博|吸毒|卖淫|造假|无证经营/, 1.2]],
-  投诉: [[/投诉/, 3], [/不满|态度差|态度恶劣|推诿|不作为|乱收费|拖欠|扰民|噪音|欺骗|刁难|没人管|不管|不处理|太差|拒不/, 1.2]],
+  举报: [[/举报|检举|揭发/, 3], [/违法|违规|非法|偷排|私自|涉嫌|黑作坊|传销|赌博|吸毒|卖淫|造假|无证经营/, 0.9]],
+  投诉: [
+    [/投诉/, 3],
+    [/不满|态度差|态度恶劣|推诿|不作为|乱收费|拖欠|扰民|噪音|欺骗|刁难|没人管|不管|不处理|太差|拒不/, 1.2],
+    // Complaints often just describe the harm and the runaround, with no cue word at all.
+    [/严重影响|影响.{0,6}(休息|生活|出行|健康|睡眠)|质量问题|强制|强行|乱收|收取.{0,8}费|不退|拒绝|推三阻四|推脱|敷衍|迟迟|至今(未|没)|一直(没|未|不)|无人(管|处理)|不予|霸王|克扣|欺诈|坑人|损害|侵害|维权/, 0.8],
+  ],
   求助: [[/求助|救助|帮帮|救命|帮忙/, 3], [/困难|急需|无力|被困|走失|没钱|生活不下去|看不起病|怎么办/, 1.2]],
   建议: [[/建议|提议|意见/, 2.5], [/希望.{0,12}(增设|增加|开通|设立|改善|完善|修建|安装)|能否.{0,10}(增设|增加|开通)|应该|呼吁/, 1.2]],
-  咨询: [[/咨询|请问|想问|问一下|了解一下/, 2.5], [/如何|怎么办理|怎样|哪里|多少|什么时候|是否|能否|可不可以|可以吗|吗[？?]|需要什么|什么材料|条件/, 1]],
+  咨询: [[/咨询|请问|想问|问一下|了解一下/, 2.5], [/如何|怎么办理|怎样|哪里|什么时候|可不可以|可以吗|吗[？?]|需要什么|什么材料|条件|政策|规定/, 0.8]],
   表扬: [[/表扬|感谢信|锦旗|点赞|赞扬|致谢/, 3], [/感谢|谢谢.{0,6}(帮助|解决|耐心|负责)|非常满意|辛苦了/, 1.2]],
 };
 const INTENTS: IntentLabel[] = ['举报', '投诉', '求助', '建议', '咨询', '表扬', '其他'];
+// Chosen on the title-derived intent eval (0 → 80.4 %, 0.3 → 82.3 %, 0.6 → 81.3 %).
+const RULE_WEIGHT = 0.3;
 
 function ruleScores(text: string): number[] {
   return INTENTS.map((label) => {
@@ -40,12 +47,16 @@ function ruleScores(text: string): number[] {
  * labelled enough tickets, pass a TextClassifier trained on them and it takes over.
  */
 export function classifyIntent(text: string, model?: TextClassifier): IntentResult {
+  const rules = ruleScores(text.slice(0, 5000));
   if (model) {
-    const scores = model.predict(text, model.labels.length).map((p) => ({ label: p.label as IntentLabel, probability: p.probability }));
+    // The cue rules stay in as evidence: they know 举报/投诉 words the model may have seen rarely.
+    const probs = model.probabilities(text);
+    const blended = softmax(model.labels.map((l, i) => Math.log(Math.max(probs[i] ?? 0, 1e-9)) + RULE_WEIGHT * (rules[INTENTS.indexOf(l as IntentLabel)] ?? 0)));
+    const scores = model.labels.map((l, i) => ({ label: l as IntentLabel, probability: blended[i] ?? 0 })).sort((a, b) => b.probability - a.probability);
     const top = scores[0];
     if (top) return { label: top.label, probability: top.probability, scores, source: 'model' };
   }
-  const probs = softmax(ruleScores(text.slice(0, 5000)), 0.8);
+  const probs = softmax(rules, 0.8);
   const scores = INTENTS.map((label, i) => ({ label, probability: Math.round((probs[i] ?? 0) * 1000) / 1000 })).sort((a, b) => b.probability - a.probability);
   const top = scores[0] ?? { label: '其他' as const, probability: 1 };
   return { label: top.label, probability: top.probability, scores, source: 'rules' };
