@@ -113,12 +113,17 @@ export class SipInboundCall extends SipCall {
     this.sendInvite2xx(this.tx, this.withContact(buildResponse(this.request, 200, { toTag: this.dialog?.localTag, body: sdp }), sdp));
   }
 
-  /** Final error response, e.g. 486 Busy Here, 480, 603. */
-  reject(status = 486, reason?: string): void {
+  /**
+   * Final non-2xx response, e.g. 486 Busy Here, 480, 603; `headers` carry a 3xx Contact, a 503
+   * Retry-After or a Reason.
+   */
+  reject(status = 486, reason?: string, headers: Array<[string, string]> = []): void {
     if (this.finalSent || this.state === 'terminated') return;
     const code = status >= 300 && status < 700 ? status : 500;
     this.finalSent = true;
-    this.host.respond(this.tx, buildResponse(this.request, code, { toTag: this.dialog?.localTag, ...(reason ? { reason } : {}) }));
+    const response = buildResponse(this.request, code, { toTag: this.dialog?.localTag, ...(reason ? { reason } : {}) });
+    for (const [name, value] of headers) response.headers.append(name, value);
+    this.host.respond(this.tx, response);
     this.terminate({ reason: 'rejected', status: code });
   }
 

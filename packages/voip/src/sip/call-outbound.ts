@@ -179,12 +179,12 @@ export class SipOutboundCall extends SipCall {
       }
     }
     const reason = this.cancelRequested && response.status === 487 ? 'cancelled' : 'rejected';
-    this.fail(response.status, reason, response.reason);
+    this.fail(response.status, reason, response.reason, response);
   }
 
-  private fail(status: number, reason: SipCallEndReason, text?: string): void {
+  private fail(status: number, reason: SipCallEndReason, text?: string, response?: SipResponse): void {
     if (this.state === 'terminated') return;
-    this.settleAnswer.reject(new SipCallError(status, text ?? reasonPhrase(status)));
+    this.settleAnswer.reject(new SipCallError(status, text ?? reasonPhrase(status), response));
     this.terminate({ reason, status });
   }
 

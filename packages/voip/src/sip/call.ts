@@ -104,6 +104,8 @@ export class SipCallError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The final response, when there was one: a 3xx's Contact, Retry-After, Reason, Warning. */
+    readonly response?: SipResponse,
   ) {
     super(message);
   }
@@ -355,7 +357,7 @@ export abstract class SipCall extends TypedEmitter<SipCallEvents> {
     if (response.status < 200) return;
     if (request.method === 'INVITE' && response.status < 300) this.ackInDialog(getCSeq(request).seq);
     if (response.status < 300) resolve(response);
-    else reject(new SipCallError(response.status, `${request.method} failed: ${response.status} ${response.reason}`));
+    else reject(new SipCallError(response.status, `${request.method} failed: ${response.status} ${response.reason}`, response));
   }
 
   /** Sends (or re-sends, for a retransmitted 2xx) the ACK for INVITE sequence `seq`. */
@@ -448,8 +450,11 @@ export abstract class SipCall extends TypedEmitter<SipCallEvents> {
 
   private onReinvite(request: SipRequest, tx: ServerTransaction): void {
     if (this.state !== 'confirmed' || this.reinviteOut || this.reinviteIn) {
-      // Glare or an overlapping offer (RFC 3261 §14.2).
-      this.host.respond(tx, buildResponse(request, this.state === 'confirmed' ? 491 : 500));
+      // Glare (491) or an INVITE overlapping one not yet finished (500 + Retry-After), §14.2.
+      const glare = this.state === 'confirmed' && this.reinviteOut;
+      const response = buildResponse(request, glare ? 491 : 500);
+      if (!glare) response.headers.append('Retry-After', String(Math.floor(Math.random() * 10)));
+      this.host.respond(tx, response);
       return;
     }
     this.reinviteIn = true;

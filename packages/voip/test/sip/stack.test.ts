@@ -158,6 +158,14 @@ describe('in-dialog features', () => {
     expect((await seen).callerId).toEqual({ number: '+8613912345678', displayName: 'Li Si', uri: 'tel:+8613912345678;cpc=ordinary', withheld: true, source: 'p-asserted-identity' });
   });
 
+  it('passes a redirect Contact back to the caller in the SipCallError', async () => {
+    const { a, b } = await pair();
+    b.once('invite', (c) => c.reject(302, 'Moved Temporarily', [['Contact', '<sip:2001@10.1.1.1>']]));
+    const error = await a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(1)).waitAnswer().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SipCallError);
+    expect((error as SipCallError).response?.headers.get('Contact')).toBe('<sip:2001@10.1.1.1>');
+  });
+
   it('rejects, and answers 480 when no one listens for invites', async () => {
     const { a, b } = await pair();
     b.once('invite', (c) => c.reject(486));
