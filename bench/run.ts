@@ -3,13 +3,15 @@
  * an authenticated, data-scoped list endpoint, and catalogue search over 10,000+ items. Starts the real server in a child process on a
  * fresh database so that the load generator does not share its event loop. Prints JSON.
  *
- *   npm run bench                 # defaults: 10 s per scenario, 16 connections
+ *   npm run bench                 # every group; defaults: 10 s per scenario, 16 connections
  *   BENCH_SECONDS=30 npm run bench
+ *   npm run bench -- foundation   # only the groups named: foundation, tickets (see bench/tickets.ts)
  */
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { runTicketBench } from './tickets.js';
 
 const ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB = 'hotline_bench';
@@ -17,6 +19,11 @@ const PORT = Number(process.env.BENCH_PORT ?? 3917);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const base = `http://127.0.0.1:${PORT}`;
+const GROUPS = ['foundation', 'tickets'];
+const groups = process.argv.slice(2);
+for (const g of groups) if (!GROUPS.includes(g)) throw new Error(`unknown scenario group '${g}'; known: ${GROUPS.join(', ')}`);
+const wants = (g: string) => groups.length === 0 || groups.includes(g);
+const reports: unknown[] = [];
 
 async function recreateDatabase(): Promise<void> {
   const c = new pg.Client({ connectionString: ADMIN_URL });
@@ -89,60 +96,64 @@ async function growCatalogue(): Promise<number> {
 
 const SEARCH_TERMS = ['物业', '供暖', '欠薪', '社保', 'wy', 'gn', 'XJ12345-03', '噪音', '医保', '出租车', '退费', '户口', '低保', '景区', '营商环境'];
 
-await recreateDatabase();
-// node itself (not npx/tsx wrappers), so that SIGTERM reaches the server and nothing is orphaned.
-const server = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
-  env: { ...process.env, DATABASE_URL: ADMIN_URL.replace(/\/[^/]*$/, `/${DB}`), PORT: String(PORT), LOG_LEVEL: 'warn', HOTLINE_DATA_DIR: './data/bench' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-try {
-  for (let i = 0; i < 120; i++) {
-    if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) break;
-    await sleep(500);
-  }
-  const sec = await login('secadmin');
-  await json('/api/v1/config/security.loginRateLimitPerMinute', { method: 'PUT', body: JSON.stringify({ value: 100000 }) }, sec);
-  const token = await login('sysadmin');
+if (wants('foundation')) {
+  await recreateDatabase();
+  // node itself (not npx/tsx wrappers), so that SIGTERM reaches the server and nothing is orphaned.
+  const server = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
+    env: { ...process.env, DATABASE_URL: ADMIN_URL.replace(/\/[^/]*$/, `/${DB}`), PORT: String(PORT), LOG_LEVEL: 'warn', HOTLINE_DATA_DIR: './data/bench' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    for (let i = 0; i < 120; i++) {
+      if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) break;
+      await sleep(500);
+    }
+    const sec = await login('secadmin');
+    await json('/api/v1/config/security.loginRateLimitPerMinute', { method: 'PUT', body: JSON.stringify({ value: 100000 }) }, sec);
+    const token = await login('sysadmin');
 
-  const loginResult = await run({
-    url: `${base}/api/v1/auth/login`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'agent01', password: 'Hotline@2026' }),
-    connections: CONNECTIONS,
-    duration: SECONDS,
-  });
-  const listResult = await run({
-    url: `${base}/api/v1/users?page=1&pageSize=20&sort=username`,
-    headers: { authorization: `Bearer ${token}` },
-    connections: CONNECTIONS,
-    duration: SECONDS,
-  });
-  const items = await growCatalogue();
-  const catalogToken = await login('catalog01');
-  const searchRequests = SEARCH_TERMS.map((q) => ({ method: 'GET' as const, path: `/api/v1/catalog/items?q=${encodeURIComponent(q)}&page=1&pageSize=20`, headers: { authorization: `Bearer ${catalogToken}` } }));
-  // One agent searching at a time: the latency a person at the console sees.
-  const searchAlone = await run({ url: base, connections: 1, duration: SECONDS, requests: searchRequests });
-  const searchResult = await run({
-    url: base,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    requests: searchRequests,
-  });
-  const report = {
-    benchmark: 'platform-foundation',
-    database: 'postgresql',
-    seconds: SECONDS,
-    connections: CONNECTIONS,
-    cpus: (await import('node:os')).cpus().length,
-    login: summary(loginResult),
-    listUsers: summary(listResult),
-    catalogSearchOneClient: { items, terms: SEARCH_TERMS.length, ...summary(searchAlone) },
-    catalogSearch: { items, terms: SEARCH_TERMS.length, ...summary(searchResult) },
-  };
-  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-} finally {
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  await exited;
+    const loginResult = await run({
+      url: `${base}/api/v1/auth/login`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'agent01', password: 'Hotline@2026' }),
+      connections: CONNECTIONS,
+      duration: SECONDS,
+    });
+    const listResult = await run({
+      url: `${base}/api/v1/users?page=1&pageSize=20&sort=username`,
+      headers: { authorization: `Bearer ${token}` },
+      connections: CONNECTIONS,
+      duration: SECONDS,
+    });
+    const items = await growCatalogue();
+    const catalogToken = await login('catalog01');
+    const searchRequests = SEARCH_TERMS.map((q) => ({ method: 'GET' as const, path: `/api/v1/catalog/items?q=${encodeURIComponent(q)}&page=1&pageSize=20`, headers: { authorization: `Bearer ${catalogToken}` } }));
+    // One agent searching at a time: the latency a person at the console sees.
+    const searchAlone = await run({ url: base, connections: 1, duration: SECONDS, requests: searchRequests });
+    const searchResult = await run({
+      url: base,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      requests: searchRequests,
+    });
+    const report = {
+      benchmark: 'platform-foundation',
+      database: 'postgresql',
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      cpus: (await import('node:os')).cpus().length,
+      login: summary(loginResult),
+      listUsers: summary(listResult),
+      catalogSearchOneClient: { items, terms: SEARCH_TERMS.length, ...summary(searchAlone) },
+      catalogSearch: { items, terms: SEARCH_TERMS.length, ...summary(searchResult) },
+    };
+    reports.push(report);
+  } finally {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+  }
 }
+if (wants('tickets')) reports.push(await runTicketBench());
+process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
