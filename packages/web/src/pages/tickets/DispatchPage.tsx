@@ -9,6 +9,7 @@ import { TextActionModal } from './components/TextActionModal';
 import { ticketApi } from './components/ticketApi';
 import { TicketTable, type TicketTableHandle } from './components/TicketTable';
 import type { TicketSummary } from './components/types';
+import { fire } from './components/fire';
 
 type Box = 'intake' | 'dispatch' | 'returns';
 
@@ -43,7 +44,7 @@ export default function DispatchPage() {
         </Button>
         {r.status === 'intake_review' && (
           <>
-            <Button size="small" onClick={() => void approveIntake(r)}>
+            <Button size="small" onClick={() => fire(approveIntake(r))}>
               {t('tickets.action.approve_intake')}
             </Button>
             <Button size="small" danger onClick={() => setSupplement(r)}>

@@ -16,6 +16,7 @@ import { RegionSelect } from './components/RegionSelect';
 import { TextActionModal } from './components/TextActionModal';
 import { ticketApi } from './components/ticketApi';
 import type { AttachmentRef, CallbackMode, Urgency } from './components/types';
+import { fire } from './components/fire';
 
 interface Values {
   phone?: string;
@@ -98,9 +99,9 @@ export default function NewTicketPage() {
   useEffect(() => () => window.clearTimeout(timer.current), []);
 
   async function lookup() {
-    const phone = form.getFieldValue('phone') as string | undefined;
-    if (!phone?.trim()) return;
-    const h = await api.get<CitizenHistory>('/citizens/history', { phone: phone.trim() });
+    const phone = (form.getFieldValue('phone') as string | undefined)?.trim();
+    if (!phone || !/^[0-9+\- ]{5,20}$/.test(phone)) return;
+    const h = await api.get<CitizenHistory>('/citizens/history', { phone }, { silent: true });
     setHistory(h);
     if (h.citizen && !form.getFieldValue('citizenName')) form.setFieldsValue({ citizenName: h.citizen.name, gender: h.citizen.gender ?? undefined });
   }
@@ -132,7 +133,7 @@ export default function NewTicketPage() {
     if (registered) return;
     timer.current = window.setTimeout(() => {
       const v = form.getFieldsValue(true) as Values;
-      if (v.title?.trim() || v.content?.trim()) void saveDraft(true);
+      if (v.title?.trim() || v.content?.trim()) fire(saveDraft(true));
     }, AUTOSAVE_MS);
   }
 
@@ -196,7 +197,7 @@ export default function NewTicketPage() {
             <Button key="detail" type="primary" onClick={() => navigate(`/tickets/${registered.id}`)} data-testid="open-detail">
               {t('tickets.new.openDetail')}
             </Button>,
-            <Button key="copy" onClick={() => void copy()} data-testid="copy-ticket">
+            <Button key="copy" onClick={() => fire(copy())} data-testid="copy-ticket">
               {t('tickets.action.copy')}
             </Button>,
             <Button key="again" onClick={startOver}>
@@ -229,9 +230,9 @@ export default function NewTicketPage() {
                   <Form.Item name="phone" label={t('tickets.field.phone')} rules={[{ pattern: /^[0-9+\- ]{5,20}$/, message: t('tickets.field.phoneInvalid') }]}>
                     <Input
                       data-testid="field-phone"
-                      onPressEnter={() => void lookup()}
-                      onBlur={() => void lookup()}
-                      suffix={<SearchOutlined onClick={() => void lookup()} />}
+                      onPressEnter={() => fire(lookup())}
+                      onBlur={() => fire(lookup())}
+                      suffix={<SearchOutlined onClick={() => fire(lookup())} />}
                     />
                   </Form.Item>
                 </Col>
@@ -341,14 +342,14 @@ export default function NewTicketPage() {
           </Col>
         </Row>
         <Space wrap style={{ position: 'sticky', bottom: 0, padding: '12px 0', background: 'var(--ant-color-bg-layout, #f5f5f5)', width: '100%' }}>
-          <Button onClick={() => void saveDraft(false)} data-testid="save-draft">
+          <Button onClick={() => fire(saveDraft(false))} data-testid="save-draft">
             {t('tickets.new.saveDraft')}
           </Button>
-          <Button type="primary" loading={busy === 'register'} onClick={() => void register()} data-testid="register">
+          <Button type="primary" loading={busy === 'register'} onClick={() => fire(register())} data-testid="register">
             {t('tickets.new.register')}
           </Button>
           {can('ticket:dispatch') && (
-            <Button onClick={() => void registerAndDispatch()} data-testid="register-dispatch">
+            <Button onClick={() => fire(registerAndDispatch())} data-testid="register-dispatch">
               {t('tickets.new.registerAndDispatch')}
             </Button>
           )}

@@ -7,6 +7,7 @@ import { getMessage } from '../../api/feedback';
 import { useAuth } from '../../auth/AuthContext';
 import { downloadPost } from './components/ticketApi';
 import { TicketTable, type TicketTableHandle } from './components/TicketTable';
+import { fire } from './components/fire';
 
 const EXPORT_COLUMNS = ['no', 'status', 'channel', 'title', 'itemName', 'citizenName', 'citizenPhone', 'regionName', 'units', 'createdAt', 'deadlineAt', 'overdue', 'completedAt'] as const;
 
@@ -48,7 +49,7 @@ export default function TicketSearchPage() {
             : []
         }
       />
-      <Modal open={choosing} title={t('tickets.export.title')} onCancel={() => setChoosing(false)} onOk={() => void exportNow()} okButtonProps={{ loading: busy, disabled: columns.length === 0 }} okText={t('tickets.export.button')} cancelText={t('common.cancel')}>
+      <Modal open={choosing} title={t('tickets.export.title')} onCancel={() => setChoosing(false)} onOk={() => fire(exportNow())} okButtonProps={{ loading: busy, disabled: columns.length === 0 }} okText={t('tickets.export.button')} cancelText={t('common.cancel')}>
         <Checkbox.Group value={columns} onChange={(v) => setColumns(v as string[])} options={EXPORT_COLUMNS.map((c) => ({ value: c, label: t(`tickets.export.col.${c}`) }))} />
       </Modal>
     </PageContainer>

@@ -4,6 +4,7 @@ import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client';
 import { getMessage } from '../../../api/feedback';
+import { fire } from './fire';
 
 interface CalendarDay {
   date: string;
@@ -64,7 +65,7 @@ export function CalendarEditor() {
           <Form.Item name="name">
             <Input placeholder={t('tickets.calendar.name')} maxLength={50} />
           </Form.Item>
-          <Button type="primary" onClick={() => void save()}>
+          <Button type="primary" onClick={() => fire(save())}>
             {t('common.save')}
           </Button>
         </Form>

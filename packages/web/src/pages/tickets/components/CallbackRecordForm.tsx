@@ -3,6 +3,7 @@ import { Button, Form, Input, Radio, Rate, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { getMessage } from '../../../api/feedback';
 import { ticketApi } from './ticketApi';
+import { fire } from './fire';
 
 interface Values {
   result: 'satisfied' | 'dissatisfied' | 'unreachable';
@@ -56,7 +57,7 @@ export function CallbackRecordForm({ ticketId, onDone }: { ticketId: string; onD
       <Form.Item name="comment" label={t('tickets.callback.comment')}>
         <Input.TextArea rows={3} maxLength={2000} />
       </Form.Item>
-      <Button type="primary" loading={saving} onClick={() => void submit()} data-testid="callback-submit">
+      <Button type="primary" loading={saving} onClick={() => fire(submit())} data-testid="callback-submit">
         {t('tickets.callback.record')}
       </Button>
     </Form>

@@ -6,6 +6,7 @@ import { getMessage } from '../../../api/feedback';
 import { ticketApi } from './ticketApi';
 import { UnitPicker } from './UnitPicker';
 import type { DispatchMode } from './types';
+import { fire } from './fire';
 
 interface DispatchValues {
   mode: DispatchMode;
@@ -56,7 +57,7 @@ export function DispatchDrawer({ ticket, onClose, onDone }: { ticket: { id: stri
       extra={
         <Space>
           <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={saving} onClick={() => void submit()} data-testid="dispatch-submit">
+          <Button type="primary" loading={saving} onClick={() => fire(submit())} data-testid="dispatch-submit">
             {t('tickets.dispatch.submit')}
           </Button>
         </Space>

@@ -13,6 +13,7 @@ import { SuperviseModal } from './SuperviseModal';
 import { TextActionModal } from './TextActionModal';
 import { ticketApi } from './ticketApi';
 import type { TicketDetail, TicketStatus } from './types';
+import { fire } from './fire';
 
 type TextAction = 'append' | 'urge' | 'withdraw' | 'redo' | 'answer';
 const INTAKE: TicketStatus[] = ['registered', 'shift_lead', 'intake_review', 'supplement'];
@@ -76,7 +77,7 @@ export function HotlineActions({ ticket, onChanged }: { ticket: TicketDetail; on
     can('ticket:register') && URGEABLE.includes(s) && btn('urge', t('tickets.action.urge'), () => setText('urge')),
     can('ticket:register') && OPEN.includes(s) && btn('append', t('tickets.action.append'), () => setText('append')),
     can('ticket:callback') && ['callback', 'rework', 'archived'].includes(s) && btn('redo', t('tickets.action.redo'), () => setText('redo')),
-    can('ticket:register') && btn('copy', t('tickets.action.copy'), () => void copy()),
+    can('ticket:register') && btn('copy', t('tickets.action.copy'), () => fire(copy())),
     can('ticket:register') && OPEN.includes(s) && btn('withdraw', t('tickets.action.withdraw'), () => setText('withdraw')),
   ].filter(Boolean);
 
@@ -84,7 +85,7 @@ export function HotlineActions({ ticket, onChanged }: { ticket: TicketDetail; on
     <>
       <Space wrap>
         {buttons}
-        <Button onClick={() => void download(`/tickets/${encodeURIComponent(ticket.id)}/timeline.xlsx`, undefined, `${ticket.no}.xlsx`)}>{t('tickets.detail.exportLog')}</Button>
+        <Button onClick={() => fire(download(`/tickets/${encodeURIComponent(ticket.id)}/timeline.xlsx`, undefined, `${ticket.no}.xlsx`))}>{t('tickets.detail.exportLog')}</Button>
       </Space>
       <DispatchDrawer ticket={dialog === 'dispatch' ? ticket : null} onClose={() => setDialog(null)} onDone={done} />
       <ReviewModal ticketId={dialog === 'review' ? ticket.id : null} onClose={() => setDialog(null)} onDone={done} />

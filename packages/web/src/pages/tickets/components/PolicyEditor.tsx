@@ -6,6 +6,7 @@ import { api } from '../../../api/client';
 import { getMessage } from '../../../api/feedback';
 import { ticketApi } from './ticketApi';
 import type { TicketPolicy } from './types';
+import { fire } from './fire';
 
 type PolicyForm = Pick<TicketPolicy, 'callbackMode' | 'callbackHours' | 'unansweredResult' | 'resultSmsToCitizen' | 'suspensionReasons' | 'returnReasons'>;
 
@@ -108,7 +109,7 @@ export function PolicyEditor() {
         </Form.List>
       </Card>
       <Typography.Paragraph type="secondary">{t('tickets.policy.inheritHint')}</Typography.Paragraph>
-      <Button type="primary" loading={saving} onClick={() => void save()}>
+      <Button type="primary" loading={saving} onClick={() => fire(save())}>
         {t('common.save')}
       </Button>
     </Form>

@@ -6,6 +6,7 @@ import { RequestList } from './RequestList';
 import { ticketApi } from './ticketApi';
 import { UnitPicker } from './UnitPicker';
 import type { TicketDetail, TicketRequest } from './types';
+import { fire } from './fire';
 
 type ReturnOutcome = 'pool' | 'redispatch' | 'difficult';
 
@@ -95,10 +96,10 @@ export function RequestDecideModal({ ticketId, kinds, onClose, onDone }: { ticke
                 <Input.TextArea rows={3} maxLength={2000} data-testid="decide-opinion" />
               </Form.Item>
               <Space>
-                <Button type="primary" loading={saving} onClick={() => void decide(true)} data-testid="decide-approve">
+                <Button type="primary" loading={saving} onClick={() => fire(decide(true))} data-testid="decide-approve">
                   {t('tickets.request.approve')}
                 </Button>
-                <Button danger loading={saving} onClick={() => void decide(false)} data-testid="decide-reject">
+                <Button danger loading={saving} onClick={() => fire(decide(false))} data-testid="decide-reject">
                   {t('tickets.request.reject')}
                 </Button>
               </Space>

@@ -5,6 +5,7 @@ import { getMessage } from '../../../api/feedback';
 import { AttachmentLinks } from './AttachmentUpload';
 import { ticketApi } from './ticketApi';
 import type { TicketDetail } from './types';
+import { fire } from './fire';
 
 interface Values {
   opinion: string;
@@ -81,10 +82,10 @@ export function ReviewModal({ ticketId, onClose, onDone }: { ticketId: string | 
               <Input.TextArea rows={2} maxLength={2000} data-testid="review-opinion" />
             </Form.Item>
             <Space>
-              <Button type="primary" loading={saving} onClick={() => void review(true)} data-testid="review-approve">
+              <Button type="primary" loading={saving} onClick={() => fire(review(true))} data-testid="review-approve">
                 {t('tickets.review.approve')}
               </Button>
-              <Button danger loading={saving} onClick={() => void review(false)} data-testid="review-reject">
+              <Button danger loading={saving} onClick={() => fire(review(false))} data-testid="review-reject">
                 {t('tickets.review.reject')}
               </Button>
             </Space>

@@ -3,6 +3,7 @@ import { Alert, Button, Input, List, Space, Tag, Typography } from 'antd';
 import { RobotOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client';
+import { fire } from './fire';
 
 // Key presses the robot understands in any language (按1满意, 按2不满意, 按3基本满意).
 const DTMF = [
@@ -95,14 +96,14 @@ export function RobotCallbackPanel({ ticketId, title, answer, onStarted, onFinis
             <Space direction="vertical" style={{ width: '100%' }}>
               <Space wrap>
                 {DTMF.map(([digit, verdict]) => (
-                  <Button key={digit} size="small" disabled={busy} onClick={() => void send(digit)}>
+                  <Button key={digit} size="small" disabled={busy} onClick={() => fire(send(digit))}>
                     {t(`tickets.robot.quick.${verdict}`)} ({digit})
                   </Button>
                 ))}
               </Space>
               <Space.Compact style={{ width: '100%' }}>
-                <Input value={text} onChange={(e) => setText(e.target.value)} onPressEnter={() => void send(text)} placeholder={t('tickets.robot.placeholder')} data-testid="robot-input" />
-                <Button type="primary" loading={busy} onClick={() => void send(text)} data-testid="robot-send">
+                <Input value={text} onChange={(e) => setText(e.target.value)} onPressEnter={() => fire(send(text))} placeholder={t('tickets.robot.placeholder')} data-testid="robot-input" />
+                <Button type="primary" loading={busy} onClick={() => fire(send(text))} data-testid="robot-send">
                   {t('tickets.robot.send')}
                 </Button>
               </Space.Compact>

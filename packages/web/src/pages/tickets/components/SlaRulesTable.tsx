@@ -8,6 +8,7 @@ import { api } from '../../../api/client';
 import { getMessage } from '../../../api/feedback';
 import { formatDateTime } from '../../../utils/format';
 import { SlaRuleForm, type SlaRule } from './SlaRuleForm';
+import { fire } from './fire';
 
 interface DryRun {
   matched: number;
@@ -51,11 +52,11 @@ export function SlaRulesTable() {
       valueType: 'option',
       width: 300,
       render: (_, r) => [
-        <Button key="test" size="small" onClick={() => void test(r)}>
+        <Button key="test" size="small" onClick={() => fire(test(r))}>
           {t('tickets.sla.dryRun')}
         </Button>,
         <Tooltip key="toggle" title={!r.testedAt && !r.active ? t('tickets.sla.testFirst') : undefined}>
-          <Button size="small" type={r.active ? 'default' : 'primary'} disabled={!r.testedAt && !r.active} onClick={() => void toggle(r)}>
+          <Button size="small" type={r.active ? 'default' : 'primary'} disabled={!r.testedAt && !r.active} onClick={() => fire(toggle(r))}>
             {r.active ? t('common.disable') : t('common.enable')}
           </Button>
         </Tooltip>,
@@ -69,7 +70,7 @@ export function SlaRulesTable() {
         >
           {t('common.edit')}
         </Button>,
-        <Popconfirm key="del" title={t('tickets.sla.deleteConfirm')} onConfirm={() => void remove(r)}>
+        <Popconfirm key="del" title={t('tickets.sla.deleteConfirm')} onConfirm={() => fire(remove(r))}>
           <Button size="small" danger>
             {t('common.delete')}
           </Button>

@@ -3,6 +3,7 @@ import { Form, Input, Modal, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { getMessage } from '../../../api/feedback';
 import { ticketApi } from './ticketApi';
+import { fire } from './fire';
 
 interface Values {
   level: 'county' | 'city' | 'region';
@@ -29,7 +30,7 @@ export function SuperviseModal({ ticketId, onClose, onDone }: { ticketId: string
   }
   const required = [{ required: true, whitespace: true, message: t('tickets.required') }];
   return (
-    <Modal open={!!ticketId} title={t('tickets.supervise.title')} onCancel={onClose} onOk={() => void ok()} okButtonProps={{ loading: saving }} okText={t('common.confirm')} cancelText={t('common.cancel')} destroyOnClose>
+    <Modal open={!!ticketId} title={t('tickets.supervise.title')} onCancel={onClose} onOk={() => fire(ok())} okButtonProps={{ loading: saving }} okText={t('common.confirm')} cancelText={t('common.cancel')} destroyOnClose>
       <Form form={form} layout="vertical" initialValues={{ level: 'county' }}>
         <Form.Item name="level" label={t('tickets.supervise.level')}>
           <Select options={(['county', 'city', 'region'] as const).map((l) => ({ value: l, label: t(`tickets.supervise.level.${l}`) }))} />

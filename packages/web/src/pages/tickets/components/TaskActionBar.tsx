@@ -6,6 +6,7 @@ import { getMessage } from '../../../api/feedback';
 import { ticketApi } from './ticketApi';
 import { TaskActionModal, type TaskActionKind } from './TaskActionModal';
 import type { Task, TicketStatus } from './types';
+import { fire } from './fire';
 
 /** Which unit actions a task offers in its state (the server has the last word). */
 export function taskActionsFor(task: Task, ticketStatus: TicketStatus): { sign: boolean; main: TaskActionKind[]; more: TaskActionKind[] } {
@@ -48,7 +49,7 @@ export function TaskActionBar({ task, ticketStatus, caption, onChanged, size = '
     <>
       <Space size={4} wrap>
         {sign && (
-          <Popconfirm title={t('tickets.task.signConfirm')} onConfirm={() => void signTask()} okButtonProps={{ 'data-testid': 'sign-confirm' }}>
+          <Popconfirm title={t('tickets.task.signConfirm')} onConfirm={() => fire(signTask())} okButtonProps={{ 'data-testid': 'sign-confirm' }}>
             <Button type="primary" size={size} loading={signing} data-testid="task-sign">
               {t('tickets.task.sign')}
             </Button>

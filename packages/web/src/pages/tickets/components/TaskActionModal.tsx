@@ -8,6 +8,7 @@ import { ticketApi } from './ticketApi';
 import { UnitPicker } from './UnitPicker';
 import { usePolicy } from './usePolicy';
 import type { AttachmentRef, DispatchMode, Task } from './types';
+import { fire } from './fire';
 
 export type TaskActionKind = 'report' | 'return' | 'sub-assign' | 'extension' | 'suspension' | 'resume' | 'difficult' | 'appeal';
 
@@ -36,7 +37,9 @@ export function TaskActionModal({ task, kind, caption, onClose, onDone }: { task
   const [children, setChildren] = useState<Task[]>([]);
   const policy = usePolicy();
   const reasonCode = Form.useWatch('reasonCode', form);
-  const promise = policy?.suspensionReasons.find((r) => r.code === reasonCode)?.promise ?? false;
+  const picked = policy?.suspensionReasons.find((r) => r.code === reasonCode);
+  const promise = picked?.promise ?? false;
+  const maxDays = picked?.maxDays ?? 365;
   const open = !!task && !!kind;
 
   useEffect(() => {
@@ -85,7 +88,7 @@ export function TaskActionModal({ task, kind, caption, onClose, onDone }: { task
       open={open}
       title={kind ? t(`tickets.task.${kind}`) : ''}
       onCancel={onClose}
-      onOk={() => void submit()}
+      onOk={() => fire(submit())}
       okButtonProps={{ loading: saving, 'data-testid': 'task-action-submit' }}
       okText={t('common.confirm')}
       cancelText={t('common.cancel')}
@@ -158,7 +161,7 @@ export function TaskActionModal({ task, kind, caption, onClose, onDone }: { task
               </Form.Item>
             ) : (
               <Form.Item name="days" label={t('tickets.task.days')} rules={[{ required: true, message: t('tickets.task.daysRequired') }]}>
-                <InputNumber min={1} max={365} style={{ width: '100%' }} />
+                <InputNumber min={1} max={maxDays} style={{ width: '100%' }} />
               </Form.Item>
             )}
           </>
@@ -181,8 +184,8 @@ export function TaskActionModal({ task, kind, caption, onClose, onDone }: { task
         {(kind === 'report' || kind === 'suspension' || kind === 'appeal' || kind === 'difficult' || kind === 'extension') && (
           <Form.Item
             name="attachments"
-            label={kind === 'appeal' ? t('tickets.task.evidence') : t('tickets.attachments')}
-            rules={kind === 'appeal' ? [{ required: true, type: 'array', min: 1, message: t('tickets.task.evidenceRequired') }] : undefined}
+            label={kind === 'appeal' || kind === 'suspension' ? t('tickets.task.evidence') : t('tickets.attachments')}
+            rules={kind === 'appeal' || kind === 'suspension' ? [{ required: true, type: 'array', min: 1, message: t('tickets.task.evidenceRequired') }] : undefined}
           >
             <AttachmentUpload testId="task-action-upload" />
           </Form.Item>

@@ -7,6 +7,7 @@ import { formatDateTime } from '../../../utils/format';
 import { publicApi, type PublicProgress } from '../components/ticketApi';
 import { H5Shell } from './H5Shell';
 import { RatingForm, type Rating } from './RatingForm';
+import { fire } from '../components/fire';
 
 interface Values {
   no: string;
@@ -52,7 +53,7 @@ export default function H5QueryPage() {
           <Form.Item name="phone" label={t('tickets.h5.mobile')} rules={[{ required: true, pattern: /^1[3-9][0-9]{9}$/, message: t('tickets.h5.mobileInvalid') }]}>
             <Input inputMode="tel" maxLength={11} />
           </Form.Item>
-          <Button type="primary" block loading={busy} onClick={() => void query()}>
+          <Button type="primary" block loading={busy} onClick={() => fire(query())}>
             {t('common.search')}
           </Button>
         </Form>

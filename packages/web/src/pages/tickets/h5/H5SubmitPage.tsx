@@ -4,6 +4,7 @@ import { Button, Card, Form, Input, Result, Select, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { publicApi } from '../components/ticketApi';
 import { H5Shell } from './H5Shell';
+import { fire } from '../components/fire';
 
 interface Values {
   name: string;
@@ -73,7 +74,7 @@ export default function H5SubmitPage() {
             <Form.Item name="address" label={t('tickets.field.address')}>
               <Input maxLength={300} />
             </Form.Item>
-            <Button type="primary" block loading={saving} onClick={() => void submit()}>
+            <Button type="primary" block loading={saving} onClick={() => fire(submit())}>
               {t('tickets.h5.submit')}
             </Button>
           </Form>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Button, Form, Input, Rate } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { fire } from '../components/fire';
 
 export interface Rating {
   handlingRating: number;
@@ -33,7 +34,7 @@ export function RatingForm({ onSubmit }: { onSubmit: (r: Rating) => Promise<void
       <Form.Item name="comment" label={t('tickets.callback.comment')}>
         <Input.TextArea rows={3} maxLength={1000} />
       </Form.Item>
-      <Button type="primary" block loading={saving} onClick={() => void submit()}>
+      <Button type="primary" block loading={saving} onClick={() => fire(submit())}>
         {t('tickets.h5.evaluate')}
       </Button>
     </Form>
