@@ -30,7 +30,7 @@ export {
   NonInviteServerTransaction,
 } from './transaction.js';
 export type { SipTimerConfig, TransactionState } from './transaction.js';
-export type { SipPeer, SipTransportName } from './transport.js';
+export type { SipPeer, SipTransportName, SipTlsOptions } from './transport.js';
 export { silentLogger, callbackLogger } from './logger.js';
 export type { SipLogger, SipLogFn } from './logger.js';
 export {

@@ -34,8 +34,8 @@ import {
   TransactionTable,
 } from './transaction.js';
 import type { ClientTransactionEvents, ServerTransaction, SipTimerConfig } from './transaction.js';
-import { SipTransportLayer } from './transport.js';
-import type { SipPeer, SipTransportName } from './transport.js';
+import { isReliable, SipTransportLayer } from './transport.js';
+import type { SipPeer, SipTlsOptions, SipTransportName } from './transport.js';
 import { parseSipUri, parseVia, socketHost, tagOf } from './uri.js';
 
 export const SIP_ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY, REGISTER';
@@ -53,6 +53,8 @@ export interface SipStackOptions {
   /** UDP listener; port 0 picks a free port. Default: UDP on an ephemeral port if tcp is absent. */
   udp?: { port: number; host?: string };
   tcp?: { port: number; host?: string };
+  /** TLS listener (and client settings for sips:/transport=tls targets). */
+  tls?: SipTlsOptions;
   /** Our SIP domain (From of our requests, default registrar realm). */
   domain: string;
   /** Address written into Via and Contact (default: the bind address, else the first LAN IPv4). */
@@ -218,7 +220,7 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
   ) {
     super(logger);
     this.timers = { ...DEFAULT_SIP_TIMERS, ...options.timers };
-    const bind = options.udp?.host ?? options.tcp?.host;
+    const bind = options.udp?.host ?? options.tcp?.host ?? options.tls?.host;
     this.address = options.publicAddress ?? (bind && bind !== '0.0.0.0' && bind !== '::' ? bind : firstLanAddress());
     if (options.registrar) this.registrar = this.createRegistrar(options.registrar);
     transport.onMessage((message, peer) => this.onMessage(message, peer));
@@ -229,10 +231,11 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
 
   static async create(options: SipStackOptions): Promise<SipStack> {
     const logger = options.logger ?? silentLogger;
-    const udp = options.udp ?? (options.tcp ? undefined : { port: 0 });
+    const udp = options.udp ?? (options.tcp || options.tls ? undefined : { port: 0 });
     const transport = await SipTransportLayer.listen({
       ...(udp ? { udp } : {}),
       ...(options.tcp ? { tcp: options.tcp } : {}),
+      ...(options.tls ? { tls: options.tls } : {}),
       ...(options.maxMessageSize !== undefined ? { maxMessageSize: options.maxMessageSize } : {}),
       logger,
     });
@@ -257,6 +260,15 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
     return this.transport.tcpPort;
   }
 
+  get tlsPort(): number | undefined {
+    return this.transport.tlsPort;
+  }
+
+  private portFor(transport: SipTransportName): number | undefined {
+    if (transport === 'udp') return this.transport.udpPort;
+    return transport === 'tcp' ? this.transport.tcpPort : this.transport.tlsPort;
+  }
+
   /** Live calls (inbound and outbound). */
   get calls(): SipCall[] {
     return [...this.callsById.values()];
@@ -278,7 +290,7 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
    */
   bindingDestination(binding: SipBinding): SipPeer | undefined {
     const source = binding.source;
-    if (source.transport === 'tcp') return source.connectionId !== undefined && this.transport.isOpen(source.connectionId) ? source : undefined;
+    if (isReliable(source.transport)) return source.connectionId !== undefined && this.transport.isOpen(source.connectionId) ? source : undefined;
     try {
       return socketHost(parseSipUri(binding.contact).host) === source.address ? undefined : source;
     } catch {
@@ -292,9 +304,9 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
   }
 
   contact(transport: SipTransportName): string {
-    const port = transport === 'udp' ? this.transport.udpPort : this.transport.tcpPort;
+    const port = this.portFor(transport);
     const host = this.address.includes(':') ? `[${this.address}]` : this.address;
-    const param = transport === 'tcp' ? ';transport=tcp' : '';
+    const param = transport === 'udp' ? '' : `;transport=${transport}`;
     return `<sip:${this.options.contactUser ?? 'hotline'}@${host}:${port ?? 5060}${param}>`;
   }
 
@@ -304,17 +316,24 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
   private resolve(uri: string, preferred?: SipTransportName, connectionId?: number): SipPeer {
     const parsed = parseSipUri(uri);
     if (parsed.scheme === 'tel') throw new SipCallError(416, 'tel: URIs need a gateway route');
-    const param = parsed.params.get('transport')?.toLowerCase();
-    let transport: SipTransportName = param === 'tcp' ? 'tcp' : param === 'udp' ? 'udp' : (preferred ?? 'udp');
-    if (!this.transport.supports(transport)) transport = transport === 'udp' ? 'tcp' : 'udp';
+    const transport = this.chooseTransport(parsed.scheme, parsed.params.get('transport')?.toLowerCase(), preferred);
     const host = socketHost(parsed.params.get('maddr') ?? parsed.host);
-    const peer: SipPeer = { transport, address: host, port: parsed.port ?? 5060 };
-    if (transport === 'tcp' && connectionId !== undefined && this.transport.isOpen(connectionId)) peer.connectionId = connectionId;
+    const peer: SipPeer = { transport, address: host, port: parsed.port ?? (transport === 'tls' ? 5061 : 5060) };
+    if (isReliable(transport) && connectionId !== undefined && this.transport.isOpen(connectionId)) peer.connectionId = connectionId;
     return peer;
   }
 
+  /** sips: and transport=tls must stay on TLS; UDP and TCP may stand in for each other. */
+  private chooseTransport(scheme: string, param: string | undefined, preferred?: SipTransportName): SipTransportName {
+    const wanted: SipTransportName = scheme === 'sips' || param === 'tls' ? 'tls' : param === 'tcp' ? 'tcp' : param === 'udp' ? 'udp' : (preferred ?? 'udp');
+    if (this.transport.supports(wanted)) return wanted;
+    if (wanted === 'tls') throw new SipCallError(503, 'TLS target but no TLS transport configured');
+    const other: SipTransportName = wanted === 'udp' ? 'tcp' : 'udp';
+    return this.transport.supports(other) ? other : 'tls';
+  }
+
   private newVia(transport: SipTransportName): string {
-    const port = transport === 'udp' ? this.transport.udpPort : this.transport.tcpPort;
+    const port = this.portFor(transport);
     const host = this.address.includes(':') ? `[${this.address}]` : this.address;
     return `SIP/2.0/${transport.toUpperCase()} ${host}:${port ?? 5060};branch=${BRANCH_COOKIE}${randomToken(8)};rport`;
   }
@@ -324,7 +343,7 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
     request.headers.remove('Via');
     request.headers.prepend('Via', via ?? this.newVia(peer.transport));
     if (!request.headers.has('User-Agent')) request.headers.append('User-Agent', this.options.userAgent ?? 'hotline-voip');
-    const reliable = peer.transport === 'tcp';
+    const reliable = isReliable(peer.transport);
     const sender = (message: SipMessage): Promise<void> => this.transport.send(message, peer);
     const key = clientTransactionKey(request);
     const Tx = request.method === 'INVITE' ? InviteClientTransaction : NonInviteClientTransaction;
@@ -342,7 +361,7 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
   private dialogPeer(dialog: SipDialog): SipPeer {
     const flow = dialog.flow;
     if (dialog.routeSet.length === 0 && flow) {
-      if (flow.transport === 'tcp' && flow.connectionId !== undefined && this.transport.isOpen(flow.connectionId)) return flow;
+      if (isReliable(flow.transport) && flow.connectionId !== undefined && this.transport.isOpen(flow.connectionId)) return flow;
       if (flow.transport === 'udp' && dialog.transport === 'udp') {
         let host: string | undefined;
         try {
@@ -389,7 +408,7 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
 
   /** RFC 3261 §18.2.2 (+ RFC 3581): responses go back where the request came from. */
   private responsePeer(request: SipRequest, source: SipPeer): SipPeer {
-    if (source.transport === 'tcp' && source.connectionId !== undefined && this.transport.isOpen(source.connectionId)) return source;
+    if (isReliable(source.transport) && source.connectionId !== undefined && this.transport.isOpen(source.connectionId)) return source;
     const via = parseVia(request.headers.get('Via') ?? '');
     const rport = Number(via.params.get('rport') ?? NaN);
     return {
@@ -475,7 +494,7 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
     try {
       return this.resolve(target, forced).transport;
     } catch {
-      return forced ?? (this.transport.supports('udp') ? 'udp' : 'tcp');
+      return forced ?? (this.transport.supports('udp') ? 'udp' : this.transport.supports('tcp') ? 'tcp' : 'tls');
     }
   }
 
@@ -678,7 +697,7 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
 
   private createServerTransaction(request: SipRequest, peer: SipPeer): ServerTransaction {
     const key = serverTransactionKey(request);
-    const reliable = peer.transport === 'tcp';
+    const reliable = isReliable(peer.transport);
     const sender = (message: SipMessage): Promise<void> => this.transport.send(message, this.responsePeer(request, peer));
     const tx =
       request.method === 'INVITE'

@@ -4,13 +4,34 @@
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
+import tls from 'node:tls';
 import type { SipLogger } from './logger.js';
 import { serializeSipMessage, SipParseError } from './message.js';
 import type { SipMessage } from './message.js';
 import { parseSipMessage, SipStreamFramer } from './parser.js';
 import { formatVia, parseVia } from './uri.js';
 
-export type SipTransportName = 'udp' | 'tcp';
+export type SipTransportName = 'udp' | 'tcp' | 'tls';
+/** Connection-oriented transports: framed by Content-Length, never retransmitted (RFC 3261 §17). */
+export type SipStreamTransport = 'tcp' | 'tls';
+
+export function isReliable(transport: SipTransportName): boolean {
+  return transport !== 'udp';
+}
+
+/** TLS listener and client settings (PEM strings or buffers). */
+export interface SipTlsOptions {
+  port: number;
+  host?: string;
+  key: string | Buffer;
+  cert: string | Buffer;
+  /** Trusted CAs for the peers we connect to (and, with requestCert, the clients). */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** Verify the certificates of peers we connect to (default true). */
+  rejectUnauthorized?: boolean;
+  /** Ask connecting clients for a certificate (mutual TLS; default false). */
+  requestCert?: boolean;
+}
 
 /** A remote endpoint. `connectionId` pins a TCP message to the connection it arrived on. */
 export interface SipPeer {
@@ -23,6 +44,7 @@ export interface SipPeer {
 export interface SipTransportOptions {
   udp?: { port: number; host?: string };
   tcp?: { port: number; host?: string };
+  tls?: SipTlsOptions;
   maxMessageSize?: number;
   /** Idle TCP connections are closed after this long (default 10 minutes). */
   tcpIdleTimeoutMs?: number;
@@ -37,6 +59,7 @@ export type SipMalformedHandler = (raw: Buffer, peer: SipPeer, error: SipParseEr
 
 interface Connection {
   id: number;
+  transport: SipStreamTransport;
   socket: net.Socket;
   framer: SipStreamFramer;
   key: string;
@@ -48,13 +71,14 @@ function plainAddress(address: string | undefined): string {
   return a.startsWith('::ffff:') ? a.slice(7) : a;
 }
 
-function peerKey(address: string, port: number): string {
-  return `${address}:${port}`;
+function peerKey(transport: SipTransportName, address: string, port: number): string {
+  return `${transport}|${address}:${port}`;
 }
 
 export class SipTransportLayer {
   private udp?: dgram.Socket;
   private tcpServer?: net.Server;
+  private tlsServer?: tls.Server;
   private readonly connections = new Map<number, Connection>();
   private readonly byPeer = new Map<string, number>();
   private readonly pending = new Map<string, Promise<Connection>>();
@@ -72,6 +96,7 @@ export class SipTransportLayer {
     try {
       if (options.udp) await layer.bindUdp(options.udp.port, options.udp.host ?? '0.0.0.0');
       if (options.tcp) await layer.listenTcp(options.tcp.port, options.tcp.host ?? '0.0.0.0');
+      if (options.tls) await layer.listenTls(options.tls);
     } catch (err) {
       await layer.close();
       throw err;
@@ -96,8 +121,14 @@ export class SipTransportLayer {
     return address && typeof address === 'object' ? address.port : undefined;
   }
 
+  get tlsPort(): number | undefined {
+    const address = this.tlsServer?.address();
+    return address && typeof address === 'object' ? address.port : undefined;
+  }
+
   supports(transport: SipTransportName): boolean {
-    return transport === 'udp' ? this.udp !== undefined : this.tcpServer !== undefined;
+    if (transport === 'udp') return this.udp !== undefined;
+    return transport === 'tcp' ? this.tcpServer !== undefined : this.tlsServer !== undefined;
   }
 
   isOpen(connectionId: number): boolean {
@@ -113,7 +144,7 @@ export class SipTransportLayer {
     const data = serializeSipMessage(message);
     try {
       if (peer.transport === 'udp') await this.sendUdp(data, peer);
-      else await this.sendTcp(data, peer);
+      else await this.sendStream(data, peer);
       this.counters.sent++;
     } catch (err) {
       this.counters.sendErrors++;
@@ -127,11 +158,12 @@ export class SipTransportLayer {
     this.connections.clear();
     this.byPeer.clear();
     const udp = this.udp;
-    const server = this.tcpServer;
+    const servers = [this.tcpServer, this.tlsServer];
     this.udp = undefined;
     this.tcpServer = undefined;
+    this.tlsServer = undefined;
     if (udp) await new Promise<void>((resolve) => udp.close(() => resolve()));
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const server of servers) if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
   private bindUdp(port: number, host: string): Promise<void> {
@@ -160,10 +192,29 @@ export class SipTransportLayer {
   private listenTcp(port: number, host: string): Promise<void> {
     const server = net.createServer((socket) => {
       this.counters.connectionsAccepted++;
-      this.adopt(socket);
+      this.adopt(socket, 'tcp');
     });
     this.tcpServer = server;
     server.on('error', (err) => this.options.logger.warn({ err: err.message }, 'sip tcp server error'));
+    return this.listenOn(server, port, host);
+  }
+
+  private listenTls(options: SipTlsOptions): Promise<void> {
+    const server = tls.createServer(
+      { key: options.key, cert: options.cert, ...(options.ca ? { ca: options.ca } : {}), requestCert: options.requestCert ?? false, rejectUnauthorized: options.requestCert ?? false },
+      (socket) => {
+        this.counters.connectionsAccepted++;
+        this.adopt(socket, 'tls');
+      },
+    );
+    this.tlsServer = server;
+    // A failed handshake (wrong certificate, plain TCP on the TLS port) is the peer's problem.
+    server.on('tlsClientError', (err) => this.options.logger.debug({ err: err.message }, 'sip tls handshake failed'));
+    server.on('error', (err) => this.options.logger.warn({ err: err.message }, 'sip tls server error'));
+    return this.listenOn(server, options.port, options.host ?? '0.0.0.0');
+  }
+
+  private listenOn(server: net.Server, port: number, host: string): Promise<void> {
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -211,20 +262,21 @@ export class SipTransportLayer {
     }
   }
 
-  private adopt(socket: net.Socket): Connection {
+  private adopt(socket: net.Socket, transport: SipStreamTransport): Connection {
     const address = plainAddress(socket.remoteAddress);
     const port = socket.remotePort ?? 0;
     const conn: Connection = {
       id: this.nextConnectionId++,
+      transport,
       socket,
       framer: new SipStreamFramer({ maxMessageSize: this.options.maxMessageSize ?? 65_535 }),
-      key: peerKey(address, port),
+      key: peerKey(transport, address, port),
     };
     this.connections.set(conn.id, conn);
     this.byPeer.set(conn.key, conn.id);
     socket.setNoDelay(true);
     socket.setTimeout(this.options.tcpIdleTimeoutMs ?? 600_000, () => socket.destroy());
-    socket.on('data', (chunk) => this.onStreamData(conn, chunk, { transport: 'tcp', address, port, connectionId: conn.id }));
+    socket.on('data', (chunk: Buffer) => this.onStreamData(conn, chunk, { transport, address, port, connectionId: conn.id }));
     socket.on('error', (err) => this.options.logger.debug({ err: err.message, peer: conn.key }, 'sip tcp connection error'));
     socket.on('close', () => this.forget(conn));
     return conn;
@@ -263,7 +315,7 @@ export class SipTransportLayer {
     });
   }
 
-  private async sendTcp(data: Buffer, peer: SipPeer): Promise<void> {
+  private async sendStream(data: Buffer, peer: SipPeer): Promise<void> {
     const conn = await this.connectionFor(peer);
     await new Promise<void>((resolve, reject) => {
       conn.socket.write(data, (err) => (err ? reject(err) : resolve()));
@@ -272,8 +324,8 @@ export class SipTransportLayer {
 
   private connectionFor(peer: SipPeer): Promise<Connection> {
     const pinned = peer.connectionId !== undefined ? this.connections.get(peer.connectionId) : undefined;
-    if (pinned) return Promise.resolve(pinned);
-    const key = peerKey(peer.address, peer.port);
+    if (pinned && pinned.transport === peer.transport) return Promise.resolve(pinned);
+    const key = peerKey(peer.transport, peer.address, peer.port);
     const existingId = this.byPeer.get(key);
     const existing = existingId !== undefined ? this.connections.get(existingId) : undefined;
     if (existing) return Promise.resolve(existing);
@@ -285,28 +337,42 @@ export class SipTransportLayer {
   }
 
   private connect(peer: SipPeer): Promise<Connection> {
+    const transport: SipStreamTransport = peer.transport === 'tls' ? 'tls' : 'tcp';
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: peer.address, port: peer.port });
+      const socket = transport === 'tls' ? this.tlsConnect(peer) : net.connect({ host: peer.address, port: peer.port });
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new Error(`TCP connect to ${peer.address}:${peer.port} timed out`));
+        reject(new Error(`${transport} connect to ${peer.address}:${peer.port} timed out`));
       }, this.options.tcpConnectTimeoutMs ?? 5_000);
       socket.once('error', (err) => {
         clearTimeout(timer);
         reject(err);
       });
-      socket.once('connect', () => {
+      socket.once(transport === 'tls' ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         if (this.closed) {
           socket.destroy();
           reject(new Error('transport closed'));
           return;
         }
-        const conn = this.adopt(socket);
+        const conn = this.adopt(socket, transport);
         // Index the connection under the address we dialled too, so later sends find it.
-        this.byPeer.set(peerKey(peer.address, peer.port), conn.id);
+        this.byPeer.set(peerKey(transport, peer.address, peer.port), conn.id);
         resolve(conn);
       });
+    });
+  }
+
+  private tlsConnect(peer: SipPeer): tls.TLSSocket {
+    const settings = this.options.tls;
+    return tls.connect({
+      host: peer.address,
+      port: peer.port,
+      // SNI needs a name; for an IP the certificate must carry it as a subjectAltName.
+      ...(net.isIP(peer.address) ? {} : { servername: peer.address }),
+      ...(settings?.ca ? { ca: settings.ca } : {}),
+      ...(settings ? { key: settings.key, cert: settings.cert } : {}),
+      rejectUnauthorized: settings?.rejectUnauthorized ?? true,
     });
   }
 }
