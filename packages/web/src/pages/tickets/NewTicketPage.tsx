@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useNavigate } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { PageContainer } from '@ant-design/pro-components';
 import { Button, Card, Col, Form, Input, InputNumber, Result, Row, Select, Space, Switch, Tag, Typography } from 'antd';
 import { SearchOutlined } from '@ant-design/icons';
@@ -12,10 +12,11 @@ import { CallerHistory, type CitizenHistory } from './components/CallerHistory';
 import { DispatchDrawer } from './components/DispatchDrawer';
 import { ItemFormFields } from './components/ItemFormFields';
 import { ItemPicker } from './components/ItemPicker';
+import { MyDraftsDrawer } from './components/MyDraftsDrawer';
 import { RegionSelect } from './components/RegionSelect';
 import { TextActionModal } from './components/TextActionModal';
 import { ticketApi } from './components/ticketApi';
-import type { AttachmentRef, CallbackMode, Urgency } from './components/types';
+import type { AttachmentRef, CallbackMode, TicketDetail, Urgency } from './components/types';
 import { fire } from './components/fire';
 
 interface Values {
@@ -39,8 +40,12 @@ interface Values {
   lng?: number | null;
   tags?: string[];
   attachments?: AttachmentRef[];
-  formData?: Record<string, unknown>;
+  formData?: Record<string, FieldValue>;
 }
+
+type FieldValue = string | number | boolean | null;
+
+const isFieldValue = (v: unknown): v is FieldValue => v === null || ['string', 'number', 'boolean'].includes(typeof v);
 
 interface Saved {
   id: string;
@@ -51,6 +56,31 @@ interface Saved {
 const KINDS = ['consult', 'help', 'complaint', 'report', 'suggest', 'praise'] as const;
 const INITIAL: Values = { urgency: 'normal', confidential: false, callbackMode: 'default', enterpriseRelated: false, tags: [], attachments: [] };
 const AUTOSAVE_MS = 3000;
+
+/** A stored draft back into the form (gender and ID number are not returned by the detail API). */
+function fromDetail(d: TicketDetail): Values {
+  return {
+    phone: d.citizenPhone ?? undefined,
+    citizenName: d.citizenName || undefined,
+    kind: d.kind ?? undefined,
+    itemId: d.itemId,
+    title: d.title,
+    content: d.content,
+    urgency: d.urgency,
+    confidential: d.confidential,
+    callbackMode: d.callbackMode,
+    enterpriseRelated: d.enterpriseRelated,
+    enterpriseName: d.enterpriseName ?? undefined,
+    regionCode: d.regionCode,
+    regionName: d.regionName,
+    address: d.address ?? undefined,
+    lat: d.lat,
+    lng: d.lng,
+    tags: d.tags,
+    attachments: d.attachments,
+    formData: Object.fromEntries(Object.entries(d.formData ?? {}).filter((e): e is [string, FieldValue] => isFieldValue(e[1]))),
+  };
+}
 
 function toBody(v: Values) {
   const citizen = { name: v.citizenName?.trim() || undefined, phone: v.phone?.trim() || undefined, gender: v.gender || undefined, idNo: v.idNo?.trim() || undefined };
@@ -90,6 +120,8 @@ export default function NewTicketPage() {
   const [autosavedAt, setAutosavedAt] = useState<Date | null>(null);
   const [dispatching, setDispatching] = useState<{ id: string; no: string; title: string } | null>(null);
   const [answering, setAnswering] = useState(false);
+  const [showMine, setShowMine] = useState(false);
+  const [params, setParams] = useSearchParams();
   const itemId = Form.useWatch('itemId', form);
   const timer = useRef<number>();
   const draftRef = useRef<Saved | null>(null);
@@ -97,6 +129,29 @@ export default function NewTicketPage() {
   draftRef.current = draft;
 
   useEffect(() => () => window.clearTimeout(timer.current), []);
+
+  /** Opens a stored draft (from 我的登记 or /tickets/new?draft=ID) for editing. */
+  async function resume(id: string) {
+    window.clearTimeout(timer.current);
+    const d = await ticketApi.get(id);
+    if (d.status !== 'draft') {
+      navigate(`/tickets/${d.id}`);
+      return;
+    }
+    form.resetFields();
+    form.setFieldsValue(fromDetail(d));
+    const saved = { id: d.id, no: d.no, status: d.status };
+    setDraft(saved);
+    draftRef.current = saved;
+    setRegistered(null);
+    setShowMine(false);
+  }
+  const draftParam = params.get('draft');
+  useEffect(() => {
+    if (!draftParam) return;
+    fire(resume(draftParam));
+    setParams({}, { replace: true });
+  }, [draftParam]);
 
   async function lookup() {
     const phone = (form.getFieldValue('phone') as string | undefined)?.trim();
@@ -216,6 +271,9 @@ export default function NewTicketPage() {
       title={t('menu.tickets.new')}
       extra={
         <Space wrap>
+          <Button onClick={() => setShowMine(true)} data-testid="my-drafts">
+            {t('tickets.box.mine')}
+          </Button>
           {draft && <Tag color="blue">{t('tickets.new.draftNo', { no: draft.no })}</Tag>}
           {autosavedAt && <Typography.Text type="secondary">{t('tickets.new.autosaved', { time: autosavedAt.toLocaleTimeString() })}</Typography.Text>}
         </Space>
@@ -358,6 +416,7 @@ export default function NewTicketPage() {
           </Button>
         </Space>
       </Form>
+      <MyDraftsDrawer open={showMine} onClose={() => setShowMine(false)} onResume={(id) => fire(resume(id))} />
       <TextActionModal open={answering} title={t('tickets.textAction.answer')} label={t('tickets.textAction.answer.label')} onClose={() => setAnswering(false)} onSubmit={answerDirectly} />
     </PageContainer>
   );

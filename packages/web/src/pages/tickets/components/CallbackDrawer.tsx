@@ -1,4 +1,7 @@
-import { Card, Drawer, Empty, Spin, Tabs, Typography } from 'antd';
+import { Button, Card, Drawer, Empty, Spin, Tabs, Typography } from 'antd';
+import { useNavigate } from 'react-router-dom';
+import { getMessage } from '../../../api/feedback';
+import { TextActionModal } from './TextActionModal';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CallbackList } from './CallbackList';
@@ -14,6 +17,8 @@ export function CallbackDrawer({ ticketId, onClose, onDone }: { ticketId: string
   const [detail, setDetail] = useState<TicketDetail | null>(null);
   // Once a robot dialogue ran, its transcript stays on screen after the callback is done.
   const [robotSession, setRobotSession] = useState(false);
+  const [redoing, setRedoing] = useState(false);
+  const navigate = useNavigate();
   const load = useCallback(() => {
     if (!ticketId) return;
     ticketApi
@@ -30,7 +35,20 @@ export function CallbackDrawer({ ticketId, onClose, onDone }: { ticketId: string
   const pending = detail?.callbacks.find((c) => c.status === 'pending');
   const robot = pending?.mode === 'robot' || robotSession;
   return (
-    <Drawer open={!!ticketId} onClose={onClose} width={Math.min(720, window.innerWidth)} title={t('tickets.callback.title')} destroyOnClose>
+    <Drawer
+      open={!!ticketId}
+      onClose={onClose}
+      width={Math.min(720, window.innerWidth)}
+      title={t('tickets.callback.title')}
+      destroyOnClose
+      extra={
+        detail && ['callback', 'rework', 'archived'].includes(detail.status) ? (
+          <Button onClick={() => setRedoing(true)} data-testid="callback-redo">
+            {t('tickets.action.redo')}
+          </Button>
+        ) : null
+      }
+    >
       {!detail ? (
         <Spin />
       ) : (
@@ -88,6 +106,19 @@ export function CallbackDrawer({ ticketId, onClose, onDone }: { ticketId: string
           <TicketTimeline events={detail.timeline} />
         </>
       )}
+      <TextActionModal
+        open={redoing}
+        title={t('tickets.textAction.redo')}
+        label={t('tickets.textAction.redo.label')}
+        onClose={() => setRedoing(false)}
+        onSubmit={async (reason) => {
+          if (!detail) return;
+          const fresh = await ticketApi.action<{ id: string; no: string }>(detail.id, 'redo', { reason });
+          getMessage().success(t('tickets.redo.done', { no: fresh.no }));
+          setRedoing(false);
+          navigate(`/tickets/${fresh.id}`);
+        }}
+      />
     </Drawer>
   );
 }

@@ -15,7 +15,7 @@ import { ticketApi } from './ticketApi';
 import type { TicketDetail, TicketStatus } from './types';
 import { fire } from './fire';
 
-type TextAction = 'append' | 'urge' | 'withdraw' | 'redo' | 'answer';
+type TextAction = 'append' | 'urge' | 'withdraw' | 'redo' | 'answer' | 'supplement';
 const INTAKE: TicketStatus[] = ['registered', 'shift_lead', 'intake_review', 'supplement'];
 const OPEN: TicketStatus[] = [...INTAKE, 'pending_dispatch', 'handling', 'return_review', 'difficult', 'result_review', 'callback', 'rework', 'appeal_review'];
 const URGEABLE: TicketStatus[] = ['handling', 'return_review', 'rework', 'result_review', 'pending_dispatch'];
@@ -42,6 +42,7 @@ export function HotlineActions({ ticket, onChanged }: { ticket: TicketDetail; on
     if (text === 'urge') await ticketApi.action(ticket.id, 'urge', { content: value });
     if (text === 'withdraw') await ticketApi.action(ticket.id, 'withdraw', { reason: value });
     if (text === 'answer') await ticketApi.action(ticket.id, 'answer', { answer: value });
+    if (text === 'supplement') await ticketApi.action(ticket.id, 'return-for-supplement', { opinion: value });
     if (text === 'redo') {
       const fresh = await ticketApi.action<{ id: string; no: string }>(ticket.id, 'redo', { reason: value });
       getMessage().success(t('tickets.redo.done', { no: fresh.no }));
@@ -51,6 +52,13 @@ export function HotlineActions({ ticket, onChanged }: { ticket: TicketDetail; on
     }
     getMessage().success(t('tickets.actionDone'));
     done();
+  }
+
+  /** Intake moves without a form: 送审核, 提交值班长, 审核通过. */
+  async function move(action: 'send-to-review' | 'escalate' | 'approve-intake') {
+    await ticketApi.action(ticket.id, action, {});
+    getMessage().success(t('tickets.actionDone'));
+    onChanged();
   }
 
   async function copy() {
@@ -67,6 +75,10 @@ export function HotlineActions({ ticket, onChanged }: { ticket: TicketDetail; on
   );
   const buttons = [
     can('ticket:dispatch') && [...INTAKE, 'pending_dispatch', 'difficult'].includes(s) && btn('dispatch', t('tickets.action.dispatch'), () => setDialog('dispatch'), true),
+    can('ticket:register') && ['registered', 'supplement'].includes(s) && btn('send-to-review', t('tickets.action.send_to_review'), () => fire(move('send-to-review'))),
+    can('ticket:register') && ['registered', 'supplement'].includes(s) && btn('escalate', t('tickets.action.escalate'), () => fire(move('escalate'))),
+    can('ticket:dispatch') && s === 'intake_review' && btn('approve-intake', t('tickets.action.approve_intake'), () => fire(move('approve-intake'))),
+    can('ticket:dispatch') && ['intake_review', 'shift_lead'].includes(s) && btn('supplement', t('tickets.action.return_for_supplement'), () => setText('supplement')),
     can('ticket:register') && INTAKE.includes(s) && btn('answer', t('tickets.action.direct_answer'), () => setText('answer')),
     can('ticket:review') && s === 'result_review' && btn('review', t('tickets.review.title'), () => setDialog('review'), true),
     can('ticket:callback') && s === 'callback' && btn('callback', t('tickets.callback.title'), () => setDialog('callback'), true),

@@ -6,6 +6,8 @@ import { useTranslation } from 'react-i18next';
 import type { Query } from '../../../api/client';
 import { formatDateTime } from '../../../utils/format';
 import { DEFAULT_PAGINATION, fetchPage, toListQuery, type TableParams } from '../../../utils/proTable';
+import { ItemPicker } from './ItemPicker';
+import { RegionSelect } from './RegionSelect';
 import { SlaCountdown } from './SlaCountdown';
 import { TicketStatusTag, UrgencyTag } from './StatusTags';
 import { TICKET_STATUSES, type TicketStatus, type TicketSummary } from './types';
@@ -61,7 +63,8 @@ export const TicketTable = forwardRef<TicketTableHandle, Props>(function TicketT
     { title: t('tickets.field.urgency'), dataIndex: 'urgency', width: 80, search: false, render: (_, r) => <UrgencyTag urgency={r.urgency} /> },
     { title: t('tickets.field.item'), dataIndex: 'itemName', search: false, ellipsis: true, width: 160, render: (_, r) => r.itemName ?? '-' },
     { title: t('tickets.field.units'), dataIndex: 'units', search: false, ellipsis: true, width: 180, render: (_, r) => (r.units?.length ? r.units.join('、') : '-') },
-    { title: t('tickets.field.region'), dataIndex: 'regionCode', search: filters, width: 120, fieldProps: { placeholder: '6501' }, render: (_, r) => r.regionName ?? '-' },
+    { title: t('tickets.field.item'), dataIndex: 'itemId', hideInTable: true, search: filters, renderFormItem: () => <ItemPicker /> },
+    { title: t('tickets.field.region'), dataIndex: 'regionCode', search: filters, width: 120, renderFormItem: () => <RegionSelect />, render: (_, r) => r.regionName ?? '-' },
     {
       title: t('tickets.field.channel'),
       dataIndex: 'channel',
