@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import { evaluateClassification } from './classification.js';
+import { evaluateElements } from './elements.js';
 import { evaluateIntent } from './intent.js';
 import { evaluateLatency } from './latency.js';
 import { evaluateRetrieval } from './retrieval.js';
 import { evaluateTitles } from './titles.js';
 
 /**
- * npm run eval [-- classification|titles|retrieval|intent|latency ...] [--folds 5] [--seed 1] [--repeats 1]
+ * npm run eval [-- classification|titles|retrieval|intent|elements|latency ...] [--folds 5] [--seed 1] [--repeats 1]
  *   [--holdout labelled.jsonl]. Data root: HOTLINE_DATA_ROOT (default ../shared/data). Prints JSON.
  */
 const { values, positionals } = parseArgs({
@@ -26,6 +27,7 @@ const EVALS: Record<string, () => Record<string, unknown>> = {
   titles: () => evaluateTitles({ folds, seed }),
   retrieval: () => evaluateRetrieval(),
   intent: () => evaluateIntent({ folds, seed }),
+  elements: () => evaluateElements(),
   latency: () => evaluateLatency(),
 };
 

@@ -67,6 +67,21 @@ describe('persons and organisations', () => {
     ]);
   });
 
+  it('reads names without a Chinese surname after strong cues, and strips cues and titles', () => {
+    const names = (t: string) => extractPersons(t).map((p) => p.name);
+    expect(names('我叫努尔兰，电话17799001122')).toEqual(['努尔兰']);
+    expect(names('工地老板叫陈志强，欠我们工资')).toEqual(['陈志强']);
+    expect(names('来电人李女士，电话13565432109')).toEqual(['李']);
+    expect(names('我是阿依古丽·买买提，疏附县的')).toEqual(['阿依古丽·买买提']);
+    // 和 is a surname, but 和静县 is a place.
+    expect(names('我是和静县的')).toEqual([]);
+  });
+
+  it('does not take quantifiers or place names for organisations', () => {
+    expect(extractOrganisations('在于田县的一家超市买到了过期食品')).toEqual([]);
+    expect(extractOrganisations('在新市区北京路街道上班')).toEqual([]);
+  });
+
   it('finds enterprises and government bodies by suffix', () => {
     const o = extractOrganisations('我在新疆天山物流有限公司上班，找过乌鲁木齐市住房和城乡建设局');
     expect(o.map((x) => [x.text, x.kind])).toEqual([
@@ -80,6 +95,7 @@ describe('amounts', () => {
   it('reads digits, Chinese numerals and 万', () => {
     const a = extractAmounts('拖欠工资3500元，押金两万元，还有¥99.5，大概1.2万块');
     expect(a.map((x) => x.value)).toEqual([3500, 20000, 99.5, 12000]);
+    expect(extractAmounts('工资4万多元，物业费两块五').map((x) => [x.value, x.approximate])).toEqual([[40000, true], [2.5, false]]);
   });
 });
 
@@ -105,6 +121,9 @@ describe('dates and relative times', () => {
     expect(one('二〇二四年三月五日')?.date).toBe('2024-03-05');
     expect(one('2024-03-05 14:30')).toMatchObject({ date: '2024-03-05', time: '14:30' });
     expect(one('12月30日')?.date).toBe('2025-12-30');
+    // A near-future date with a far past alternative is the future one.
+    expect(one('12月1日之前把工资发了')?.date).toBe('2026-12-01');
+    expect(one('5号交的费')?.date).toBe('2026-11-05');
     expect(one('上个月15号')?.date).toBe('2026-10-15');
     expect(one('去年8月')).toMatchObject({ date: '2025-08', precision: 'month' });
   });

@@ -89,6 +89,20 @@ interface Resolved {
   period?: string;
 }
 
+const dayNumber = (v: Ymd): number => Date.UTC(v.y, v.m - 1, v.d) / 86_400_000;
+
+/**
+ * A date without a year (or month) that lies ahead: callers mostly report what happened, so the
+ * past one is meant — unless the future one is within two weeks and the past one months ago
+ * ("12月1日之前把工资发了" said on 26 November).
+ */
+function pastOrNearFuture(future: Ymd, ref: Ymd, monthMissing: boolean): Ymd {
+  const past = monthMissing ? addMonths(future, -1, future.d) : { ...future, y: future.y - 1 };
+  const ahead = dayNumber(future) - dayNumber(ref);
+  const behind = dayNumber(ref) - dayNumber(past);
+  return ahead <= 14 && behind > 60 ? future : past;
+}
+
 function absolute(g: Groups, ref: Ymd): Resolved | undefined {
   if (g['isoY']) {
     const v = { y: Number(g['isoY']), m: Number(g['isoM']), d: Number(g['isoD']) };
@@ -100,8 +114,7 @@ function absolute(g: Groups, ref: Ymd): Resolved | undefined {
   if (m === undefined && d === undefined) return y === undefined ? undefined : { date: String(y), precision: 'year', relative: false };
   const month = m ?? ref.m;
   let v: Ymd = { y: y ?? ref.y, m: month, d: d ?? 1 };
-  // Without a year, a date later than today most likely means last year (或 last month for 5号).
-  if (y === undefined && fmt(v) > fmt(ref)) v = m === undefined ? addMonths(v, -1, v.d) : { ...v, y: v.y - 1 };
+  if (y === undefined && fmt(v) > fmt(ref)) v = pastOrNearFuture(v, ref, m === undefined);
   if (!validDay(v)) return undefined;
   if (d === undefined) return { date: `${v.y}-${pad(v.m)}`, precision: 'month', relative: y === undefined };
   return { date: fmt(v), precision: 'day', relative: y === undefined || m === undefined };

@@ -1,3 +1,4 @@
+import { loadDivisions } from '../geo/divisions.js';
 import { tag, type TaggedToken } from '../text/tokenizer.js';
 import { spanOf, type Span } from './types.js';
 
@@ -16,7 +17,19 @@ const SUFFIX: [RegExp, Organisation['kind']][] = [
 const NAME_TAGS = /^(n|ns|nr|nz|nt|ng|nrt|nrfg|j|eng|m|an|vn|b)$/;
 const MAX_TOKENS = 6;
 
+let divisionNames: Set<string> | undefined;
+
+/** Place names (新市区, 天山区) are tagged nt by jieba but are addresses, not organisations. */
+function isDivision(word: string): boolean {
+  divisionNames ??= new Set(loadDivisions().all.flatMap((d) => [d.name, ...d.aliases]));
+  return divisionNames.has(word);
+}
+
+// 一家超市, 这个公司, 某医院: a quantifier or demonstrative is not part of a name.
+const NOT_NAME_START = /^(一|这|那|某|该|每|各|本|此|几)/;
+
 function kindOf(word: string, tagName: string): Organisation['kind'] | undefined {
+  if (isDivision(word)) return undefined;
   for (const [re, kind] of SUFFIX) if (re.test(word)) return kind;
   return tagName === 'nt' ? 'other' : undefined;
 }
@@ -41,7 +54,8 @@ export function extractOrganisations(text: string): Organisation[] {
   tokens.forEach((t, i) => {
     const kind = kindOf(t.word, t.tag);
     if (!kind) return;
-    const j = leftEdge(tokens, i);
+    let j = leftEdge(tokens, i);
+    while (j < i && NOT_NAME_START.test(tokens[j]?.word ?? '') && /^(m|r|q|mq)$/.test(tokens[j]?.tag ?? '')) j++;
     const first = tokens[j];
     // A bare suffix (公司, 局) with nothing before it is a reference, not a name.
     if (!first || (j === i && t.tag !== 'nt')) return;

@@ -17,13 +17,18 @@ const GIVEN = '[\\u4e00-\\u9fa5]{1,2}';
 const DOTTED = '[\\u4e00-\\u9fa5]{2,6}[·・.][\\u4e00-\\u9fa5]{2,6}';
 const STOP_AFTER = '(?=[，。,.；;、\\s]|$|[0-9]|电话|手机|联系|身份证|住|家住|今年|的|在|是|反映|来电|先生|女士)';
 
-const CUED = new RegExp(`(?<cue>我叫|我是|本人|姓名[:：]?|名叫|叫做|联系人[:：]?|来电人[:：]?|市民)(?<name>${DOTTED}|${SURNAME}${GIVEN})${STOP_AFTER}`);
+const CUED = new RegExp(`(?<cue>我叫|我是|本人|姓名[:：]?|名叫|叫做|联系人[:：]?|来电人[:：]?|市民|(?:老板|经理|负责人|对方|他|她|名字)叫)(?<name>${DOTTED}|${SURNAME}${GIVEN})${STOP_AFTER}`);
+// After the strongest cues any 2–4 characters are a name: Kazakh and Uyghur names written
+// without a dot (努尔兰, 古丽米拉) have no Chinese surname.
+const STRONG_CUED = new RegExp(`(?<cue>我叫|姓名[:：]?|名叫|我的名字是)(?<name>[\u4e00-\u9fa5]{2,4}?)${STOP_AFTER}`);
 const TITLED = new RegExp(`(?<name>${SURNAME})(?<title>先生|女士|小姐|阿姨|大爷|师傅)`);
 const SURNAME_ONLY = new RegExp(`(?<cue>我姓|免贵姓|姓)(?<name>${SURNAME})(?![\\u4e00-\\u9fa5]{0,1}名)`);
 const DOTTED_FREE = new RegExp(`(?<![\\u4e00-\\u9fa5])(?<name>${DOTTED})`);
 
 // Words jieba-free regexes would otherwise take as given names after a cue (我是业主, 我是本地人).
-const NOT_NAMES = /^(业主|住户|居民|市民|学生|家长|老师|患者|司机|本地|外地|一名|一位|这里|那里|本人|租户|商户|职工|工人|退休|残疾|党员|村民|农民|个体|老人|孩子)/;
+const NOT_NAMES = /^(业主|住户|居民|市民|学生|家长|老师|患者|司机|本地|外地|一名|一位|这里|那里|本人|租户|商户|职工|工人|退休|残疾|党员|村民|农民|个体|老人|孩子)|[县市区镇乡村省州的]$/;
+const LEADING_CUE = /^(我是|我叫|本人|名叫|叫|是)/;
+const TRAILING_TITLE = /(先生|女士|小姐|阿姨|大爷|师傅)$/;
 
 function genderOf(title: string | undefined): '男' | '女' | undefined {
   if (title === '先生' || title === '大爷' || title === '师傅') return '男';
@@ -32,10 +37,13 @@ function genderOf(title: string | undefined): '男' | '女' | undefined {
 }
 
 function fromMatch(text: string, m: RegExpExecArray, fallbackCue: string): PersonName | undefined {
-  const name = m.groups?.['name'] ?? '';
+  const raw = m.groups?.['name'] ?? '';
+  // 我是阿依古丽·买买提: the dotted-name pattern starts too early; 李女士 after 来电人 is 李 + title.
+  const lead = LEADING_CUE.exec(raw)?.[0].length ?? 0;
+  const title = m.groups?.['title'] ?? TRAILING_TITLE.exec(raw)?.[0];
+  const name = raw.slice(lead, raw.length - (m.groups?.['title'] ? 0 : (title?.length ?? 0)));
   if (name.length === 0 || NOT_NAMES.test(name)) return undefined;
-  const start = m.index + m[0].indexOf(name);
-  const title = m.groups?.['title'];
+  const start = m.index + m[0].indexOf(raw) + lead;
   return { ...spanOf(text, start, start + name.length + (title?.length ?? 0)), name, gender: genderOf(title), cue: m.groups?.['cue'] ?? title ?? fallbackCue };
 }
 
@@ -43,6 +51,7 @@ function fromMatch(text: string, m: RegExpExecArray, fallbackCue: string): Perso
 export function extractPersons(text: string): PersonName[] {
   const found = [
     ...matchAll(text, CUED, (m) => fromMatch(text, m, '')),
+    ...matchAll(text, STRONG_CUED, (m) => fromMatch(text, m, '')),
     ...matchAll(text, TITLED, (m) => fromMatch(text, m, '')),
     ...matchAll(text, SURNAME_ONLY, (m) => fromMatch(text, m, '姓')),
     ...matchAll(text, DOTTED_FREE, (m) => fromMatch(text, m, '·')),

@@ -29,17 +29,19 @@ export interface ResolvedAddress extends Span {
 
 interface Candidate {
   codes: string[];
-  /** Generic-looking names (喀什, 人民路, 林场, 街道) count only next to another division or after 在/住/去. */
+  /** Two-character short forms (喀什) count only next to another division or after 在/住/去. */
   short: boolean;
+  /** Street-like or plain-word townships (人民路, 火车站, 林场, 街道) count only next to another division. */
+  generic: boolean;
 }
 
 /**
  * Township short forms are street names (人民路, 火车站) and some township names are plain words
  * (街道, 林场, 原种场); two-character short forms of counties are common words too.
  */
-function needsSupport(d: Division, name: string): boolean {
-  if (d.level === 'township') return name !== d.name || (name.length <= 3 && !/[镇乡]$/.test(name));
-  return name !== d.name && name.length <= 2;
+function supportNeeded(d: Division, name: string): 'none' | 'short' | 'generic' {
+  if (d.level === 'township') return name !== d.name || (name.length <= 3 && !/[镇乡]$/.test(name)) ? 'generic' : 'none';
+  return name !== d.name && name.length <= 2 ? 'short' : 'none';
 }
 
 const LEVEL_RANK: Record<DivisionLevel, number> = { province: 0, prefecture: 1, county: 2, township: 3 };
@@ -56,16 +58,18 @@ export class Gazetteer {
   constructor(table: DivisionTable = loadDivisions()) {
     this.table = table;
     const names = new Map<string, Candidate>();
-    const put = (name: string, code: string, short: boolean): void => {
-      const c = names.get(name) ?? { codes: [], short };
+    const put = (name: string, code: string, support: 'none' | 'short' | 'generic'): void => {
+      const c = names.get(name) ?? { codes: [], short: true, generic: true };
       c.codes.push(code);
-      c.short = c.short && short;
+      // A name that some division carries plainly (喀什 is not generic for 喀什地区) wins.
+      c.short = c.short && support !== 'none';
+      c.generic = c.generic && support === 'generic';
       names.set(name, c);
     };
     for (const d of table.all) {
       if (d.level === 'province') continue;
-      put(d.name, d.code, needsSupport(d, d.name));
-      for (const a of d.aliases) put(a, d.code, needsSupport(d, a));
+      put(d.name, d.code, supportNeeded(d, d.name));
+      for (const a of d.aliases) put(a, d.code, supportNeeded(d, a));
     }
     for (const [name, c] of names) this.ac.add(name, c);
   }
@@ -73,7 +77,8 @@ export class Gazetteer {
   /** Every address in the text, in order. */
   resolve(text: string): ResolvedAddress[] {
     const raw = longestNonOverlapping(this.ac.search(text));
-    const accepted = raw.filter((m, i) => !m.value.short || CUE.test(text.slice(Math.max(0, m.start - 3), m.start)) || adjacent(raw, i));
+    const cued = (m: AcMatch<Candidate>): boolean => CUE.test(text.slice(Math.max(0, m.start - 3), m.start));
+    const accepted = raw.filter((m, i) => adjacent(raw, i) || (!m.value.generic && (!m.value.short || cued(m))));
     const all = groups(accepted);
     // Context for an ambiguous name comes from the other addresses in the text, never its own candidates.
     const contextOf = (g: AcMatch<Candidate>[]): Set<string> =>

@@ -44,7 +44,8 @@ const BIG_UNIT: Record<string, number> = { 万: 1e4, 亿: 1e8 };
 
 /** Parses 二十三, 一百零五, 三千五百万, 两万, 一九九八 (digit-by-digit). Returns undefined if not a numeral. */
 export function parseChineseNumber(s: string): number | undefined {
-  if (s.length === 0) return undefined;
+  // A bare unit (万, 千元 read as 千) is not a number; 十 alone is ten.
+  if (s.length === 0 || /^[百千万亿]/.test(s)) return undefined;
   if (/^[零〇一二两三四五六七八九]+$/.test(s) && s.length > 1) {
     return Number([...s].map((c) => DIGIT[c]).join(''));
   }
