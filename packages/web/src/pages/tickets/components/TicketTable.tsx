@@ -50,7 +50,7 @@ export const TicketTable = forwardRef<TicketTableHandle, Props>(function TicketT
         </Link>
       ),
     },
-    { title: t('tickets.field.title'), dataIndex: 'title', search: false, ellipsis: true, render: (_, r) => <span data-testid="ticket-title">{r.title}</span> },
+    { title: t('tickets.field.title'), dataIndex: 'title', search: false, ellipsis: true, width: 240, render: (_, r) => <span data-testid="ticket-title">{r.title}</span> },
     {
       title: t('common.status'),
       dataIndex: 'status',
@@ -101,7 +101,7 @@ export const TicketTable = forwardRef<TicketTableHandle, Props>(function TicketT
         toolBarRender={toolBar ? () => toolBar : undefined}
         headerTitle={box ? <Typography.Text type="secondary">{t(`tickets.box.${box}`)}</Typography.Text> : undefined}
         pagination={DEFAULT_PAGINATION}
-        scroll={{ x: 1200 }}
+        scroll={{ x: 1500 }}
         request={async (params) => {
           const { enterpriseRelated, overdue, ...rest } = params;
           const query = toListQuery(rest);
