@@ -1,4 +1,4 @@
-import { Bm25Index, charNgrams, cut, cutForSearch, isStopword, normalise } from '@hotline/nlp';
+import { cut, isStopword, normalise, TextSearchIndex } from '@hotline/nlp';
 import { round } from './cv.js';
 import { dataFile, readJsonl, type QaPair } from './data.js';
 
@@ -7,16 +7,12 @@ import { dataFile, readJsonl, type QaPair } from './data.js';
  * question must find its own answer. The index never sees the questions (indexing them would
  * make the task trivial and say nothing about real callers).
  */
-export function retrievalTokens(text: string): string[] {
-  const n = normalise(text);
-  return [...cutForSearch(n), ...charNgrams(n, 2).map((g) => `#${g}`)];
-}
-
 export function evaluateRetrieval(): Record<string, unknown> {
   const t0 = Date.now();
   const rows = readJsonl<QaPair>(dataFile('policy-qa-ncp2020/qa_pairs.jsonl'));
-  const index = new Bm25Index<number>();
-  rows.forEach((r, i) => index.add(i, retrievalTokens(r.answer)));
+  // The product's KB search (TextSearchIndex: BM25 over words + character bigrams); answers only.
+  const index = new TextSearchIndex();
+  rows.forEach((r, i) => index.add({ id: String(i), text: r.answer }));
   let r1 = 0;
   let r3 = 0;
   let r10 = 0;
@@ -28,7 +24,7 @@ export function evaluateRetrieval(): Record<string, unknown> {
     const words = cut(normalise(q.question)).filter((w) => w.length >= 2 && !isStopword(w));
     const answer = normalise(q.answer);
     coverage += words.length === 0 ? 0 : words.filter((w) => answer.includes(w)).length / words.length;
-    const scores = index.scoreAll(retrievalTokens(q.question));
+    const scores = index.scoreAll(q.question);
     const own = scores[qi] ?? 0;
     // Rank = number of answers scoring strictly higher (ties resolved in the answer's favour).
     let rank = 0;
@@ -39,12 +35,12 @@ export function evaluateRetrieval(): Record<string, unknown> {
       if (rank < 10) r10++;
       mrr += 1 / (rank + 1);
     }
-    const top3 = index.search(retrievalTokens(q.question), 3);
-    if (top3.some((h) => rows[h.id]?.docid === q.docid)) sameDoc3++;
+    const top3 = index.search(q.question, 3);
+    if (top3.some((h) => rows[Number(h.id)]?.docid === q.docid)) sameDoc3++;
   }
   const n = rows.length;
   return {
-    task: 'policy QA (2020): question → its own answer among all answers, BM25 over words + char bigrams',
+    task: 'policy QA (2020): question → its own answer among all answers, TextSearchIndex (BM25 over words + char bigrams)',
     answers: n,
     recallAt1: round(r1 / n),
     recallAt3: round(r3 / n),

@@ -25,3 +25,4 @@ export * from './recommend/intent.js';
 export * from './recommend/items.js';
 export * from './recommend/units.js';
 export * from './analyse.js';
+export * from './index/text-search.js';

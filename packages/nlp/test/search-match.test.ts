@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AhoCorasick, Bm25Index, charNgrams, cut, cutForSearch, DEFAULT_ALLOW, longestNonOverlapping, removeStopwords, SensitiveMatcher, topK } from '../src/index.js';
+import { AhoCorasick, Bm25Index, charNgrams, cut, cutForSearch, DEFAULT_ALLOW, longestNonOverlapping, removeStopwords, SensitiveMatcher, TextSearchIndex, topK } from '../src/index.js';
 
 describe('segmentation', () => {
   it('keeps Xinjiang place names whole and drops punctuation', () => {
@@ -64,5 +64,30 @@ describe('sensitive words', () => {
     expect(full.flag('有人在小区卖冰毒').map((f) => f.category)).toContain('毒品');
     // Common words of general Chinese on the deny list are not flagged on their own.
     expect(full.flag('国家政策规定干部不得参与销售，房产证和毕业证都办好了')).toEqual([]);
+  });
+});
+
+describe('TextSearchIndex', () => {
+  const idx = new TextSearchIndex({ synonyms: { 社保卡: ['社会保障卡'] } });
+  idx.add({ id: 'kb1', title: '社会保障卡补办', text: '社会保障卡丢失后，可携带身份证到就近的社保经办网点补办。' });
+  idx.add({ id: 'kb2', title: '居住证办理', text: '办理居住证需要身份证、租房合同和照片。' });
+  idx.add({ id: 'kb3', title: '供暖时间', text: '乌鲁木齐市供暖期为每年10月10日至次年4月10日。' });
+
+  it('finds documents through synonyms and ranks the title match first', () => {
+    const hits = idx.search('社保卡丢了怎么办', 3);
+    expect(hits[0]?.id).toBe('kb1');
+    expect(hits[0]?.highlights.map((h) => h.text)).toContain('社会保障卡');
+  });
+
+  it('returns highlight spans that index the original text', () => {
+    const hits = idx.search('居住证需要什么材料');
+    expect(hits[0]?.id).toBe('kb2');
+    const h = hits[0]!.highlights[0]!;
+    expect('办理居住证需要身份证、租房合同和照片。'.slice(h.start, h.end)).toBe(h.text);
+  });
+
+  it('empty and unknown queries return nothing', () => {
+    expect(idx.search('   ')).toEqual([]);
+    expect(idx.search('火星移民')).toEqual([]);
   });
 });

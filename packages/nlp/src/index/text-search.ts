@@ -1,0 +1,109 @@
+import type { Span } from '../extract/types.js';
+import { AhoCorasick, longestNonOverlapping } from '../match/aho-corasick.js';
+import { normalise, normaliseAligned } from '../text/normalise.js';
+import { isStopword } from '../text/stopwords.js';
+import { charNgrams, cutForSearch } from '../text/tokenizer.js';
+import { Bm25Index, type Bm25Options } from './bm25.js';
+
+export interface SearchDocument {
+  id: string;
+  title?: string;
+  text: string;
+}
+
+export interface SearchHit {
+  id: string;
+  score: number;
+  /** Where the query's words (and their synonyms) occur in the document text, for highlighting. */
+  highlights: Span[];
+}
+
+export interface TextSearchOptions extends Bm25Options {
+  /** Term → equivalent terms (集合词); expansions count at half weight. */
+  synonyms?: Record<string, readonly string[]>;
+  /** How many times title tokens count (default 2). */
+  titleWeight?: number;
+}
+
+/** Words (search mode, for recall on compounds) plus character bigrams (for unknown words and typos of one character). */
+export function searchTokens(text: string): string[] {
+  const n = normalise(text);
+  return [...cutForSearch(n), ...charNgrams(n, 2).map((g) => `#${g}`)];
+}
+
+/**
+ * Knowledge-base style search: BM25 over words and character bigrams, title boost, synonym
+ * expansion and highlight spans. In memory; the server persists documents and rebuilds it.
+ */
+export class TextSearchIndex {
+  private readonly bm25: Bm25Index<string>;
+  private readonly texts = new Map<string, string>();
+  private readonly synonyms: Map<string, readonly string[]>;
+
+  constructor(private readonly opts: TextSearchOptions = {}) {
+    this.bm25 = new Bm25Index<string>(opts);
+    this.synonyms = symmetricSynonyms(opts.synonyms ?? {});
+  }
+
+  get size(): number {
+    return this.bm25.size;
+  }
+
+  add(doc: SearchDocument): void {
+    const title = doc.title ? searchTokens(doc.title) : [];
+    const repeated = Array.from({ length: this.opts.titleWeight ?? 2 }, () => title).flat();
+    this.bm25.add(doc.id, [...repeated, ...searchTokens(doc.text)]);
+    this.texts.set(doc.id, doc.text);
+  }
+
+  /** Query terms with their weights: the query's own tokens at 1, synonym expansions at 0.5. */
+  expand(query: string): { tokens: string[]; weights: Map<string, number>; words: string[] } {
+    const own = searchTokens(query);
+    const weights = new Map(own.map((t) => [t, 1]));
+    const words = [...new Set(own.filter((t) => !t.startsWith('#') && t.length >= 2 && !isStopword(t)))];
+    const synonyms = [...new Set(words.flatMap((w) => this.synonyms.get(w) ?? []))];
+    const extra: string[] = [];
+    for (const syn of synonyms) {
+      for (const t of searchTokens(syn)) {
+        extra.push(t);
+        if (!weights.has(t)) weights.set(t, 0.5);
+      }
+    }
+    return { tokens: [...own, ...extra], weights, words: [...words, ...synonyms] };
+  }
+
+  search(query: string, k = 10): SearchHit[] {
+    if (query.trim().length === 0) return [];
+    const { tokens, weights, words } = this.expand(query);
+    return this.bm25.search(tokens, k, weights).map((h) => ({ ...h, highlights: highlight(this.texts.get(h.id) ?? '', words) }));
+  }
+
+  /** Raw scores of every document in insertion order (evaluation and re-ranking). */
+  scoreAll(query: string): Float64Array {
+    const { tokens, weights } = this.expand(query);
+    return this.bm25.scoreAll(tokens, weights);
+  }
+}
+
+function symmetricSynonyms(groups: Record<string, readonly string[]>): Map<string, readonly string[]> {
+  const out = new Map<string, Set<string>>();
+  for (const [head, list] of Object.entries(groups)) {
+    const all = [head, ...list].map((w) => normalise(w));
+    for (const w of all) {
+      const set = out.get(w) ?? new Set<string>();
+      for (const o of all) if (o !== w) set.add(o);
+      out.set(w, set);
+    }
+  }
+  return new Map([...out].map(([k, v]) => [k, [...v]]));
+}
+
+/** Spans of the given words in a text (longest match first, no overlaps), for <mark> rendering. */
+export function highlight(text: string, words: readonly string[]): Span[] {
+  const ac = new AhoCorasick<true>();
+  for (const w of words) if (w.length >= 2) ac.add(normalise(w), true);
+  if (ac.size === 0) return [];
+  // Same-length normalisation keeps the offsets valid in the original text.
+  const t = normaliseAligned(text).toLowerCase();
+  return longestNonOverlapping(ac.search(t)).map((m) => ({ start: m.start, end: m.end, text: text.slice(m.start, m.end) }));
+}
