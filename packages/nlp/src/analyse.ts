@@ -10,6 +10,7 @@ import type { UnitRecommender, UnitSuggestion } from './recommend/units.js';
 import { analyseSentiment, type Sentiment } from './sentiment.js';
 import { summarise, type Summary } from './summary/summarise.js';
 import { generateTitle, type TitleModel } from './summary/title.js';
+import { citizenText } from './summary/transcript.js';
 import type { DuplicateCandidate, DuplicateIndex } from './dedup/duplicates.js';
 
 export interface AnalyseContext {
@@ -77,10 +78,13 @@ export function analyse(input: unknown, ctx: AnalyseContext = {}): Analysis {
   const gazetteer = ctx.gazetteer ?? (sharedGazetteer ??= new Gazetteer());
   const elements = extractElements(text, { reference: ctx.referenceDate, timeZone: ctx.timeZone, gazetteer });
   const region = bestRegion(elements.addresses);
-  const intent = classifyIntent(text, ctx.intentModel);
-  const items = ctx.items?.suggestTicket(text, ctx.title, 3) ?? [];
+  // In a labelled call transcript the demand is in the citizen's turns; the agent's greetings
+  // and scripted questions would otherwise drive the title, summary and item.
+  const demand = citizenText(text) ?? text;
+  const intent = classifyIntent(demand, ctx.intentModel);
+  const items = ctx.items?.suggestTicket(demand, ctx.title, 3) ?? [];
   if (!ctx.items) warnings.push('未加载事项目录模型，未推荐事项');
-  const units = ctx.units?.suggest({ items, regionCode: region?.code, text }, 3) ?? [];
+  const units = ctx.units?.suggest({ items, regionCode: region?.code, text: demand }, 3) ?? [];
   if (elements.idNumbers.some((i) => !i.checksumValid)) warnings.push('身份证号校验位不正确，请与来电人核实');
   const place = region ? (region.township ?? region.county ?? region.prefecture)?.name : undefined;
   return {
@@ -91,11 +95,11 @@ export function analyse(input: unknown, ctx: AnalyseContext = {}): Analysis {
     region,
     items,
     units,
-    title: generateTitle(text, { intent: intent.label, place, model: ctx.titleModel, focusTerms: items[0]?.matchedTerms }),
-    summary: summarise(text),
-    sentiment: analyseSentiment(text),
+    title: generateTitle(demand, { intent: intent.label, place, model: ctx.titleModel, focusTerms: items[0]?.matchedTerms }),
+    summary: summarise(demand),
+    sentiment: analyseSentiment(demand),
     sensitive: (ctx.sensitive ?? (sharedSensitive ??= new SensitiveMatcher())).flag(text),
-    duplicates: ctx.duplicates?.candidates(text, { k: 5, minSimilarity: 0.4 }) ?? [],
+    duplicates: ctx.duplicates?.candidates(demand, { k: 5, minSimilarity: 0.4 }) ?? [],
     warnings,
     elapsedMs: Math.round((performance.now() - t0) * 10) / 10,
   };

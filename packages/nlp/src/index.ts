@@ -26,3 +26,4 @@ export * from './recommend/items.js';
 export * from './recommend/units.js';
 export * from './analyse.js';
 export * from './index/text-search.js';
+export * from './summary/transcript.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyse, DuplicateIndex, ItemRecommender, isNlpError, UnitRecommender, warmUp, type AnalyseContext } from '../src/index.js';
+import { analyse, citizenText, DuplicateIndex, ItemRecommender, isNlpError, splitTranscript, UnitRecommender, warmUp, type AnalyseContext } from '../src/index.js';
 import { CATALOGUE, UNITS } from './fixtures.js';
 
 const REF = new Date('2026-11-26T10:00:00+08:00');
@@ -104,5 +104,36 @@ describe('bad input', () => {
     expect(r.items).toEqual([]);
     expect(r.units).toEqual([]);
     expect(r.warnings.join()).toContain('事项');
+  });
+});
+
+describe('call transcripts', () => {
+  const ctx = context();
+  const transcript = [
+    '坐席：您好，12345政务服务热线，请问有什么可以帮您？',
+    '市民：你好，我是天山区幸福路街道团结路小区的，我叫王芳。',
+    '坐席：好的王女士，请问您反映什么问题？',
+    '市民：我们小区从昨天下午开始停水，到现在都没有来水，物业也不管。',
+    '坐席：请问您的联系电话是多少？',
+    '市民：13912345678。',
+    '坐席：好的，我们会尽快转交相关部门处理，感谢您的来电。',
+  ].join('\n');
+
+  it('splits turns by speaker', () => {
+    const turns = splitTranscript(transcript);
+    expect(turns.map((t) => t.speaker)).toEqual(['agent', 'citizen', 'agent', 'citizen', 'agent', 'citizen', 'agent']);
+    expect(transcript.slice(turns[1]!.start, turns[1]!.end).trim()).toBe(turns[1]!.text);
+    expect(citizenText('没有说话人标签的普通文本')).toBeUndefined();
+  });
+
+  it('takes title, summary and item from the citizen, elements from the whole call', () => {
+    const r = analyse(transcript, ctx);
+    expect(r.title).toContain('停水');
+    expect(r.title).not.toContain('12345');
+    expect(r.summary.text).not.toContain('请问有什么可以帮您');
+    expect(r.items[0]?.itemId).toBe('water');
+    expect(r.elements.phones.map((p) => p.value)).toContain('13912345678');
+    expect(r.elements.persons.map((p) => p.name)).toContain('王芳');
+    expect(r.region?.county?.name).toBe('天山区');
   });
 });
