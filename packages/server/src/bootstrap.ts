@@ -48,6 +48,7 @@ export async function createPlatform(config: AppConfig, opts: PlatformOptions = 
     opts.database ??
     (await openDatabase({
       url: config.databaseUrl,
+      poolMax: config.databasePoolMax,
       dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite`,
       onIdleError: (err) => process.stderr.write(`${JSON.stringify({ level: 50, msg: 'database connection lost; it will be replaced', err: err.message })}\n`),
     }));

@@ -19,6 +19,7 @@ export const testConfig = (over: Partial<AppConfig> = {}): AppConfig => ({
   host: '127.0.0.1',
   port: 0,
   databaseUrl: '',
+  databasePoolMax: 10,
   dataDir: '',
   logLevel: 'silent',
   webDist: '/nonexistent',

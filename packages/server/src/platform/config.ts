@@ -13,6 +13,8 @@ export interface AppConfig {
   port: number;
   /** postgres://… for PostgreSQL; empty means embedded PGlite in dataDir. */
   databaseUrl: string;
+  /** PostgreSQL connection pool size for this process (DATABASE_POOL_MAX). */
+  databasePoolMax: number;
   dataDir: string;
   logLevel: string;
   webDist: string;
@@ -55,6 +57,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     host: pick(env, file, 'HOST', 'host') ?? '127.0.0.1',
     port: Number(pick(env, file, 'PORT', 'port') ?? 3000),
     databaseUrl: pick(env, file, 'DATABASE_URL', 'databaseUrl') ?? '',
+    databasePoolMax: Math.max(1, Number(pick(env, file, 'DATABASE_POOL_MAX', 'databasePoolMax') ?? 20) || 20),
     dataDir,
     logLevel: pick(env, file, 'LOG_LEVEL', 'logLevel') ?? 'info',
     webDist: resolve(pick(env, file, 'HOTLINE_WEB_DIST', 'webDist') ?? new URL('../../../web/dist', import.meta.url).pathname),

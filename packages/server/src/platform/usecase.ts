@@ -18,10 +18,11 @@ export async function commit<T>(deps: Deps, actor: Actor | AuditActor, work: (tr
   const who = 'permissions' in actor ? auditActorOf(actor) : actor;
   return deps.db.transaction().execute(async (trx) => {
     const outcome = await work(trx);
+    for (const e of outcome.events ?? []) await enqueueEvent(trx, deps.clock, e.topic, e.payload);
+    // Last: the audit chain takes an installation-wide lock held until commit, so take it as late as possible.
     for (const entry of Array.isArray(outcome.audit) ? outcome.audit : [outcome.audit]) {
       await recordAudit(trx, deps.clock, who, entry);
     }
-    for (const e of outcome.events ?? []) await enqueueEvent(trx, deps.clock, e.topic, e.payload);
     return outcome.result;
   });
 }

@@ -6,7 +6,7 @@ import type { Selectable } from 'kysely';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
 import { commit } from '../../platform/usecase.js';
 import { nextTaskStatus, nextTicketStatus } from './ticket.machine.js';
-import { actorOf, lockTicket, lockTicketById, SYSTEM, SYSTEM_AUDIT, tasksOf, updateTask, updateTicket, writeEvent, type EventActor, type Ticket } from './ticket.repository.js';
+import { actorOf, allocateTicketNo, lockTicket, lockTicketById, SYSTEM, SYSTEM_AUDIT, tasksOf, updateTask, updateTicket, writeEvent, type EventActor, type Ticket } from './ticket.repository.js';
 import { assertHotline } from './ticket.access.js';
 import { Notices } from './ticket.notify.js';
 import { callbackModeFor, policyFor } from './ticket.policy.js';
@@ -201,6 +201,7 @@ export async function expireCallbacks(deps: Deps): Promise<number> {
 
 /** 重办: the citizen wants the demand handled again; a new ticket is linked to the old one as 重复. */
 export async function redoTicket(deps: Deps, actor: Actor, ticketId: string, input: { reason: string }) {
+  const no = await allocateTicketNo(deps);
   return commit(deps, actor, async (trx) => {
     const old = await lockTicket(trx, actor, ticketId);
     await assertHotline(trx, actor, old);
@@ -212,7 +213,7 @@ export async function redoTicket(deps: Deps, actor: Actor, ticketId: string, inp
       { actor, source: null },
       { channel: old.channel, kind: old.kind ?? undefined, title: old.title, content: `【重办，原工单${old.no}】${input.reason}\n${old.content}`, itemId: old.item_id, urgency: old.urgency, citizen: { name: old.citizen_name, phone }, regionCode: old.region_code, regionName: old.region_name, address: old.address, lat: old.lat, lng: old.lng, enterpriseId: old.enterprise_id, enterpriseName: old.enterprise_name },
       'registered',
-      { redoOf: old.id },
+      { no, redoOf: old.id },
     );
     await trx.updateTable('ticket_callback').set({ status: 'cancelled' }).where('ticket_id', '=', old.id).where('status', '=', 'pending').execute();
     if (old.status !== 'archived') {

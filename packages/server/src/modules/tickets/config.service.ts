@@ -2,7 +2,7 @@ import type { Actor, Deps } from '../../platform/context.js';
 import { invalid } from '../../platform/errors.js';
 import { commit } from '../../platform/usecase.js';
 import { WorkingCalendar } from './sla/working-calendar.js';
-import { calendarFor } from './sla.service.js';
+import { calendarFor, forgetCalendars } from './sla.service.js';
 import { DEFAULT_POLICY, mergePolicy, policyFor, type PolicyPatch } from './ticket.policy.js';
 
 /**
@@ -56,6 +56,7 @@ export async function setCalendarDay(deps: Deps, actor: Actor, input: { date: st
   return commit(deps, actor, async (trx) => {
     await trx.deleteFrom('calendar_override').where('tenant_id', '=', actor.tenantId).where('date', '=', input.date).execute();
     if (input.kind !== 'default') await trx.insertInto('calendar_override').values({ tenant_id: actor.tenantId, date: input.date, kind: input.kind, name: input.name ?? '' }).execute();
+    forgetCalendars();
     return { result: { date: input.date, kind: input.kind }, audit: { action: 'ticket.calendar.set', targetType: 'calendar_override', targetId: input.date, detail: { ...input } } };
   });
 }

@@ -125,11 +125,11 @@ export async function insertTasks(
     suspended_at: null,
     version: 0,
   }));
-  await trx.insertInto('ticket_task').values(rows).execute();
+  const tasks = await trx.insertInto('ticket_task').values(rows).returningAll().execute();
   for (const r of rows) {
     await opts.notices.toOrg(r.tenant_id, r.org_id, `新工单待签收：${ticket.no}`, `${ticket.title}${opts.opinion ? `（交办意见：${opts.opinion}）` : ''}`);
   }
-  return trx.selectFrom('ticket_task').selectAll().where('id', 'in', rows.map((r) => r.id)).execute();
+  return tasks;
 }
 
 function parseDeadline(deadlineAt: string | undefined, now: Date): Date | null {
@@ -153,7 +153,7 @@ export async function dispatchTicket(deps: Deps, actor: Actor, id: string, input
     const sla = t.deadline_at ? null : await startDeadline(trx, deps, t, targets[0]!.tenant_level);
     const deadline = parseDeadline(input.deadlineAt, now);
     await updateTicket(trx, t, deps.clock, { status: to, dispatched_at: t.dispatched_at ?? now, ...(sla ?? {}) });
-    const fresh = await trx.selectFrom('ticket').selectAll().where('id', '=', t.id).executeTakeFirstOrThrow();
+    const fresh: Ticket = { ...t, status: to, deadline_at: sla?.deadline_at ?? t.deadline_at };
     const tasks = await insertTasks(trx, deps, { ...actorOf(actor), tenantId: actor.tenantId }, fresh, targets, roles, { opinion: input.opinion, deadlineAt: deadline, notices });
     const attachments = await linkAttachments(trx, actor.tenantId, t.id, input.attachmentIds ?? []);
     await writeEvent(trx, deps.clock, actorOf(actor), {

@@ -5,7 +5,7 @@ import { AppError, notFound, unauthenticated } from '../../platform/errors.js';
 import { commit } from '../../platform/usecase.js';
 import { tenantVisible } from '../../platform/scope.js';
 import { FieldCipher } from '../../platform/crypto/index.js';
-import { SYSTEM_AUDIT, writeEvent, type EventActor } from './ticket.repository.js';
+import { allocateTicketNo, SYSTEM_AUDIT, writeEvent, type EventActor } from './ticket.repository.js';
 import { acknowledge, insertTicket, type TicketInput } from './intake.service.js';
 import { TICKET_STATUS_NAMES, publicStatusOf } from './ticket.machine.js';
 import { evaluateCallback } from './callback.service.js';
@@ -72,6 +72,7 @@ export interface PartnerTicket {
 /** Idempotent on the partner's own id: the same externalId returns the ticket it already made. */
 export async function partnerIntake(deps: Deps, s: SignedRequest, body: PartnerTicket) {
   const client = await verifySignature(deps, s);
+  const no = await allocateTicketNo(deps);
   return commit(deps, { ...SYSTEM_AUDIT, name: `接口:${client.name}`, tenantId: client.tenant_id }, async (trx) => {
     const fresh = await trx.insertInto('intake_nonce').values({ client_id: client.id, nonce: s.nonce!, seen_at: deps.clock.now() }).onConflict((oc) => oc.doNothing()).returning('nonce').executeTakeFirst();
     if (!fresh) throw unauthenticated('SIGNATURE_REPLAYED', '重复的请求（nonce已使用）');
@@ -79,7 +80,7 @@ export async function partnerIntake(deps: Deps, s: SignedRequest, body: PartnerT
     if (existing) return { result: { id: existing.id, no: existing.no, status: existing.status, duplicate: true }, audit: [] };
     const input: TicketInput = { channel: 'partner', kind: body.kind, title: body.title, content: body.content, itemId: body.itemId, urgency: body.urgency, citizen: body.citizen, regionCode: body.regionCode, address: body.address };
     const who = { actor: null, source: { tenantId: client.tenant_id, orgId: client.org_id, name: `接口:${client.name}`, externalSource: client.code, externalId: body.externalId } };
-    const t = await insertTicket(trx, deps, who, input, 'pending_dispatch');
+    const t = await insertTicket(trx, deps, who, input, 'pending_dispatch', { no });
     const ev: EventActor = { id: null, name: `接口:${client.name}`, tenantId: client.tenant_id, orgId: client.org_id };
     await writeEvent(trx, deps.clock, ev, { ticketId: t.id, action: 'register', to: t.status, detail: { channel: 'partner', client: client.code, externalId: body.externalId } });
     const notices = new Notices(trx, deps, { id: null, name: `接口:${client.name}` });
@@ -100,9 +101,10 @@ async function webIntakeTarget(deps: Deps) {
 
 export async function citizenSubmit(deps: Deps, body: { title: string; content: string; name: string; phone: string; regionCode?: string; address?: string; kind?: string }) {
   const target = await webIntakeTarget(deps);
+  const no = await allocateTicketNo(deps);
   return commit(deps, { ...SYSTEM_AUDIT, name: '诉求人（网上提交）', tenantId: target.tenantId }, async (trx) => {
     const input: TicketInput = { channel: 'web', kind: body.kind, title: body.title, content: body.content, citizen: { name: body.name, phone: body.phone }, regionCode: body.regionCode, address: body.address };
-    const t = await insertTicket(trx, deps, { actor: null, source: { ...target, name: '诉求人（网上提交）' } }, input, 'registered');
+    const t = await insertTicket(trx, deps, { actor: null, source: { ...target, name: '诉求人（网上提交）' } }, input, 'registered', { no });
     await writeEvent(trx, deps.clock, { id: null, name: '诉求人（网上提交）', tenantId: target.tenantId, orgId: null }, { ticketId: t.id, action: 'register', to: t.status, detail: { channel: 'web' } });
     const notices = new Notices(trx, deps, { id: null, name: '网上诉求' });
     await notices.toPermission(target.tenantId, 'ticket:dispatch', `网上诉求待受理：${t.no}`, t.title);

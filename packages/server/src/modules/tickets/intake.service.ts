@@ -8,7 +8,7 @@ import { loadVisibleItem } from '../catalog/item.service.js';
 import { formSchemaOf } from '../catalog/element.service.js';
 import { validateFormData } from '../catalog/form-schema.js';
 import { isActiveTask, nextTicketStatus, type TicketAction } from './ticket.machine.js';
-import { actorOf, lockTicket, nextTicketNo, updateTicket, writeEvent, tasksOf, type Ticket } from './ticket.repository.js';
+import { actorOf, allocateTicketNo, lockTicket, updateTicket, writeEvent, tasksOf, type Ticket } from './ticket.repository.js';
 import { startCallback } from './callback.service.js';
 import { assertHotline } from './ticket.access.js';
 import { Notices } from './ticket.notify.js';
@@ -139,13 +139,13 @@ export async function insertTicket(
   who: { actor: Actor | null; source: SystemSource | null },
   input: TicketInput,
   status: TicketStatus,
-  links: { redoOf?: string; copiedFrom?: string } = {},
+  links: { no: string; redoOf?: string; copiedFrom?: string },
 ): Promise<Ticket> {
   const tenantId = who.actor?.tenantId ?? who.source!.tenantId;
   const now = deps.clock.now();
   const row = {
     id: randomUUID(),
-    no: await nextTicketNo(trx, now),
+    no: links.no,
     tenant_id: tenantId,
     org_id: who.actor?.orgId ?? who.source!.orgId,
     created_by: who.actor?.userId ?? null,
@@ -162,15 +162,16 @@ export async function insertTicket(
     created_at: now,
     updated_at: now,
   };
-  await trx.insertInto('ticket').values(row).execute();
+  const ticket = await trx.insertInto('ticket').values(row).returningAll().executeTakeFirstOrThrow();
   if (input.attachmentIds?.length) await linkAttachments(trx, tenantId, row.id, input.attachmentIds);
-  return trx.selectFrom('ticket').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+  return ticket;
 }
 
 export async function createTicket(deps: Deps, actor: Actor, input: TicketInput & { draft?: boolean }) {
   if (!input.draft) checkComplete(input);
+  const no = await allocateTicketNo(deps);
   return commit(deps, actor, async (trx) => {
-    const t = await insertTicket(trx, deps, { actor, source: null }, input, input.draft ? 'draft' : 'registered');
+    const t = await insertTicket(trx, deps, { actor, source: null }, input, input.draft ? 'draft' : 'registered', { no });
     await writeEvent(trx, deps.clock, actorOf(actor), { ticketId: t.id, action: input.draft ? 'save_draft' : 'register', to: t.status, detail: { channel: t.channel } });
     const notices = new Notices(trx, deps, { id: actor.userId, name: actor.displayName });
     if (!input.draft) await acknowledge(notices, t);
@@ -230,11 +231,12 @@ function currentInput(deps: Deps, t: Ticket): TicketInput {
 
 /** 复制工单: one call, several demands, one ticket each; the copy starts as a draft to complete. */
 export async function copyTicket(deps: Deps, actor: Actor, id: string) {
+  const no = await allocateTicketNo(deps);
   return commit(deps, actor, async (trx) => {
     const src = await lockTicket(trx, actor, id);
     nextTicketStatus('copy', src.status);
     const input = { ...currentInput(deps, src), content: '', formData: {} };
-    const t = await insertTicket(trx, deps, { actor, source: null }, input, 'draft', { copiedFrom: src.id });
+    const t = await insertTicket(trx, deps, { actor, source: null }, input, 'draft', { no, copiedFrom: src.id });
     await writeEvent(trx, deps.clock, actorOf(actor), { ticketId: t.id, action: 'copy', to: 'draft', detail: { from: src.no } });
     return { result: { id: t.id, no: t.no, status: t.status }, audit: { action: 'ticket.copy', targetType: 'ticket', targetId: t.id, detail: { from: src.no, no: t.no } } };
   });

@@ -21,7 +21,23 @@ import { assertUserInReach } from './ticket.access.js';
  */
 export type SlaRule = Selectable<SlaRuleTable>;
 
+/**
+ * Calendars per tenant, cached for a minute: every dispatch and resume needs one, and local
+ * overrides change a few times a year (setCalendarDay clears the cache on this node).
+ */
+const CALENDAR_TTL_MS = 60_000;
+const calendars = new Map<string, { cal: WorkingCalendar; at: number }>();
+export const forgetCalendars = () => calendars.clear();
+
 export async function calendarFor(db: Db, tenantId: string): Promise<WorkingCalendar> {
+  const hit = calendars.get(tenantId);
+  if (hit && Date.now() - hit.at < CALENDAR_TTL_MS) return hit.cal;
+  const cal = await loadCalendar(db, tenantId);
+  calendars.set(tenantId, { cal, at: Date.now() });
+  return cal;
+}
+
+async function loadCalendar(db: Db, tenantId: string): Promise<WorkingCalendar> {
   const tenant = await db.selectFrom('tenant').select('path').where('id', '=', tenantId).executeTakeFirst();
   const ancestors = (tenant?.path ?? '').split('/').filter(Boolean);
   const rows = ancestors.length

@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
-import type { Actor } from '../../platform/context.js';
+import type { Actor, Deps } from '../../platform/context.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Attachment, Database, TicketEventTable, TicketTable, TicketTaskTable } from '../../platform/db/schema.js';
 import { notFound } from '../../platform/errors.js';
@@ -116,10 +116,28 @@ export const SYSTEM: EventActor = { id: null, name: '系统', tenantId: null, or
 /** Timers, the callback robot and citizens on the H5 page act as the system in the audit log. */
 export const SYSTEM_AUDIT: AuditActor = { userId: null, name: '系统', tenantId: null, ip: '-', userAgent: 'system' };
 
+/**
+ * Tenant and org names for timeline rows. Every transition writes one, and names change rarely, so
+ * they are cached for a minute (wall clock: this is a cache, not business time).
+ */
+const NAME_TTL_MS = 60_000;
+const names = new Map<string, { name: string | null; at: number }>();
+
+async function nameOf(trx: Db, table: 'tenant' | 'org', id: string | null): Promise<string | null> {
+  if (!id) return null;
+  const key = `${table}:${id}`;
+  const hit = names.get(key);
+  if (hit && Date.now() - hit.at < NAME_TTL_MS) return hit.name;
+  const row = await trx.selectFrom(table).select('name').where('id', '=', id).executeTakeFirst();
+  if (names.size > 10_000) names.clear();
+  names.set(key, { name: row?.name ?? null, at: Date.now() });
+  return row?.name ?? null;
+}
+
 /** One timeline row per transition, written in the transition's own transaction. */
 export async function writeEvent(trx: Db, clock: Clock, who: EventActor, e: EventInput): Promise<void> {
-  const tenant = who.tenantId ? await trx.selectFrom('tenant').select('name').where('id', '=', who.tenantId).executeTakeFirst() : undefined;
-  const org = who.orgId ? await trx.selectFrom('org').select('name').where('id', '=', who.orgId).executeTakeFirst() : undefined;
+  const tenant = { name: await nameOf(trx, 'tenant', who.tenantId) };
+  const org = { name: await nameOf(trx, 'org', who.orgId) };
   await trx
     .insertInto('ticket_event')
     .values({
@@ -141,8 +159,16 @@ export async function writeEvent(trx: Db, clock: Clock, who: EventActor, e: Even
     .execute();
 }
 
-/** 'XJ' + Beijing date + a per-day sequence: readable on the phone and unique for the whole life. */
-export async function nextTicketNo(trx: Db, now: Date): Promise<string> {
+/**
+ * 'XJ' + Beijing date + a per-day sequence: readable on the phone and unique for the whole life.
+ * Allocated in its own statement before the registering transaction, so the day's counter row is
+ * locked for one statement, not for a whole registration; a failed registration leaves a gap.
+ */
+export async function allocateTicketNo(deps: Pick<Deps, 'db' | 'clock'>): Promise<string> {
+  return nextTicketNo(deps.db, deps.clock.now());
+}
+
+async function nextTicketNo(trx: Db, now: Date): Promise<string> {
   const day = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
   const row = await sql<{ n: number }>`
     insert into ticket_counter (day, n) values (${day}, 1)

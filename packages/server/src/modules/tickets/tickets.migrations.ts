@@ -94,7 +94,8 @@ create table ticket (
 create unique index ticket_external_uq on ticket (external_source, external_id) where external_id is not null;
 create index ticket_tenant_status_idx on ticket (tenant_id, status, created_at desc);
 create index ticket_phone_idx on ticket (citizen_phone_idx, created_at desc);
-create index ticket_deadline_idx on ticket (deadline_at) where status in ('handling', 'rework', 'return_review');
+create index ticket_deadline_idx on ticket (deadline_at) where status in ('handling', 'rework', 'return_review', 'result_review', 'pending_dispatch');
+create index ticket_warn_idx on ticket (warn_at) where warned_at is null and status in ('handling', 'rework');
 create index ticket_created_by_idx on ticket (created_by, created_at desc);
 
 create table ticket_task (

@@ -17,9 +17,9 @@ export interface DbHandle {
 }
 
 /** `postgres://…` selects PostgreSQL; anything else is a PGlite data directory ('' = in memory). */
-export async function openDatabase(opts: { url?: string; dataDir?: string; onIdleError?: (err: Error) => void }): Promise<DbHandle> {
+export async function openDatabase(opts: { url?: string; dataDir?: string; poolMax?: number; onIdleError?: (err: Error) => void }): Promise<DbHandle> {
   if (opts.url && /^postgres(ql)?:\/\//.test(opts.url)) {
-    const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolMax ?? 10 });
     // An idle connection that the server drops (restart, failover, admin kill) emits 'error' on
     // the pool; unhandled, that would end the process. The pool replaces the client on next use.
     pool.on('error', (err) => opts.onIdleError?.(err));

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 
+const BATCH = 100;
+
 /** Handlers get the claiming transaction: on PGlite the top-level handle would wait for it forever. */
 export type OutboxHandler = (payload: Record<string, unknown>, trx: Db) => Promise<void>;
 
@@ -34,8 +36,13 @@ export class OutboxDispatcher {
   }
 
   start(intervalMs = 200): void {
-    this.timer = setInterval(() => void this.drain(), intervalMs);
+    this.timer = setInterval(() => void this.drainBacklog().catch((err: unknown) => this.onError(err, "*")), intervalMs);
     this.timer.unref();
+  }
+
+  /** Keeps taking full batches while a backlog remains (bounded, so one tick cannot run forever). */
+  private async drainBacklog(): Promise<void> {
+    for (let i = 0; i < 20; i++) if ((await this.drain()) < BATCH) return;
   }
 
   async stop(): Promise<void> {
@@ -58,7 +65,7 @@ export class OutboxDispatcher {
         .where('processed_at', 'is', null)
         .where('available_at', '<=', now)
         .orderBy('id')
-        .limit(50)
+        .limit(BATCH)
         .forUpdate()
         .skipLocked()
         .execute();
