@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { classifyIntent, ItemRecommender, regionFactor, TextClassifier, UnitRecommender } from '../src/index.js';
+import { classifyIntent, decideDispatch, ItemRecommender, regionFactor, TextClassifier, UnitRecommender } from '../src/index.js';
 import { CATALOGUE, UNITS } from './fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nlp-items-'));
@@ -99,5 +99,32 @@ describe('intent', () => {
     );
     const r = classifyIntent('服务太差了', model);
     expect(r).toMatchObject({ source: 'model', label: '投诉' });
+  });
+});
+
+describe('dispatch decision', () => {
+  const items = ItemRecommender.bootstrap(CATALOGUE);
+  const units = new UnitRecommender(UNITS);
+
+  it('auto-dispatches above the threshold, otherwise offers candidates', () => {
+    const text = '天山区有家公司拖欠工资';
+    const its = items.suggest(text);
+    const cands = units.suggest({ items: its, regionCode: '650102', text });
+    expect(decideDispatch(cands, its, 0.5).auto?.unitId).toBe('ts-rs');
+    const manual = decideDispatch(cands, its, 0.99);
+    expect(manual.auto).toBeUndefined();
+    expect(manual.candidates.length).toBeGreaterThan(0);
+    expect(manual.reason).toContain('低于阈值');
+  });
+
+  it('flags a demand that needs two units as cooperative and never auto-dispatches it', () => {
+    const text = '天山区小区停水了，楼下工地晚上施工噪音太大';
+    const its = items.suggest(text);
+    const cands = units.suggest({ items: its, regionCode: '650102', text });
+    const d = decideDispatch(cands, its, 0.1);
+    expect(d.cooperative).toBe(true);
+    expect(d.auto).toBeUndefined();
+    expect(d.candidates.map((c) => c.unitId)).toEqual(expect.arrayContaining(['ts-env']));
+    expect(decideDispatch([], [], 0.5).reason).toContain('人工');
   });
 });

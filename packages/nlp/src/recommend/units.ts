@@ -39,6 +39,31 @@ export interface UnitSuggestion {
   probability: number;
   score: number;
   reasons: string[];
+  /** Catalogue items (≥ 5 %) this unit's duties matched. */
+  itemIds: string[];
+}
+
+export interface DispatchDecision {
+  /** Set when the top unit's share reaches the threshold and the demand is not cooperative. */
+  auto: UnitSuggestion | undefined;
+  candidates: UnitSuggestion[];
+  /** Two units matched different items of substance: a lead/assisting (主办/协办) dispatch. */
+  cooperative: boolean;
+  reason: string;
+}
+
+/**
+ * Auto-dispatch or manual choice (#49) and multi-unit detection (#52): auto only above the
+ * configured threshold and never for a cooperative demand, which a dispatcher must split.
+ */
+export function decideDispatch(candidates: readonly UnitSuggestion[], items: readonly ItemSuggestion[], threshold: number): DispatchDecision {
+  const [a, b] = candidates;
+  const strong = new Set(items.filter((i) => i.probability >= 0.25).map((i) => i.itemId));
+  const cooperative = !!a && !!b && a.itemIds.some((i) => strong.has(i)) && b.itemIds.some((i) => strong.has(i) && !a.itemIds.includes(i));
+  if (!a) return { auto: undefined, candidates: [], cooperative: false, reason: '无匹配的承办单位，请人工派单' };
+  if (cooperative) return { auto: undefined, candidates: [...candidates], cooperative, reason: '诉求涉及多个单位职责，建议主办/协办派单' };
+  if (a.probability >= threshold) return { auto: a, candidates: [...candidates], cooperative, reason: `推荐度 ${Math.round(a.probability * 100)}% 达到自动派单阈值` };
+  return { auto: undefined, candidates: [...candidates], cooperative, reason: `推荐度 ${Math.round(a.probability * 100)}% 低于阈值 ${Math.round(threshold * 100)}%，请人工选择` };
 }
 
 const regionName = (code: string): string => loadDivisions().byCode.get(canonicalRegion(code))?.name ?? code;
@@ -100,12 +125,14 @@ export class UnitRecommender {
 
   private scoreEntry(e: ResponsibilityEntry, q: UnitQuery, text: string): Omit<UnitSuggestion, 'probability'> {
     const reasons: string[] = [];
+    const itemIds: string[] = [];
     const rf = regionFactor(e.regionCode, q.regionCode);
     let duty = 0;
     for (const it of q.items) {
       // Items the model itself rules out (< 5 %) are not evidence for a unit.
       if (it.probability < 0.05 || !e.itemIds?.includes(it.itemId)) continue;
       duty += it.probability;
+      itemIds.push(it.itemId);
       reasons.push(`职责清单含事项「${it.name}」（匹配度 ${Math.round(it.probability * 100)}%）`);
     }
     const words = (e.keywords ?? []).filter((w) => w.length > 0 && text.includes(normalise(w)));
@@ -119,6 +146,6 @@ export class UnitRecommender {
       score *= 0.5 + rate;
       reasons.push(`历史派单 ${h.all} 件，未退回率 ${Math.round((h.ok / h.all) * 100)}%`);
     }
-    return { unitId: e.unitId, unitName: e.unitName, score, reasons };
+    return { unitId: e.unitId, unitName: e.unitName, score, reasons, itemIds };
   }
 }
