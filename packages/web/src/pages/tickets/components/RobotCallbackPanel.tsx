@@ -38,7 +38,8 @@ export function RobotCallbackPanel({ ticketId, title, answer, onStarted, onFinis
 
   // The server speaks its opening when the callback starts; the panel shows the same question.
   const start = () => {
-    setTurns([{ who: 'robot', text: t('tickets.robot.opening', { title, answer: (answer ?? '').slice(0, 120) }) }]);
+    const said = answer?.trim() ? t('tickets.robot.opening', { title, answer: answer.slice(0, 120) }) : t('tickets.robot.openingNoAnswer', { title });
+    setTurns([{ who: 'robot', text: said }]);
     onStarted?.();
   };
 
