@@ -110,7 +110,9 @@ export class SipInboundCall extends SipCall {
     this.state = 'answering';
     this.answeredAt = Date.now();
     if (this.dialog) this.dialog.state = 'confirmed';
-    this.sendInvite2xx(this.tx, this.withContact(buildResponse(this.request, 200, { toTag: this.dialog?.localTag, body: sdp }), sdp));
+    const response = this.withContact(buildResponse(this.request, 200, { toTag: this.dialog?.localTag, body: sdp }), sdp);
+    this.answerSessionRefresh(this.request, response);
+    this.sendInvite2xx(this.tx, response);
   }
 
   /**

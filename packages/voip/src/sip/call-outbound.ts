@@ -2,7 +2,8 @@
 import { extractSdp, SipCall, SipCallError } from './call.js';
 import type { SipCallEndReason, SipCallHost, SipProgress } from './call.js';
 import { SipDialog } from './dialog.js';
-import { getCSeq, reasonPhrase } from './message.js';
+import { createRequest, getCSeq, reasonPhrase } from './message.js';
+import { minSeOf, parseSessionExpires } from './session-timer.js';
 import type { SipRequest, SipResponse } from './message.js';
 import type { ClientTransactionEvents } from './transaction.js';
 import type { SipPeer, SipTransportName } from './transport.js';
@@ -30,6 +31,7 @@ export class SipOutboundCall extends SipCall {
   private provisionalSeen = false;
   private cancelRequested = false;
   private authTried = false;
+  private intervalRetried = false;
   private cancelGuard?: NodeJS.Timeout;
   private readonly forks = new Map<string, { dialog: SipDialog; ack: SipRequest }>();
   private readonly answer: Promise<string | undefined>;
@@ -140,6 +142,7 @@ export class SipOutboundCall extends SipCall {
     const sdp = bodyText(response);
     if (sdp !== undefined) this.remoteSdp = sdp;
     this.ackInDialog(seq);
+    this.applySessionAnswer(response, true);
     if (this.cancelRequested) {
       // The 2xx crossed our CANCEL: the call exists, so it must be ended with BYE.
       void this.bye();
@@ -168,18 +171,35 @@ export class SipOutboundCall extends SipCall {
 
   private onFailureResponse(response: SipResponse): void {
     if (this.state === 'terminated' || this.state === 'confirmed') return;
+    if (response.status === 422 && !this.intervalRetried && !this.cancelRequested) {
+      this.intervalRetried = true;
+      return this.resend(this.withLongerInterval(response));
+    }
     if ((response.status === 401 || response.status === 407) && !this.authTried && !this.cancelRequested) {
       this.authTried = true;
       const retry = this.init.authenticate(this.invite, response);
-      if (retry) {
-        this.invite = retry;
-        this.provisionalSeen = false;
-        this.init.send(retry, this.events());
-        return;
-      }
+      if (retry) return this.resend(retry);
     }
     const reason = this.cancelRequested && response.status === 487 ? 'cancelled' : 'rejected';
     this.fail(response.status, reason, response.reason, response);
+  }
+
+  private resend(invite: SipRequest): void {
+    this.invite = invite;
+    this.provisionalSeen = false;
+    this.init.send(invite, this.events());
+  }
+
+  /** RFC 4028 §7.3: after 422, ask again with at least the peer's Min-SE (new CSeq and branch). */
+  private withLongerInterval(response: SipResponse): SipRequest {
+    const minSe = minSeOf(response);
+    const headers = this.invite.headers.clone();
+    const cseq = getCSeq(this.invite);
+    headers.set('CSeq', `${cseq.seq + 1} ${cseq.method}`);
+    headers.set('Session-Expires', String(Math.max(minSe, parseSessionExpires(this.invite)?.seconds ?? 0)));
+    headers.set('Min-SE', String(minSe));
+    headers.remove('Via');
+    return createRequest('INVITE', this.invite.uri, headers, this.invite.body);
   }
 
   private fail(status: number, reason: SipCallEndReason, text?: string, response?: SipResponse): void {

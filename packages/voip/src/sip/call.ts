@@ -12,6 +12,8 @@ import { parseSdp, sdpDirection, answerDirection, withSdpDirection, serializeSdp
 import type { SdpDirection, SessionDescription } from './sdp.js';
 import type { ClientTransactionEvents, ServerTransaction, SipTimerConfig } from './transaction.js';
 import type { SipTransportName } from './transport.js';
+import { hasOption, negotiateAsUas, parseSessionExpires, SessionTimer, weRefresh } from './session-timer.js';
+import type { SessionExpires, SessionTimerConfig } from './session-timer.js';
 import { parseNameAddr } from './uri.js';
 import type { NameAddr } from './uri.js';
 
@@ -33,6 +35,7 @@ export type SipCallEndReason =
   | 'ack-timeout'
   | 'transport-error'
   | 'stale'
+  | 'session-expired'
   | 'shutdown';
 
 export interface SipCallEnd {
@@ -87,6 +90,8 @@ export interface SipCallEvents {
 export interface SipCallHost {
   readonly logger: SipLogger;
   readonly timers: SipTimerConfig;
+  /** RFC 4028 settings, or undefined when session timers are off. */
+  readonly sessionTimers: SessionTimerConfig | undefined;
   /** Our Contact value for a transport. */
   contact(transport: SipTransportName): string;
   /** Adds Allow/Supported/Server, then sends through the server transaction. */
@@ -218,6 +223,9 @@ export abstract class SipCall extends TypedEmitter<SipCallEvents> {
   private reinviteOut = false;
   private reinviteIn = false;
   private byeAfterAck = false;
+  /** Negotiated session interval (seconds) and whether we are the refresher. */
+  private session?: { seconds: number; weRefresh: boolean };
+  private sessionTimer?: SessionTimer;
 
   protected constructor(
     protected readonly host: SipCallHost,
@@ -289,7 +297,8 @@ export abstract class SipCall extends TypedEmitter<SipCallEvents> {
     if (this.reinviteOut || this.reinviteIn) throw new SipCallError(491, 'another re-INVITE is in progress');
     this.reinviteOut = true;
     try {
-      const response = await this.sendRequest('INVITE', { body: sdp, contentType: 'application/sdp', contact: true });
+      const response = await this.sendRequest('INVITE', { body: sdp, contentType: 'application/sdp', contact: true, headers: this.sessionHeaders() });
+      this.applySessionAnswer(response, true);
       this.localSdp = sdp;
       this.remoteSdp = bodyText(response) ?? this.remoteSdp;
       this.dialog.refreshTarget(response.headers.get('Contact'));
@@ -471,7 +480,9 @@ export abstract class SipCall extends TypedEmitter<SipCallEvents> {
       this.dialog?.refreshTarget(request.headers.get('Contact'));
       if (offer !== undefined) this.remoteSdp = offer;
       if (sdp !== undefined) this.localSdp = sdp;
-      this.sendInvite2xx(tx, this.withContact(buildResponse(request, 200, { body: sdp }), sdp));
+      const response = this.withContact(buildResponse(request, 200, { body: sdp }), sdp);
+      this.answerSessionRefresh(request, response);
+      this.sendInvite2xx(tx, response);
     };
     const reinvite = new SipReinvite(offer, settle);
     if (this.listenerCount('reinvite') === 0) return this.autoAnswerReinvite(reinvite);
@@ -556,6 +567,75 @@ export abstract class SipCall extends TypedEmitter<SipCallEvents> {
     this.emit('referStatus', { status: Number(match[1]), reason: (match[2] ?? '').trim(), final });
   }
 
+  /** Session-Expires/Supported for a re-INVITE we send while a session timer runs. */
+  private sessionHeaders(): Array<[string, string]> {
+    if (!this.session) return [];
+    // We are the UAC of our re-INVITE: "uac" means us.
+    const refresher = this.session.weRefresh ? 'uac' : 'uas';
+    return [['Session-Expires', `${this.session.seconds};refresher=${refresher}`], ['Supported', 'timer']];
+  }
+
+  /** After a 2xx to an INVITE: a Session-Expires (re)starts the timer, its absence ends it (§7.4). */
+  protected applySessionAnswer(response: SipResponse, weAreUac: boolean): void {
+    const se = parseSessionExpires(response);
+    if (!se || !this.host.sessionTimers) {
+      this.stopSession();
+      return;
+    }
+    // A 2xx must name the refresher (§9); when one does not, refreshing ourselves is the safe side.
+    this.startSession(se, se.refresher === undefined || weRefresh(se, weAreUac));
+  }
+
+  /**
+   * We answer an INVITE (initial or refresh) that may carry Session-Expires: negotiate as UAS and
+   * put the result in the 2xx; the timer starts now, counted from this refresh.
+   */
+  protected answerSessionRefresh(request: SipRequest, response: SipResponse): void {
+    const config = this.host.sessionTimers;
+    const negotiated = config ? negotiateAsUas(request, config) : undefined;
+    if (!config || !negotiated) {
+      this.stopSession();
+      return;
+    }
+    // A too-small refresh interval mid-call is raised rather than refused: the call matters more.
+    const se: SessionExpires = negotiated === 'too-small' ? { seconds: config.minSe, refresher: 'uac' } : negotiated;
+    response.headers.append('Session-Expires', `${se.seconds};refresher=${se.refresher ?? 'uas'}`);
+    if (hasOption(request, 'timer')) response.headers.append('Require', 'timer');
+    this.startSession(se, se.refresher === 'uas');
+  }
+
+  private startSession(se: SessionExpires, refresh: boolean): void {
+    this.session = { seconds: se.seconds, weRefresh: refresh };
+    this.sessionTimer ??= new SessionTimer(
+      () => void this.refreshSession(),
+      () => this.onSessionExpired(),
+    );
+    this.sessionTimer.reset(se.seconds, refresh);
+  }
+
+  private stopSession(): void {
+    this.session = undefined;
+    this.sessionTimer?.stop();
+  }
+
+  /** Our turn to refresh: re-offer the same SDP (RFC 4028 §10); failures end the call via reinvite(). */
+  private async refreshSession(): Promise<void> {
+    if (this.state !== 'confirmed' || this.localSdp === undefined) return;
+    try {
+      await this.reinvite(this.localSdp);
+    } catch (err) {
+      this.host.logger.warn({ callId: this.callId, err: String(err) }, 'session refresh failed');
+      // Keep trying at the next half interval unless the call is gone.
+      if (this.session && this.state === 'confirmed') this.sessionTimer?.reset(this.session.seconds, true);
+    }
+  }
+
+  private onSessionExpired(): void {
+    this.host.logger.warn({ callId: this.callId }, 'session timer expired without refresh; ending the call');
+    if (this.dialog) void this.sendRequest('BYE').catch(() => undefined);
+    this.terminate({ reason: 'session-expired' });
+  }
+
   protected touch(): void {
     this.lastActivity = Date.now();
   }
@@ -568,6 +648,7 @@ export abstract class SipCall extends TypedEmitter<SipCallEvents> {
     this.endedAt = Date.now();
     if (this.dialog) this.dialog.state = 'terminated';
     this.clearAckWait();
+    this.sessionTimer?.stop();
     this.onTerminate();
     this.host.callEnded(this);
     this.emit('terminated', end);

@@ -49,3 +49,5 @@ export {
   TELEPHONE_EVENT,
 } from './sdp.js';
 export type { SessionDescription, SdpMedia, SdpCodec, SdpDirection, SdpAttribute, SdpConnection, AudioAnswer, AudioSdpOptions } from './sdp.js';
+export { parseSessionExpires, negotiateAsUas, DEFAULT_SESSION_TIMER } from './session-timer.js';
+export type { SessionTimerConfig, SessionExpires, SessionRefresher } from './session-timer.js';

@@ -69,6 +69,7 @@ export const REASON_PHRASES: Readonly<Record<number, string>> = {
   408: 'Request Timeout',
   415: 'Unsupported Media Type',
   420: 'Bad Extension',
+  422: 'Session Interval Too Small',
   423: 'Interval Too Brief',
   480: 'Temporarily Unavailable',
   481: 'Call/Transaction Does Not Exist',

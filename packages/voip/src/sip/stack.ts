@@ -21,6 +21,8 @@ import type { SipParseError } from './message.js';
 import { salvageRequestHead } from './parser.js';
 import type { SipRequest, SipResponse, SipMessage } from './message.js';
 import { SipRegistrar } from './registrar.js';
+import { DEFAULT_SESSION_TIMER, negotiateAsUas } from './session-timer.js';
+import type { SessionTimerConfig } from './session-timer.js';
 import type { SipBinding, SipPasswordLookup } from './registrar.js';
 import {
   BRANCH_COOKIE,
@@ -81,6 +83,11 @@ export interface SipStackOptions {
      */
     authenticateCalls?: boolean | ((request: SipRequest, source: SipPeer) => boolean);
   };
+  /**
+   * RFC 4028 session timers (seconds): on by default with interval 1800 and Min-SE 90; false
+   * turns them off. They detect calls whose far end vanished without a BYE.
+   */
+  sessionTimers?: Partial<SessionTimerConfig> | false;
   /** Default credentials answering 401/407 challenges to our requests. */
   credentials?: DigestCredentials;
   dialogs?: {
@@ -197,6 +204,9 @@ function firstLanAddress(): string {
 
 export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHost {
   readonly timers: SipTimerConfig;
+  readonly sessionTimers: SessionTimerConfig | undefined;
+  /** Option tags we support (Supported header, Require check). */
+  readonly supported: string[];
   readonly registrar: SipRegistrar | undefined;
   private readonly transactions = new TransactionTable();
   private readonly callsById = new Map<string, SipCall>();
@@ -220,6 +230,8 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
   ) {
     super(logger);
     this.timers = { ...DEFAULT_SIP_TIMERS, ...options.timers };
+    this.sessionTimers = options.sessionTimers === false ? undefined : { ...DEFAULT_SESSION_TIMER, ...options.sessionTimers };
+    this.supported = [...SIP_SUPPORTED, ...(this.sessionTimers ? ['timer'] : [])];
     const bind = options.udp?.host ?? options.tcp?.host ?? options.tls?.host;
     this.address = options.publicAddress ?? (bind && bind !== '0.0.0.0' && bind !== '::' ? bind : firstLanAddress());
     if (options.registrar) this.registrar = this.createRegistrar(options.registrar);
@@ -402,7 +414,7 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
     const method = tx.request.method;
     const okInvite = response.status >= 200 && response.status < 300 && (method === 'INVITE' || method === 'OPTIONS');
     if ((okInvite || response.status === 405) && !response.headers.has('Allow')) response.headers.append('Allow', SIP_ALLOW);
-    if (okInvite && !response.headers.has('Supported')) response.headers.append('Supported', SIP_SUPPORTED.join(', '));
+    if (okInvite && !response.headers.has('Supported')) response.headers.append('Supported', this.supported.join(', '));
     tx.respond(response);
   }
 
@@ -472,6 +484,11 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
     const transport = options.destination?.transport ?? this.preferredTransport(target, options.transport);
     const headers = this.baseHeaders(target, options, 'INVITE', 1, transport);
     headers.append('Allow', SIP_ALLOW);
+    headers.append('Supported', this.supported.join(', '));
+    if (this.sessionTimers) {
+      headers.append('Session-Expires', String(this.sessionTimers.interval));
+      headers.append('Min-SE', String(this.sessionTimers.minSe));
+    }
     headers.append('Content-Type', 'application/sdp');
     const invite = createRequest('INVITE', target, headers, sdp);
     const credentials = options.credentials ?? this.options.credentials;
@@ -711,7 +728,7 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
   private precheck(request: SipRequest): SipResponse | undefined {
     const maxForwards = request.headers.get('Max-Forwards');
     if (maxForwards !== undefined && Number(maxForwards) <= 0 && request.method !== 'OPTIONS') return buildResponse(request, 483);
-    const unsupported = request.headers.getAll('Require').filter((r) => r.trim() !== '' && !SIP_SUPPORTED.includes(r.trim().toLowerCase()));
+    const unsupported = request.headers.getAll('Require').filter((r) => r.trim() !== '' && !this.supported.includes(r.trim().toLowerCase()));
     if (unsupported.length > 0 && request.method !== 'CANCEL') {
       const response = buildResponse(request, 420);
       response.headers.append('Unsupported', unsupported.join(', '));
@@ -764,6 +781,11 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
   }
 
   private onInvite(request: SipRequest, tx: ServerTransaction, peer: SipPeer): void {
+    if (this.sessionTimers && negotiateAsUas(request, this.sessionTimers) === 'too-small') {
+      const response = buildResponse(request, 422, { toTag: randomToken(6) });
+      response.headers.append('Min-SE', String(this.sessionTimers.minSe));
+      return this.respond(tx, response);
+    }
     const rule = this.options.registrar?.authenticateCalls;
     const authenticator = this.registrar?.authenticator;
     const required = typeof rule === 'function' ? rule(request, peer) : rule === true;

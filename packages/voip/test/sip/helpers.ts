@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { createAudioSdp, serializeSdp, SipStack } from '../../src/sip/index.js';
-import type { SipStackOptions } from '../../src/sip/index.js';
+import { createAudioSdp, parseSipMessage, serializeSdp, SipStack } from '../../src/sip/index.js';
+import type { SipMessage, SipStackOptions } from '../../src/sip/index.js';
 
 /** Fast timers: loopback round trips are sub-millisecond, so T1 = 50 ms keeps tests quick. */
 export const FAST_TIMERS = { t1: 50, t2: 400, t4: 500, timerD: 500 };
@@ -70,3 +70,62 @@ export async function udpExchange(port: number, payload: string | Buffer, waitMs
   await new Promise<void>((resolve) => socket.close(() => resolve()));
   return replies;
 }
+
+/** A scripted UDP peer that records every SIP message it receives. */
+export interface RawPeer {
+  port: number;
+  received: SipMessage[];
+  /** Sends text with LF line ends turned into CRLF. */
+  send: (text: string, port: number) => void;
+  waitFor: (predicate: (m: SipMessage) => boolean, ms?: number) => Promise<SipMessage>;
+  close: () => void;
+}
+
+export async function rawUdpPeer(): Promise<RawPeer> {
+  const socket = dgram.createSocket('udp4');
+  const received: SipMessage[] = [];
+  socket.on('message', (data) => {
+    try {
+      received.push(parseSipMessage(data));
+    } catch {
+      // not SIP; ignore
+    }
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  const port = socket.address().port;
+  return {
+    port,
+    received,
+    send: (text, to) => socket.send(Buffer.from(text.replace(/\n/g, '\r\n')), to, '127.0.0.1'),
+    waitFor: async (predicate, ms = 5_000) => {
+      const deadline = Date.now() + ms;
+      while (Date.now() < deadline) {
+        const found = received.find(predicate);
+        if (found) return found;
+        await delay(10);
+      }
+      throw new Error('expected message did not arrive');
+    },
+    close: () => socket.close(),
+  };
+}
+
+/** A hand-written INVITE from a raw peer; `headers` adds lines such as Session-Expires. */
+export function rawInvite(fromPort: number, toPort: number, options: { branch?: string; contact?: string; callId?: string; headers?: string[] } = {}): string {
+  const sdp = audioSdp(30_000).replace(/\r\n/g, '\n');
+  return `INVITE sip:1001@127.0.0.1:${toPort} SIP/2.0
+Via: SIP/2.0/UDP 127.0.0.1:${fromPort};branch=${options.branch ?? 'z9hG4bKraw1'};rport
+From: <sip:caller@127.0.0.1>;tag=raw
+To: <sip:1001@127.0.0.1>
+Call-ID: ${options.callId ?? 'raw-call-1'}
+CSeq: 1 INVITE
+Contact: ${options.contact ?? `<sip:caller@127.0.0.1:${fromPort}>`}
+Max-Forwards: 70
+${(options.headers ?? []).map((h) => `${h}\n`).join('')}Content-Type: application/sdp
+Content-Length: ${Buffer.byteLength(sdp.replace(/\n/g, '\r\n'))}
+
+${sdp}`;
+}
+
+export const isStatus = (status: number) => (m: SipMessage): boolean => m.kind === 'response' && m.status === status;
+export const isMethod = (method: string) => (m: SipMessage): boolean => m.kind === 'request' && m.method === method;

@@ -5,72 +5,32 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { extractSdp, parseSipMessage, SipHeaders, createRequest } from '../../src/sip/index.js';
-import type { SipCallEnd, SipInboundCall, SipMessage, SipStack } from '../../src/sip/index.js';
-import { audioSdp, delay, loopbackStack, next, udpExchange } from './helpers.js';
+import { extractSdp, SipHeaders, createRequest } from '../../src/sip/index.js';
+import type { SipCallEnd, SipInboundCall, SipStack } from '../../src/sip/index.js';
+import { audioSdp, delay, isMethod, isStatus, loopbackStack, next, rawInvite as invite, rawUdpPeer, udpExchange } from './helpers.js';
+import type { RawPeer } from './helpers.js';
 
 const stacks: SipStack[] = [];
+const peers: RawPeer[] = [];
 const sockets: dgram.Socket[] = [];
 
 afterEach(async () => {
   await Promise.all(stacks.splice(0).map((s) => s.close()));
+  for (const p of peers.splice(0)) p.close();
   for (const s of sockets.splice(0)) s.close();
 });
+
+async function rawPeer(): Promise<RawPeer> {
+  const peer = await rawUdpPeer();
+  peers.push(peer);
+  return peer;
+}
 
 async function stack(options: Parameters<typeof loopbackStack>[0] = {}): Promise<SipStack> {
   const s = await loopbackStack(options);
   stacks.push(s);
   return s;
 }
-
-/** A scripted UDP peer that records every SIP message it receives. */
-async function rawPeer(): Promise<{ port: number; received: SipMessage[]; send: (text: string, port: number) => void; waitFor: (p: (m: SipMessage) => boolean, ms?: number) => Promise<SipMessage> }> {
-  const socket = dgram.createSocket('udp4');
-  sockets.push(socket);
-  const received: SipMessage[] = [];
-  socket.on('message', (data) => {
-    try {
-      received.push(parseSipMessage(data));
-    } catch {
-      // not SIP; ignore
-    }
-  });
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
-  const port = socket.address().port;
-  return {
-    port,
-    received,
-    send: (text, to) => socket.send(Buffer.from(text.replace(/\n/g, '\r\n')), to, '127.0.0.1'),
-    waitFor: async (predicate, ms = 5_000) => {
-      const deadline = Date.now() + ms;
-      while (Date.now() < deadline) {
-        const found = received.find(predicate);
-        if (found) return found;
-        await delay(10);
-      }
-      throw new Error('expected message did not arrive');
-    },
-  };
-}
-
-function invite(fromPort: number, toPort: number, options: { branch?: string; contact?: string; callId?: string } = {}): string {
-  const sdp = audioSdp(30_000).replace(/\r\n/g, '\n');
-  return `INVITE sip:1001@127.0.0.1:${toPort} SIP/2.0
-Via: SIP/2.0/UDP 127.0.0.1:${fromPort};branch=${options.branch ?? 'z9hG4bKraw1'};rport
-From: <sip:caller@127.0.0.1>;tag=raw
-To: <sip:1001@127.0.0.1>
-Call-ID: ${options.callId ?? 'raw-call-1'}
-CSeq: 1 INVITE
-Contact: ${options.contact ?? `<sip:caller@127.0.0.1:${fromPort}>`}
-Max-Forwards: 70
-Content-Type: application/sdp
-Content-Length: ${Buffer.byteLength(sdp.replace(/\n/g, '\r\n'))}
-
-${sdp}`;
-}
-
-const isStatus = (status: number) => (m: SipMessage): boolean => m.kind === 'response' && m.status === status;
-const isMethod = (method: string) => (m: SipMessage): boolean => m.kind === 'request' && m.method === method;
 
 describe('UAS reliability over UDP', () => {
   it('retransmits the 2xx until the ACK timeout, then sends BYE', async () => {

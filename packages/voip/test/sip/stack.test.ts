@@ -276,8 +276,8 @@ describe('out-of-dialog requests', () => {
     expect(b.findCallByReplaces(incoming.request.headers.get('Replaces') ?? '')).toBe(original);
     incoming.reject(486);
     await expect(second.waitAnswer()).rejects.toMatchObject({ status: 486 });
-    const timer = a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(3), { headers: [['Require', 'timer']] });
-    await expect(timer.waitAnswer()).rejects.toMatchObject({ status: 420 });
+    const prack = a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(3), { headers: [['Require', '100rel']] });
+    await expect(prack.waitAnswer()).rejects.toMatchObject({ status: 420 });
     await first.bye();
   });
 
