@@ -44,6 +44,11 @@ function supportNeeded(d: Division, name: string): 'none' | 'short' | 'generic' 
   return name !== d.name && name.length <= 2 ? 'short' : 'none';
 }
 
+/** Division codes named elsewhere in the text (ancestors included). */
+interface Context {
+  has(code: string): boolean;
+}
+
 const LEVEL_RANK: Record<DivisionLevel, number> = { province: 0, prefecture: 1, county: 2, township: 3 };
 const CUE = /(在|住|到|去|来自|位于|家住|地址|是)了?$/;
 // Street-level tail: everything up to the last address-like word, stopping at function words.
@@ -80,10 +85,15 @@ export class Gazetteer {
     const cued = (m: AcMatch<Candidate>): boolean => CUE.test(text.slice(Math.max(0, m.start - 3), m.start));
     const accepted = raw.filter((m, i) => adjacent(raw, i) || (!m.value.generic && (!m.value.short || cued(m))));
     const all = groups(accepted);
-    // Context for an ambiguous name comes from the other addresses in the text, never its own candidates.
-    const contextOf = (g: AcMatch<Candidate>[]): Set<string> =>
-      new Set(all.filter((o) => o !== g).flat().flatMap((m) => m.value.codes.flatMap((c) => ancestry(c).map((a) => a.code))));
-    return all.map((g) => this.resolveGroup(text, g, contextOf(g)));
+    // Context for an ambiguous name comes from the other addresses in the text, never its own
+    // candidates: count how many groups vouch for each ancestor, then discount the group itself.
+    const own = all.map((g) => new Set(g.flatMap((m) => m.value.codes.flatMap((c) => ancestry(c).map((a) => a.code)))));
+    const votes = new Map<string, number>();
+    for (const set of own) for (const c of set) votes.set(c, (votes.get(c) ?? 0) + 1);
+    return all.map((g, i) => {
+      const mine = own[i] ?? new Set<string>();
+      return this.resolveGroup(text, g, { has: (c: string) => (votes.get(c) ?? 0) - (mine.has(c) ? 1 : 0) > 0 });
+    });
   }
 
   /** The most specific, most confident address, if any. */
@@ -91,7 +101,7 @@ export class Gazetteer {
     return this.resolve(text).sort((a, b) => b.code.length - a.code.length || b.confidence - a.confidence)[0];
   }
 
-  private resolveGroup(text: string, group: AcMatch<Candidate>[], context: Set<string>): ResolvedAddress {
+  private resolveGroup(text: string, group: AcMatch<Candidate>[], context: Context): ResolvedAddress {
     const mentions: DivisionMention[] = [];
     let parent: string | undefined;
     let alternatives: string[] = [];
@@ -159,7 +169,7 @@ const isUnder = (d: Division, code: string): boolean => ancestry(d.code).some((a
  * Prefers a division under the previous mention, then one whose ancestors appear elsewhere in the
  * text. "阿克苏" names both 阿克苏地区 and its 阿克苏市: that is not ambiguity, the wider one is kept.
  */
-function choose(codes: string[], parent: string | undefined, context: Set<string>): { choice: Division | undefined; others: string[] } {
+function choose(codes: string[], parent: string | undefined, context: Context): { choice: Division | undefined; others: string[] } {
   const all = codes.map((c) => loadDivisions().byCode.get(c)).filter((d): d is Division => d !== undefined);
   const divs = all.filter((d) => !all.some((o) => o !== d && isUnder(d, o.code)));
   // Two townships in a row (…街道…路) share the county: walk up from the previous mention.
