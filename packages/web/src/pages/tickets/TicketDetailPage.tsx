@@ -122,7 +122,7 @@ export default function TicketDetailPage() {
               </Descriptions>
             </Card>
             <Card size="small" title={t('tickets.detail.chain')} style={{ marginTop: 16 }}>
-              <ChainView chain={detail.chain} />
+              <ChainView chain={detail.chain} timeline={detail.timeline} />
             </Card>
           </Col>
         </Row>

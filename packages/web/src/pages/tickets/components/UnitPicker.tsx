@@ -38,6 +38,12 @@ export function UnitPicker({ value, onChange, multiple = true, defaultTenantId }
   const tenantName = useMemo(() => new Map(flattenRegions(regions).map((r) => [r.id, r.name])), [regions]);
   const selected = value ?? [];
 
+  // A user who can list only one tenant picks among its departments straight away.
+  useEffect(() => {
+    const all = flattenRegions(regions);
+    if (!tenantId && all.length === 1) setTenantId(all[0]?.id);
+  }, [regions, tenantId]);
+
   useEffect(() => {
     if (!tenantId) {
       setUnits([]);
