@@ -67,11 +67,15 @@ export function ticketText(content: string, title?: string, opts: TicketTextOpti
 
 /** Synthetic examples from the catalogue itself: names, paths, keywords and synonyms. */
 export function catalogueExamples(items: readonly CatalogueItem[], weight = 1): LabelledText[] {
-  return items.flatMap((it) => {
+  const perItem = items.map((it) => {
     const terms = [...(it.keywords ?? []), ...(it.synonyms ?? [])];
     const docs = [it.name, [...(it.path ?? []), it.name].join(' '), terms.join(' '), ...terms, it.description ?? ''];
-    return docs.filter((d) => d.trim().length > 0).map((text) => ({ text, label: it.id, weight }));
+    return { it, docs: docs.filter((d) => d.trim().length > 0) };
   });
+  const mean = perItem.reduce((a, p) => a + p.docs.length, 0) / Math.max(1, perItem.length);
+  // Every item gets the same total weight: an item with 60 keywords must not become the model's
+  // default answer just because it produced more synthetic examples.
+  return perItem.flatMap(({ it, docs }) => docs.map((text) => ({ text, label: it.id, weight: (weight * mean) / docs.length })));
 }
 
 /**
