@@ -2,12 +2,14 @@ import { Space, Tag, Timeline, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../../utils/format';
 import { AttachmentLinks } from './AttachmentUpload';
-import type { TimelineEvent } from './types';
+import { TICKET_STATUSES, type TicketStatus, type TimelineEvent } from './types';
 
 /** Every transition of the ticket: who (tenant / unit / person), when, from → to, opinion, files. */
 export function TicketTimeline({ events }: { events: TimelineEvent[] }) {
   const { t } = useTranslation();
   const actionName = (a: string) => t(`tickets.action.${a}`, { defaultValue: a });
+  // Unit steps (sign, report…) move their task, not the ticket: from/to are then task states.
+  const stateName = (s: string) => (TICKET_STATUSES.includes(s as TicketStatus) ? t(`tickets.status.${s}`) : t(`tickets.taskStatus.${s}`, { defaultValue: s }));
   return (
     <Timeline
       data-testid="ticket-timeline"
@@ -21,7 +23,7 @@ export function TicketTimeline({ events }: { events: TimelineEvent[] }) {
               <Typography.Text type="secondary">{formatDateTime(e.at)}</Typography.Text>
               {e.from && e.to && e.from !== e.to && (
                 <Typography.Text type="secondary">
-                  {t(`tickets.status.${e.from}`)} → {t(`tickets.status.${e.to}`)}
+                  {stateName(e.from)} → {stateName(e.to)}
                 </Typography.Text>
               )}
             </Space>

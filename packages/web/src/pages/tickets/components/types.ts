@@ -140,8 +140,9 @@ export interface TimelineEvent {
   tenant: string | null;
   org: string | null;
   action: string;
-  from: TicketStatus | null;
-  to: TicketStatus | null;
+  /** Ticket states, or task states for a unit's own steps. */
+  from: string | null;
+  to: string | null;
   opinion: string | null;
   detail: Record<string, unknown> | null;
   attachments: AttachmentRef[] | null;
