@@ -198,19 +198,46 @@ export class SipRegistrar {
     return `<${binding.contact}>;expires=${seconds}`;
   }
 
-  /** Applies the Contact list of a REGISTER; returns an error outcome or undefined on success. */
+  /**
+   * Applies the Contact list of a REGISTER; returns an error outcome or undefined on success.
+   * Every Contact is validated before any binding changes, so a bad request changes nothing.
+   */
   private apply(aor: string, request: SipRequest, source: SipPeer): RegisterOutcome | undefined {
     const contacts = request.headers.getAll('Contact');
-    const headerExpires = parseSeconds(request.headers.get('Expires'));
-    const callId = request.headers.get('Call-ID') ?? '';
-    const cseq = getCSeq(request).seq;
     if (contacts.length === 0) return undefined; // a query: just list the bindings
+    const headerExpires = parseSeconds(request.headers.get('Expires'));
     if (contacts.some((c) => c.trim() === '*')) {
       if (contacts.length !== 1 || headerExpires !== 0) return { status: 400 };
       this.bindingsByAor.delete(aor);
       return undefined;
     }
-    const list = this.lookup(aor);
+    const plan = this.plan(contacts, headerExpires);
+    if ('status' in plan) return plan;
+    const list = [...this.lookup(aor)];
+    const callId = request.headers.get('Call-ID') ?? '';
+    const cseq = getCSeq(request).seq;
+    const userAgent = request.headers.get('User-Agent');
+    for (const { uri, expires, q } of plan) {
+      const existing = list.findIndex((b) => b.contact === uri);
+      const prior = list[existing];
+      // RFC 3261 §10.3 step 7: an older CSeq from the same Call-ID must not undo a newer update.
+      if (prior && prior.callId === callId && prior.cseq >= cseq) continue;
+      if (existing >= 0) list.splice(existing, 1);
+      if (expires === 0) continue;
+      const binding: SipBinding = { aor, contact: uri, expiresAt: this.now() + expires * 1000, callId, cseq, source };
+      if (q !== undefined) binding.q = q;
+      if (userAgent !== undefined) binding.userAgent = userAgent;
+      list.push(binding);
+    }
+    if (list.length > 0) this.bindingsByAor.set(aor, list);
+    else this.bindingsByAor.delete(aor);
+    return undefined;
+  }
+
+  /** Parses and checks every Contact: 400 for garbage, 423 for an interval under Min-Expires. */
+  private plan(contacts: string[], headerExpires: number | undefined): Array<{ uri: string; expires: number; q?: number }> | { status: 400 | 423; minExpires?: number } {
+    const minExpires = this.options.minExpires ?? 60;
+    const plan: Array<{ uri: string; expires: number; q?: number }> = [];
     for (const value of contacts) {
       let addr;
       try {
@@ -219,25 +246,11 @@ export class SipRegistrar {
         return { status: 400 };
       }
       const requested = parseSeconds(addr.params.get('expires') ?? undefined) ?? headerExpires ?? this.options.defaultExpires ?? 3600;
-      const minExpires = this.options.minExpires ?? 60;
       if (requested > 0 && requested < minExpires) return { status: 423, minExpires };
-      const expires = Math.min(requested, this.options.maxExpires ?? 3600);
-      const existing = list.findIndex((b) => b.contact === addr.uri);
-      const prior = list[existing];
-      // RFC 3261 §10.3 step 7: an older CSeq from the same Call-ID must not undo a newer update.
-      if (prior && prior.callId === callId && prior.cseq >= cseq) continue;
-      if (existing >= 0) list.splice(existing, 1);
-      if (expires === 0) continue;
-      const binding: SipBinding = { aor, contact: addr.uri, expiresAt: this.now() + expires * 1000, callId, cseq, source };
       const q = Number(addr.params.get('q') ?? NaN);
-      if (Number.isFinite(q)) binding.q = q;
-      const ua = request.headers.get('User-Agent');
-      if (ua !== undefined) binding.userAgent = ua;
-      list.push(binding);
+      plan.push({ uri: addr.uri, expires: Math.min(requested, this.options.maxExpires ?? 3600), ...(Number.isFinite(q) ? { q } : {}) });
     }
-    if (list.length > 0) this.bindingsByAor.set(aor, list);
-    else this.bindingsByAor.delete(aor);
-    return undefined;
+    return plan;
   }
 }
 
