@@ -145,17 +145,26 @@ async function startSession(deps: Deps, user: User, meta: RequestMeta, how: stri
   return { status: 'ok', token, ...(await restrictionsOf(deps, user)) };
 }
 
-async function restrictionsOf(deps: Deps, user: User): Promise<{ mustChangePassword: boolean; mfaEnrollRequired: boolean }> {
+interface RoleGrant {
+  permissions: string[];
+  data_scope: string;
+  admin_type: string | null;
+  mfa_required: boolean;
+}
+
+async function restrictionsOf(deps: Deps, user: User, mfaRoleHeld?: boolean): Promise<{ mustChangePassword: boolean; mfaEnrollRequired: boolean }> {
   const maxAgeDays = await deps.params.int('security.passwordMaxAgeDays');
   const expired = deps.clock.now().getTime() - new Date(user.password_changed_at).getTime() > maxAgeDays * 86_400_000;
-  const mfaRole = await deps.db
-    .selectFrom('user_role')
-    .innerJoin('role', 'role.id', 'user_role.role_id')
-    .select('role.id')
-    .where('user_role.user_id', '=', user.id)
-    .where('role.mfa_required', '=', true)
-    .executeTakeFirst();
-  return { mustChangePassword: user.must_change_password || expired, mfaEnrollRequired: !!mfaRole && !user.mfa_enabled };
+  const mfaRole =
+    mfaRoleHeld ??
+    !!(await deps.db
+      .selectFrom('user_role')
+      .innerJoin('role', 'role.id', 'user_role.role_id')
+      .select('role.id')
+      .where('user_role.user_id', '=', user.id)
+      .where('role.mfa_required', '=', true)
+      .executeTakeFirst());
+  return { mustChangePassword: user.must_change_password || expired, mfaEnrollRequired: mfaRole && !user.mfa_enabled };
 }
 
 export async function verifyMfa(deps: Deps, input: { mfaToken: string; code: string }, meta: RequestMeta): Promise<LoginResult> {
@@ -237,28 +246,29 @@ export async function authenticate(deps: Deps, token: string, meta: RequestMeta)
     await deps.db.updateTable('session').set({ revoked_at: now, revoke_reason: 'idle-timeout' }).where('id', '=', session.id).execute();
     throw unauthenticated('AUTH_SESSION_EXPIRED', `超过 ${idleMinutes} 分钟未操作，登录已超时，请重新登录`);
   }
+  // One round trip for the user, their tenant, org, roles and products: this runs on every request.
   const row = await deps.db
     .selectFrom('app_user')
     .innerJoin('tenant', 'tenant.id', 'app_user.tenant_id')
     .innerJoin('org', 'org.id', 'app_user.org_id')
     .selectAll('app_user')
     .select(['tenant.path as tenant_path', 'tenant.level as tenant_level', 'tenant.status as tenant_status', 'org.path as org_path'])
+    .select(
+      sql<RoleGrant[] | null>`(select json_agg(json_build_object('permissions', r.permissions, 'data_scope', r.data_scope, 'admin_type', r.admin_type, 'mfa_required', r.mfa_required))
+        from user_role ur join role r on r.id = ur.role_id where ur.user_id = app_user.id)`.as('roles'),
+    )
+    .select(sql<string[] | null>`(select array_agg(tp.product_key) from tenant_product tp where tp.tenant_id = app_user.tenant_id)`.as('products'))
     .where('app_user.id', '=', session.user_id)
     .executeTakeFirst();
   if (!row || row.deleted_at || row.status !== 'active' || row.tenant_status !== 'active') {
     throw unauthenticated('AUTH_SESSION_EXPIRED', '账号或租户已停用，请联系管理员');
   }
-  const roles = await deps.db
-    .selectFrom('user_role')
-    .innerJoin('role', 'role.id', 'user_role.role_id')
-    .select(['role.permissions', 'role.data_scope', 'role.admin_type'])
-    .where('user_role.user_id', '=', row.id)
-    .execute();
+  const roles = row.roles ?? [];
   if (now.getTime() - session.last_seen_at.getTime() > 15_000) {
     await deps.db.updateTable('session').set({ last_seen_at: now }).where('id', '=', session.id).execute();
   }
-  const restrictions = await restrictionsOf(deps, row);
-  const products = await deps.db.selectFrom('tenant_product').select('product_key').where('tenant_id', '=', row.tenant_id).execute();
+  const restrictions = await restrictionsOf(deps, row, roles.some((r) => r.mfa_required));
+  const products = (row.products ?? []).map((product_key) => ({ product_key }));
   return {
     userId: row.id,
     username: row.username,
