@@ -86,7 +86,7 @@ export default function TasksPage() {
       {data.total > PAGE_SIZE && <Pagination style={{ marginTop: 12 }} current={page} pageSize={PAGE_SIZE} total={data.total} onChange={setPage} simple={compact} />}
       <RequestDecideModal
         ticketId={deciding}
-        kinds="others"
+        kinds="unit"
         onClose={() => setDeciding(null)}
         onDone={() => {
           setDeciding(null);

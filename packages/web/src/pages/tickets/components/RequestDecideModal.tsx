@@ -8,6 +8,18 @@ import { UnitPicker } from './UnitPicker';
 import type { TicketDetail, TicketRequest } from './types';
 import { fire } from './fire';
 
+type Scope = 'return' | 'others' | 'appeal' | 'unit';
+
+/** Whether this desk decides the request's current step: units decide leader/assigner steps, the hotline its own. */
+function decidesHere(r: TicketRequest, scope: Scope): boolean {
+  const by = r.steps[r.step]?.by;
+  if (scope === 'unit') return by !== 'hotline';
+  if (by !== 'hotline') return false;
+  if (scope === 'return') return r.kind === 'return';
+  if (scope === 'appeal') return r.kind === 'appeal';
+  return r.kind !== 'return';
+}
+
 type ReturnOutcome = 'pool' | 'redispatch' | 'difficult';
 
 interface Values {
@@ -20,7 +32,7 @@ interface Values {
  * Decides the ticket's pending requests of the given kinds (approve or reject with an opinion). An
  * approved return goes back to the dispatch pool, to other units, or to the difficult-case pool.
  */
-export function RequestDecideModal({ ticketId, kinds, onClose, onDone }: { ticketId: string | null; kinds: 'return' | 'others' | 'appeal'; onClose: () => void; onDone: () => void }) {
+export function RequestDecideModal({ ticketId, kinds, onClose, onDone }: { ticketId: string | null; kinds: Scope; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   // The parent passes a new closure each render; the load effect must not re-run for it.
   const closeRef = useRef(onClose);
@@ -41,16 +53,17 @@ export function RequestDecideModal({ ticketId, kinds, onClose, onDone }: { ticke
       .catch(() => closeRef.current());
   }, [ticketId]);
 
-  const pending = (detail?.requests ?? []).filter(
-    (r) => r.status === 'pending' && (kinds === 'return' ? r.kind === 'return' : kinds === 'appeal' ? r.kind === 'appeal' : r.kind !== 'return'),
-  );
+  const pending = (detail?.requests ?? []).filter((r) => r.status === 'pending' && decidesHere(r, kinds));
+
+  // Only the hotline re-routes an approved return; a unit above just takes the task back.
+  const hotlineReturn = active?.kind === 'return' && active.steps[active.step]?.by === 'hotline';
 
   async function decide(approve: boolean) {
     if (!active) return;
     const v = await form.validateFields();
     setSaving(true);
     try {
-      const isReturn = active.kind === 'return' && approve;
+      const isReturn = hotlineReturn && approve;
       await ticketApi.decide(active.id, {
         approve,
         opinion: v.opinion.trim(),
@@ -80,14 +93,14 @@ export function RequestDecideModal({ ticketId, kinds, onClose, onDone }: { ticke
           />
           {active && (
             <Form form={form} layout="vertical" initialValues={{ outcome: 'pool', orgIds: [] }}>
-              {active.kind === 'return' && (
+              {hotlineReturn && (
                 <Form.Item name="outcome" label={t('tickets.request.returnOutcome')}>
                   <Radio.Group
                     options={(['pool', 'redispatch', 'difficult'] as const).map((o) => ({ value: o, label: t(`tickets.request.outcome.${o}`) }))}
                   />
                 </Form.Item>
               )}
-              {active.kind === 'return' && outcome === 'redispatch' && (
+              {hotlineReturn && outcome === 'redispatch' && (
                 <Form.Item name="orgIds" label={t('tickets.dispatch.units')} rules={[{ required: true, type: 'array', min: 1, message: t('tickets.dispatch.pickUnit') }]}>
                   <UnitPicker multiple={false} />
                 </Form.Item>
