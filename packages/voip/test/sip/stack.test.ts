@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { callbackLogger, parseSdp, sdpDirection, SipCallError } from '../../src/sip/index.js';
-import type { SipCallEnd, SipInboundCall, SipInfo, SipReferRequest, SipReferStatus, SipRegistrationState, SipStack } from '../../src/sip/index.js';
+import type { SipCallEnd, SipInboundCall, SipInfo, SipProgress, SipReferRequest, SipReferStatus, SipRegistrationState, SipStack } from '../../src/sip/index.js';
 import { audioSdp, delay, loopbackStack, next } from './helpers.js';
 
 const stacks: SipStack[] = [];
@@ -164,6 +164,22 @@ describe('in-dialog features', () => {
     const error = await a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(1)).waitAnswer().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SipCallError);
     expect((error as SipCallError).response?.headers.get('Contact')).toBe('<sip:2001@10.1.1.1>');
+  });
+
+  it('sends 183 with early-media SDP, then answers', async () => {
+    const { a, b } = await pair();
+    b.once('invite', (c) => {
+      c.progress(audioSdp(40_000));
+      setTimeout(() => c.answer(audioSdp(40_000)), 50);
+    });
+    const call = a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(30_000));
+    const [progress] = await next<[SipProgress]>(call, 'progress');
+    expect(progress.status).toBe(183);
+    expect(progress.sdp).toContain('m=audio 40000');
+    expect(call.state).toBe('early');
+    expect(call.remoteSdp).toContain('m=audio 40000');
+    await call.waitAnswer();
+    await call.bye();
   });
 
   it('rejects, and answers 480 when no one listens for invites', async () => {
