@@ -7,7 +7,7 @@ import { evaluateRetrieval } from './retrieval.js';
 import { evaluateTitles } from './titles.js';
 
 /**
- * npm run eval [-- classification|titles|retrieval|intent|elements|latency ...] [--folds 5] [--seed 1] [--repeats 1]
+ * npm run eval [-- classification|titles|retrieval|intent|elements|latency ...] [--folds 5] [--seed 1] [--repeats 3]
  *   [--holdout labelled.jsonl]. Data root: HOTLINE_DATA_ROOT (default ../shared/data). Prints JSON.
  */
 const { values, positionals } = parseArgs({
@@ -15,7 +15,7 @@ const { values, positionals } = parseArgs({
   options: {
     folds: { type: 'string', default: '5' },
     seed: { type: 'string', default: '1' },
-    repeats: { type: 'string', default: '1' },
+    repeats: { type: 'string', default: '3' },
     holdout: { type: 'string' },
   },
 });
