@@ -84,3 +84,11 @@ describe('summary and title', () => {
     expect(rougeL('小区停水', '停水')).toBeCloseTo((2 * 0.5 * 1) / 1.5, 6);
   });
 });
+
+describe('title edge cases', () => {
+  it('drops a leading date and never returns an empty title for non-empty text', () => {
+    expect(generateTitle('2019年4月以来，小区物业乱收停车费，业主意见很大。')).not.toMatch(/^2019/);
+    expect(generateTitle('12月16日上午').length).toBeGreaterThan(0);
+    expect(generateTitle('您好').length).toBeGreaterThan(0);
+  });
+});

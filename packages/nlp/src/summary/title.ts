@@ -30,7 +30,9 @@ const DEMAND = /(希望|建议|请求|要求|恳请|呼吁|请|能否|可否)/;
 const QUESTION = /[吗么？?]|(如何|怎么|是否|能否|哪里|多少|什么时候)/;
 const PLACE = /[\p{L}\p{N}]{1,8}?(?:省|市|区|县|镇|乡|街道|小区|社区|村|路|街|大道|公司|学校|医院|大厦)/u;
 const GREETING = /(您好|你好|尊敬的|领导|书记|市长|谢谢|感谢|此致|敬礼)/;
-const LEAD_FILLER = /^(?:[，,\s]|我们|我家|我是|我|本人|现在|目前|近期|最近|因为|由于|但是|可是|而且|并且|所以|另外|同时|然后|请问一下|请问|您好|你好|其中|对于|关于|就是|这个|那个|这里|据了解|听说|针对)+/;
+const LEAD_FILLER = /^(?:[，,\s]|我们|我家|我是|我|本人|现在|目前|近期|最近|因为|由于|但是|可是|而且|并且|所以|另外|同时|然后|请问一下|请问|您好|你好|其中|对于|关于|就是|这个|那个|这里|据了解|听说|针对|位于|自从|从)+/;
+// Titles name the problem, not when it started: "2019年4月以来", "12月16日上午" are dropped.
+const LEAD_TIME = /^(?:\d{2,4}年)?(?:\d{1,2}月)?(?:\d{1,2}[日号])?(?:以来|开始|起|左右)?(?:上午|下午|晚上|凌晨|早上|中午)?(?:\d{1,2}[点时](?:\d{1,2}分|半)?)?(?:左右)?[，,]?/;
 // Clauses that only ask for action (希望尽快处理) or carry the caller's details make poor titles.
 const GENERIC = /^(?:希望|请|恳请|麻烦|望)?(?:相关部门|有关部门|领导|政府)?(?:尽快|尽早|及时|早日)?(?:帮忙|帮助)?(?:处理|解决|核实|调查|回复|落实|协调)(?:一下)?(?:为盼|为谢|谢谢)?$/;
 const PERSONAL = /(我叫|姓名|电话|手机|身份证|联系方式|\d{7,})/;
@@ -88,8 +90,10 @@ export function titleCandidates(text: string): Span[] {
 }
 
 function compress(clause: string, maxChars: number): string {
-  const t = clause.replace(LEAD_FILLER, '').replace(TAIL_FILLER, '').replace(/\s+/g, '');
-  return t.length > maxChars ? t.slice(0, maxChars) : t;
+  const cleaned = clause.replace(LEAD_FILLER, '').replace(LEAD_TIME, '').replace(LEAD_FILLER, '').replace(TAIL_FILLER, '').replace(/\s+/g, '');
+  // A clause that is nothing but filler or a date keeps its own words rather than vanish.
+  const t = cleaned.length > 0 ? cleaned : clause.replace(/\s+/g, '');
+  return t.slice(0, maxChars);
 }
 
 function withIntent(core: string, intent: IntentLabel | undefined): string {
