@@ -27,3 +27,5 @@ export * from './recommend/units.js';
 export * from './analyse.js';
 export * from './index/text-search.js';
 export * from './summary/transcript.js';
+export * from './summary/hot-terms.js';
+export * from './dedup/cluster.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DuplicateIndex, findDuplicates, fingerprint, generateTitle, hamming, jaccard, jaccardEstimate, MinHasher, rougeL, simhash,
+  clusterSimilar, DuplicateIndex, findDuplicates, fingerprint, generateTitle, hamming, hotTerms, jaccard, jaccardEstimate, MinHasher, rougeL, simhash,
   splitSentences, summarise, trainTitleModel,
 } from '../src/index.js';
 
@@ -90,5 +90,29 @@ describe('title edge cases', () => {
     expect(generateTitle('2019年4月以来，小区物业乱收停车费，业主意见很大。')).not.toMatch(/^2019/);
     expect(generateTitle('12月16日上午').length).toBeGreaterThan(0);
     expect(generateTitle('您好').length).toBeGreaterThan(0);
+  });
+});
+
+describe('hot terms and clusters', () => {
+  it('ranks terms that rise against the baseline above steady ones', () => {
+    const baseline = ['小区停车难', '停车位不够', '小区停车收费高', '道路坑洼'];
+    const current = ['小区停水三天', '又停水了', '停水没人管', '小区停车难', '停水影响做饭'];
+    const hot = hotTerms(current, baseline, 3);
+    expect(hot[0]?.term).toBe('停水');
+    expect(hot[0]!.burst).toBeGreaterThan(1);
+    expect(hot.find((h) => h.term === '停车')?.count ?? 0).toBeLessThan(2);
+  });
+
+  it('groups near-duplicate complaints and leaves singletons out', () => {
+    const docs = [
+      { id: 'a', text: '幸福路小区从昨天开始停水，到现在都没有来水，希望尽快恢复供水' },
+      { id: 'b', text: '幸福路小区从昨天开始停水，到现在还没有来水，希望尽快恢复供水！' },
+      { id: 'c', text: '幸福路小区昨天开始停水了，到现在都没有来水，请尽快恢复供水' },
+      { id: 'd', text: '老板拖欠工资三个月了，一直不给，希望劳动监察部门帮忙' },
+    ];
+    const clusters = clusterSimilar(docs, 0.4);
+    expect(clusters).toHaveLength(1);
+    expect(clusters[0]!.ids.sort()).toEqual(['a', 'b', 'c']);
+    expect(['a', 'b', 'c']).toContain(clusters[0]!.representative);
   });
 });
