@@ -99,6 +99,8 @@ export interface SipStackOptions {
     reapIntervalMs?: number;
   };
   maxMessageSize?: number;
+  /** Idle stream connections are closed after this long (default 65 minutes). */
+  tcpIdleTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -249,6 +251,7 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
       ...(options.tcp ? { tcp: options.tcp } : {}),
       ...(options.tls ? { tls: options.tls } : {}),
       ...(options.maxMessageSize !== undefined ? { maxMessageSize: options.maxMessageSize } : {}),
+      ...(options.tcpIdleTimeoutMs !== undefined ? { tcpIdleTimeoutMs: options.tcpIdleTimeoutMs } : {}),
       logger,
     });
     return new SipStack(options, transport, logger);

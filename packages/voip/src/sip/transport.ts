@@ -46,7 +46,10 @@ export interface SipTransportOptions {
   tcp?: { port: number; host?: string };
   tls?: SipTlsOptions;
   maxMessageSize?: number;
-  /** Idle TCP connections are closed after this long (default 10 minutes). */
+  /**
+   * Idle TCP/TLS connections are closed after this long (default 65 minutes: longer than the
+   * registrar's maximum interval, so a phone that only re-registers keeps its flow).
+   */
   tcpIdleTimeoutMs?: number;
   /** Giving up on a TCP connect (default 5 s). */
   tcpConnectTimeoutMs?: number;
@@ -275,7 +278,7 @@ export class SipTransportLayer {
     this.connections.set(conn.id, conn);
     this.byPeer.set(conn.key, conn.id);
     socket.setNoDelay(true);
-    socket.setTimeout(this.options.tcpIdleTimeoutMs ?? 600_000, () => socket.destroy());
+    socket.setTimeout(this.options.tcpIdleTimeoutMs ?? 3_900_000, () => socket.destroy());
     socket.on('data', (chunk: Buffer) => this.onStreamData(conn, chunk, { transport, address, port, connectionId: conn.id }));
     socket.on('error', (err) => this.options.logger.debug({ err: err.message, peer: conn.key }, 'sip tcp connection error'));
     socket.on('close', () => this.forget(conn));

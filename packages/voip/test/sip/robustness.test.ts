@@ -235,6 +235,18 @@ describe('hostile input', () => {
   });
 });
 
+describe('connections', () => {
+  it('closes idle TCP connections after tcpIdleTimeoutMs', async () => {
+    const s = await stack({ tcpIdleTimeoutMs: 200 });
+    const client = net.connect(s.tcpPort ?? 0, '127.0.0.1');
+    await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+    await delay(50);
+    expect(s.openConnections).toBe(1);
+    await new Promise<void>((resolve) => client.once('close', () => resolve()));
+    expect(s.openConnections).toBe(0);
+  });
+});
+
 describe('bodies', () => {
   it('finds SDP inside a multipart body (SIP-I)', () => {
     const body = '--b1\r\nContent-Type: application/sdp\r\n\r\nv=0\r\nm=audio 1 RTP/AVP 0\r\n--b1\r\nContent-Type: application/isup;version=itu-t92+\r\n\r\n\x01\x02\r\n--b1--\r\n';
