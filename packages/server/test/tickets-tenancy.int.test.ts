@@ -17,6 +17,7 @@ interface Req {
   body?: unknown;
 }
 interface Target {
+  tenant: string;
   ticket: string;
   task: string;
   request: string;
@@ -70,6 +71,7 @@ const CASES: Record<string, (t: Target) => Req> = {
   'POST /api/v1/ticket-tasks/{id}/difficult': (t) => post(`/api/v1/ticket-tasks/${t.task}/difficult`, { reason: '疑难' }),
   'POST /api/v1/ticket-tasks/{id}/appeal': (t) => post(`/api/v1/ticket-tasks/${t.task}/appeal`, { reason: '申诉', attachmentIds: [t.attachment] }),
   'GET /api/v1/tickets/attachments/{id}': (t) => get(`/api/v1/tickets/attachments/${t.attachment}`),
+  'GET /api/v1/tickets/targets/units': (t) => get(`/api/v1/tickets/targets/units?tenantId=${t.tenant}`),
   'PUT /api/v1/sla-rules/{id}': (t) => ({ method: 'PUT', url: `/api/v1/sla-rules/${t.rule}`, body: { name: '篡改', kind: 'warning', trigger: 'near_due', threshold: 1 } }),
   'POST /api/v1/sla-rules/{id}/dry-run': (t) => post(`/api/v1/sla-rules/${t.rule}/dry-run`),
   'POST /api/v1/sla-rules/{id}/activate': (t) => post(`/api/v1/sla-rules/${t.rule}/activate`),
@@ -145,8 +147,8 @@ beforeAll(async () => {
   expect(upload.statusCode).toBe(201);
   const supervision = (await made(ksSup.post<{ id: string }>(`/api/v1/tickets/${ticket}/supervise`, { level: 'city', requirement: '24小时内反馈', reason: '督办' }), 201)).id;
   const rule = (await made(ksSup.post<{ id: string }>('/api/v1/sla-rules', { name: '喀什规则', kind: 'supervision', trigger: 'returns', threshold: 3 }), 201)).id;
-  bTarget = { ticket, task, request, intake: await register('受理中'), draft: await register('草稿', true), supervision, rule, attachment: (upload.json() as { id: string }).id, org, user: await I.user('handler_kash') };
-  ghost = { ticket: randomUUID(), task: randomUUID(), request: randomUUID(), intake: randomUUID(), draft: randomUUID(), supervision: randomUUID(), rule: randomUUID(), attachment: randomUUID(), org: randomUUID(), user: randomUUID() };
+  bTarget = { tenant: B, ticket, task, request, intake: await register('受理中'), draft: await register('草稿', true), supervision, rule, attachment: (upload.json() as { id: string }).id, org, user: await I.user('handler_kash') };
+  ghost = { tenant: randomUUID(), ticket: randomUUID(), task: randomUUID(), request: randomUUID(), intake: randomUUID(), draft: randomUUID(), supervision: randomUUID(), rule: randomUUID(), attachment: randomUUID(), org: randomUUID(), user: randomUUID() };
   attackers = [
     { name: 'wl_agent', c: await provision(A, 'WLMQ-SL', 'wl_agent', 'hotline_agent') },
     { name: 'wl_disp', c: await provision(A, 'WLMQ-12345', 'wl_disp', 'dispatcher') },
@@ -170,7 +172,8 @@ describe('work orders: tenant isolation', () => {
       if (!TICKET_API.test(path) || path.startsWith('/api/v1/public') || path.startsWith('/api/v1/intake')) continue;
       for (const [method, op] of Object.entries(ops)) {
         const bodyIds = Object.keys(op.requestBody?.content['application/json']?.schema.properties ?? {}).some((k) => /Id$|Ids$/.test(k));
-        if (/\{[^}]+\}/.test(path) || bodyIds) routes.push(`${method.toUpperCase()} ${path}`);
+        const queryIds = (op.parameters ?? []).some((q) => q.in === 'query' && /^(tenantId|orgId)$/.test(q.name));
+        if (/\{[^}]+\}/.test(path) || bodyIds || queryIds) routes.push(`${method.toUpperCase()} ${path}`);
       }
     }
     expect(routes.filter((r) => !(r in CASES))).toEqual([]);
@@ -229,5 +232,17 @@ describe('work orders: tenant isolation', () => {
     expect((await root.get(`/api/v1/tickets/${bTarget.ticket}`)).status).toBe(200);
     const partner = await login(p, 'partner12315');
     expect((await partner.get(`/api/v1/tickets/${bTarget.ticket}`)).status).toBe(404);
+  });
+
+  it('pickers: the hotline lists units of partners and lower levels, a unit only of its own subtree', async () => {
+    const I = await ids(p);
+    const root = await login(p, 'dispatcher01');
+    const partnerUnits = await root.get<{ items: { name: string }[] }>(`/api/v1/tickets/targets/units?tenantId=${await I.tenant('P-12315')}`);
+    expect(partnerUnits.body.items.map((u) => u.name)).toContain('12345联络组');
+    const wlmq = await login(p, 'handler_wlmq');
+    expect((await wlmq.get(`/api/v1/tickets/targets/units?tenantId=${await I.tenant('650102')}`)).status).toBe(200);
+    expect((await wlmq.get(`/api/v1/tickets/targets/units?tenantId=${await I.tenant('P-12315')}`)).status).toBe(404);
+    const regions = await wlmq.get<{ items: { code: string; children: { code: string }[] }[] }>('/api/v1/tickets/targets');
+    expect(regions.body.items[0]!.children.map((c) => c.code)).toEqual(expect.arrayContaining(['650100', '653100', 'P-12315']));
   });
 });

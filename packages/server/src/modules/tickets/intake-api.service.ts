@@ -146,7 +146,8 @@ export async function citizenQuery(deps: Deps, no: string, phone: string) {
     createdAt: t.created_at,
     answer: t.status === 'callback' || t.status === 'archived' ? t.answer : null,
     canEvaluate: !!pending,
-    steps: events.filter((e) => PUBLIC_ACTIONS[e.action]).map((e) => ({ at: e.at, step: PUBLIC_ACTIONS[e.action], unit: e.action === 'sign' || e.action === 'report' ? e.actor_org_name : null })),
+    statusCode: t.status,
+    steps: events.filter((e) => PUBLIC_ACTIONS[e.action]).map((e) => ({ at: e.at, code: e.action, step: PUBLIC_ACTIONS[e.action], unit: e.action === 'sign' || e.action === 'report' ? e.actor_org_name : null })),
   };
 }
 

@@ -10,6 +10,7 @@ import { TASK_STATUS_NAMES, TICKET_STATUS_NAMES, publicStatusOf } from './ticket
 import { ticketVisible, type Task, type Ticket } from './ticket.repository.js';
 import { requestView } from './request.service.js';
 import { isHotlineOf } from './ticket.access.js';
+import { robotOpening } from './callback-robot.js';
 
 /**
  * Reads: lists with filters, the role to-do boxes, the detail page (timeline and the dispatch chain
@@ -176,6 +177,8 @@ export async function getTicket(deps: Deps, actor: Actor, id: string) {
     deps.db.selectFrom('ticket').select(['id', 'no', 'redo_of', 'copied_from']).where((eb) => eb.or([eb('redo_of', '=', id), eb('copied_from', '=', id), eb('id', '=', t.redo_of ?? id), eb('id', '=', t.copied_from ?? id)])).where('id', '!=', id).execute(),
   ]);
   const hotline = await isHotlineOf(deps.db, actor, t);
+  const tenantIds = [...new Set(tasks.map((k) => k.tenant_id))];
+  const tenantNames = new Map(tenantIds.length ? (await deps.db.selectFrom('tenant').select(['id', 'name']).where('id', 'in', tenantIds).execute()).map((r) => [r.id, r.name]) : []);
   return {
     ...summaryOf(deps, actor, t),
     content: t.content,
@@ -193,13 +196,32 @@ export async function getTicket(deps: Deps, actor: Actor, id: string) {
     completedAt: t.completed_at,
     archivedAt: t.archived_at,
     redoOf: t.redo_of,
-    links: links.map((l) => ({ id: l.id, no: l.no, relation: l.redo_of === id ? '重办工单' : l.copied_from === id ? '复制工单' : l.id === t.redo_of ? '原工单（重办）' : '复制来源' })),
+    links: links.map((l) => {
+      const code = l.redo_of === id ? 'redo' : l.copied_from === id ? 'copy' : l.id === t.redo_of ? 'redo_of' : 'copied_from';
+      return { id: l.id, no: l.no, relationCode: code, relation: RELATION_NAMES[code] };
+    }),
     isHotline: hotline,
-    tasks: tasks.map(taskView),
-    chain: chainOf(tasks),
+    tasks: tasks.map((k) => ({ ...taskView(k), tenantName: tenantNames.get(k.tenant_id) ?? null })),
+    chain: chainOf(tasks, tenantNames),
     timeline: events.map((e) => ({ id: e.id, at: e.at, actor: e.actor_name, tenant: e.actor_tenant_name, org: e.actor_org_name, action: e.action, from: e.from_status, to: e.to_status, opinion: e.opinion, detail: e.detail, attachments: e.attachments, taskId: e.task_id })),
     requests: requests.map(requestView),
-    callbacks: callbacks.map((c) => ({ id: c.id, round: c.round, mode: c.mode, status: c.status, dueAt: c.due_at, result: c.result, handlingRating: c.handling_rating, serviceRating: c.service_rating, comment: c.comment, channel: c.channel, doneBy: c.done_by_name, doneAt: c.done_at, robotStep: (c.robot_state as { step?: string } | null)?.step ?? null })),
+    callbacks: callbacks.map((c) => ({
+      id: c.id,
+      round: c.round,
+      mode: c.mode,
+      status: c.status,
+      dueAt: c.due_at,
+      result: c.result,
+      handlingRating: c.handling_rating,
+      serviceRating: c.service_rating,
+      comment: c.comment,
+      channel: c.channel,
+      doneBy: c.done_by_name,
+      doneAt: c.done_at,
+      robotStep: (c.robot_state as { step?: string } | null)?.step ?? null,
+      // What the robot says first, for the panel that drives it turn by turn.
+      robotOpening: c.mode === 'robot' && c.status === 'pending' ? robotOpening(t).say : null,
+    })),
     supervisions: supervisions.map(supervisionView),
     attachments,
   };
@@ -232,10 +254,13 @@ export function taskView(k: Task) {
   };
 }
 
+const RELATION_NAMES: Record<string, string> = { redo: '重办工单', copy: '复制工单', redo_of: '原工单（重办）', copied_from: '复制来源' };
+
 export interface ChainNode {
   taskId: string;
   orgName: string;
   tenantId: string;
+  tenantName: string | null;
   role: string;
   status: string;
   statusName: string;
@@ -245,11 +270,12 @@ export interface ChainNode {
 }
 
 /** 处置链路视图: the task tree, every hop with its unit, tenant, state and responsible person. */
-export function chainOf(tasks: Task[]): ChainNode[] {
+export function chainOf(tasks: Task[], tenantNames: ReadonlyMap<string, string> = new Map()): ChainNode[] {
   const node = (k: Task): ChainNode => ({
     taskId: k.id,
     orgName: k.org_name,
     tenantId: k.tenant_id,
+    tenantName: tenantNames.get(k.tenant_id) ?? null,
     role: k.role,
     status: k.status,
     statusName: TASK_STATUS_NAMES[k.status],
@@ -409,4 +435,24 @@ export async function exportTimeline(deps: Deps, actor: Actor, id: string) {
   );
   await commit(deps, actor, async () => ({ result: undefined, audit: { action: 'ticket.export_timeline', targetType: 'ticket', targetId: id, detail: { no: detail.no, rows: rows.length } } }));
   return { file, no: detail.no };
+}
+
+// ------------------------------------------------------------------ smart intake (assist module)
+
+/**
+ * Texts for the assist module's indexes. Without itemId: open tickets (not drafts, not archived)
+ * of the tenant subtree, newest first, optionally only those created after `since` — the
+ * near-duplicate index. With `labelled`: tickets of the whole installation filed under an item
+ * (content + final item), the history the item classifier is retrained on.
+ */
+export async function ticketTextsForAssist(
+  db: Deps['db'],
+  q: { tenantPath?: string; since?: Date; labelled?: boolean; limit: number },
+): Promise<{ id: string; no: string; title: string; content: string; itemId: string | null; createdAt: Date }[]> {
+  let query = db.selectFrom('ticket').select(['ticket.id', 'ticket.no', 'ticket.title', 'ticket.content', 'ticket.item_id as itemId', 'ticket.created_at as createdAt']).where('ticket.status', '!=', 'draft');
+  if (q.labelled) query = query.where('ticket.item_id', 'is not', null);
+  else query = query.where('ticket.status', '!=', 'archived');
+  if (q.tenantPath) query = query.where('ticket.tenant_id', 'in', (eb) => eb.selectFrom('tenant').select('tenant.id').where('tenant.path', 'like', `${q.tenantPath}%`));
+  if (q.since) query = query.where('ticket.created_at', '>', q.since);
+  return query.orderBy('ticket.created_at', 'desc').limit(q.limit).execute();
 }

@@ -12,6 +12,7 @@ import * as callbacks from './callback.service.js';
 import * as query from './query.service.js';
 import * as supervision from './supervision.service.js';
 import * as attachments from './attachment.service.js';
+import * as targets from './targets.service.js';
 
 const tags = { tags: ['工单'] };
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
@@ -131,6 +132,11 @@ async function intakeRoutes(app: App, deps: Deps): Promise<void> {
   app.post('/api/v1/tickets/:id/withdraw', { config: { permission: REGISTER, audit: 'ticket.withdraw' }, schema: { ...tags, params: IdParams, body: Body({ reason: Text(2000) }) } }, async (req) =>
     intake.withdrawTicket(deps, req.actor!, req.params.id, req.body),
   );
+  const PICKERS = [REGISTER, DISPATCH, REVIEW, HANDLE];
+  app.get('/api/v1/tickets/targets', { config: { permission: PICKERS }, schema: tags }, async () => ({ items: await targets.targetRegions(deps) }));
+  app.get('/api/v1/tickets/targets/units', { config: { permission: [DISPATCH, REVIEW, HANDLE] }, schema: { ...tags, querystring: Type.Object({ tenantId: Id }) } }, async (req) => ({
+    items: await targets.targetUnits(deps, req.actor!, req.query.tenantId),
+  }));
   app.get('/api/v1/citizens/history', { config: { permission: REGISTER }, schema: { ...tags, querystring: Type.Object({ phone: Phone }) } }, async (req) => query.citizenHistory(deps, req.actor!, req.query.phone));
 }
 

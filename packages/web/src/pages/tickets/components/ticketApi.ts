@@ -12,8 +12,9 @@ export const ticketApi = {
   dispatch: (id: string, body: { mode: DispatchMode; orgIds: string[]; opinion?: string; deadlineAt?: string }) =>
     api.post<{ id: string; status: string; taskIds: string[] }>(`/tickets/${encodeURIComponent(id)}/dispatch`, body),
   policy: () => api.get<PolicyResponse>('/ticket-config/policy'),
-  regions: () => api.get<{ items: RegionNode[] }>('/catalog/list-options/regions').then((r) => r.items),
-  units: (tenantId: string) => api.get<{ items: UnitNode[] }>('/catalog/list-options/units', { tenantId }).then((r) => r.items),
+  // The whole division tree (public), and the departments of a tenant where the caller may send work.
+  regions: () => api.get<{ items: RegionNode[] }>('/tickets/targets').then((r) => r.items),
+  units: (tenantId: string) => api.get<{ items: UnitNode[] }>('/tickets/targets/units', { tenantId }).then((r) => r.items),
 };
 
 export function listPath<T>(path: string, query: Query): Promise<Paged<T>> {

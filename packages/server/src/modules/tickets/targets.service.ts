@@ -1,0 +1,67 @@
+import type { Actor, Deps } from '../../platform/context.js';
+import { notFound } from '../../platform/errors.js';
+
+/**
+ * What the dispatch and sub-assign pickers offer. The division tree itself is public knowledge
+ * (names and codes of 自治区 → 地州 → 区县 and the partner hotlines), so every ticket user gets it
+ * whole; the departments of a tenant are listed only where the caller may actually send work.
+ */
+export interface TargetRegion {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  level: number;
+  children: TargetRegion[];
+}
+
+export async function targetRegions(deps: Deps): Promise<TargetRegion[]> {
+  const rows = await deps.db
+    .selectFrom('tenant')
+    .select(['id', 'code', 'name', 'kind', 'level', 'parent_id'])
+    .where('status', '=', 'active')
+    .where('kind', '!=', 'enterprise')
+    .orderBy('level')
+    .orderBy('sort')
+    .orderBy('code')
+    .execute();
+  const nodes = new Map(rows.map((r) => [r.id, { id: r.id, code: r.code, name: r.name, kind: r.kind, level: r.level, children: [] as TargetRegion[] }]));
+  const roots: TargetRegion[] = [];
+  for (const r of rows) {
+    const parent = r.parent_id ? nodes.get(r.parent_id) : undefined;
+    (parent ? parent.children : roots).push(nodes.get(r.id)!);
+  }
+  return roots;
+}
+
+/**
+ * The hotline reaches its subtree (direct to the executing level), partner hotlines (跨租户转派) and
+ * the levels above (上报); a unit reaches its own subtree (层层下派).
+ */
+function mayReach(actor: Actor, tenant: { path: string; kind: string }): boolean {
+  const hotline = actor.permissions.has('ticket:dispatch') || actor.permissions.has('ticket:review');
+  const below = tenant.path.startsWith(actor.tenantPath);
+  if (hotline && (below || tenant.kind === 'partner' || actor.tenantPath.startsWith(tenant.path))) return true;
+  return actor.permissions.has('ticket:handle') && below;
+}
+
+export interface TargetUnit {
+  id: string;
+  tenantId: string;
+  code: string;
+  name: string;
+  children: TargetUnit[];
+}
+
+export async function targetUnits(deps: Deps, actor: Actor, tenantId: string): Promise<TargetUnit[]> {
+  const tenant = await deps.db.selectFrom('tenant').select(['path', 'kind']).where('id', '=', tenantId).where('status', '=', 'active').executeTakeFirst();
+  if (!tenant || !mayReach(actor, tenant)) throw notFound('租户');
+  const rows = await deps.db.selectFrom('org').select(['id', 'tenant_id', 'parent_id', 'code', 'name']).where('tenant_id', '=', tenantId).where('kind', '=', 'department').orderBy('sort').orderBy('code').execute();
+  const nodes = new Map(rows.map((r) => [r.id, { id: r.id, tenantId: r.tenant_id, code: r.code, name: r.name, children: [] as TargetUnit[] }]));
+  const roots: TargetUnit[] = [];
+  for (const r of rows) {
+    const parent = r.parent_id ? nodes.get(r.parent_id) : undefined;
+    (parent ? parent.children : roots).push(nodes.get(r.id)!);
+  }
+  return roots;
+}
