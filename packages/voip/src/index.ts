@@ -1,2 +1,3 @@
 export * from './sip/index.js';
 export * from './media/index.js';
+export * from './b2bua/index.js';
