@@ -609,7 +609,10 @@ export class B2buaCall {
     const live = this.liveLegs();
     if (leg === this.citizen) {
       // Conference: the others stay connected while at least two remain (acceptance #21).
-      if (live.length >= 2) return;
+      if (live.length >= 2) {
+        this.emit('call.party-left', { leg: leg.id, party: leg.party, reason: end.reason });
+        return;
+      }
       void this.hangup(end.reason === 'cancelled' ? 'cancelled' : 'caller-hangup');
       return;
     }
