@@ -231,3 +231,61 @@ export function binaryAvailable(path: string, probe: string[]): boolean {
   if (process.env.CI === 'true') throw new Error(`${path} is required in CI but missing`);
   return false;
 }
+
+export interface SippOptions {
+  scenario: string;
+  remotePort: number;
+  service?: string;
+  keys?: Record<string, string>;
+  calls?: number;
+  /** Calls per second (default 10). */
+  rate?: number;
+  timeoutS?: number;
+  args?: string[];
+}
+
+export interface SippOutcome {
+  exitCode: number | null;
+  successful: number;
+  failed: number;
+  output: string;
+}
+
+/** Runs Debian's SIPp as the caller against the engine; resolves with its exit code and counters. */
+export async function runSipp(o: SippOptions): Promise<SippOutcome> {
+  const { spawn } = await import('node:child_process');
+  const { readFileSync: read, rmSync: rm } = await import('node:fs');
+  const { dirname: dirOf } = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  const work = tempDir('sipp-b2bua-');
+  const stat = join(work, 'stats.csv');
+  const scenario = join(dirOf(fileURLToPath(import.meta.url)), 'scenarios', o.scenario);
+  const args = [
+    `127.0.0.1:${o.remotePort}`, '-sf', scenario, '-t', 'u1', '-i', '127.0.0.1', '-p', String(await freePort()), '-mp', String(await freePort()),
+    '-s', o.service ?? '12345', '-m', String(o.calls ?? 1), '-r', String(o.rate ?? 10), '-timeout', `${o.timeoutS ?? 20}s`, '-timeout_error',
+    '-nostdin', '-trace_stat', '-stf', stat, '-fd', '1',
+    ...Object.entries(o.keys ?? {}).flatMap(([k, v]) => ['-key', k, v]),
+    ...(o.args ?? []),
+  ];
+  const child = spawn(SIPP, args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const append = (b: Buffer): void => {
+    output = (output + b.toString('latin1')).slice(-20_000);
+  };
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
+  const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  let successful = -1;
+  let failed = -1;
+  try {
+    const rows = read(stat, 'latin1').trim().split('\n');
+    const header = rows[0]?.split(';') ?? [];
+    const last = rows[rows.length - 1]?.split(';') ?? [];
+    successful = Number(last[header.indexOf('SuccessfulCall(C)')] ?? -1);
+    failed = Number(last[header.indexOf('FailedCall(C)')] ?? -1);
+  } catch {
+    // no statistics: SIPp failed to start; the exit code and output say why
+  }
+  rm(work, { recursive: true, force: true });
+  return { exitCode, successful, failed, output };
+}
