@@ -43,17 +43,21 @@ describe('session timers', () => {
     const a = await stack();
     const b = await stack();
     let refreshes = 0;
+    let secondRefresh: () => void = () => undefined;
+    const twoRefreshes = new Promise<void>((resolve) => (secondRefresh = resolve));
     b.once('invite', (call) => {
       call.on('reinvite', (r) => {
-        refreshes++;
         r.accept(call.localSdp ?? '');
+        if (++refreshes === 2) secondRefresh();
       });
       call.answer(audioSdp(40_000));
     });
     const call = a.call(`sip:x@127.0.0.1:${b.udpPort}`, audioSdp(30_000));
     await call.waitAnswer();
-    await delay(3_300);
-    expect(refreshes).toBeGreaterThanOrEqual(2);
+    const started = Date.now();
+    await twoRefreshes;
+    // Refreshes come at half the 2 s interval; without them b would have hung up after 1.33 s.
+    expect(Date.now() - started).toBeGreaterThan(1_800);
     expect(call.state).toBe('confirmed');
     expect(b.calls[0]?.state).toBe('confirmed');
     await call.bye();
