@@ -1,10 +1,13 @@
 import { loadConfig } from './platform/config.js';
 import { createPlatform } from './bootstrap.js';
 import { DEMO_PASSWORD, DEMO_USERS } from './seed/demo.seed.js';
+import { startMediaRole } from './modules/telephony/media.role.js';
 
 const config = loadConfig();
 const platform = await createPlatform(config);
 const { app } = platform;
+// The media role (SIP/RTP engine with IVR) runs only when HOTLINE_MEDIA_ENABLED=true.
+const media = await startMediaRole({ bus: platform.deps.bus, dataDir: config.dataDir, logger: app.log });
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -13,6 +16,7 @@ async function shutdown(signal: string): Promise<void> {
   app.log.info({ signal }, 'shutting down: finishing in-flight requests');
   const force = setTimeout(() => process.exit(1), 15_000);
   force.unref();
+  await media?.close();
   await platform.close();
   process.exit(0);
 }
@@ -29,6 +33,7 @@ const lines = [
   ...(config.seedDemo
     ? ['', `  演示账号（密码均为 ${DEMO_PASSWORD}）:`, ...DEMO_USERS.map((u) => `    ${u.username.padEnd(14)} ${u.description}`)]
     : []),
+  ...(media ? ['', `  媒体服务 SIP ${media.config.sipHost}:${media.engine.stack.udpPort ?? media.config.sipPort}  号码 ${media.config.numbers.join(', ')}`] : []),
   '',
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

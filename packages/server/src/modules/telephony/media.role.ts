@@ -1,0 +1,108 @@
+/**
+ * The product's media role: builds the B2BUA (SIP + RTP + IVR) from configuration, forwards its
+ * call events onto the bus for the CTI layer and writes one CDR per call. Started by main.ts when
+ * HOTLINE_MEDIA_ENABLED=true; off by default (tests, `npm start`).
+ *
+ * CDRs go to <dataDir>/cdr/<yyyymmdd>.jsonl for now (one JSON object per line) and onto the bus
+ * ('telephony:cdr'); the CDR table and the recordings API come with the CTI module.
+ */
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { B2bua, EspeakTts } from '@hotline/voip';
+import type { B2buaCall, CallEvent, Cdr, IvrFlow, SipLogger } from '@hotline/voip';
+import type { Bus } from '../../platform/events/bus.js';
+import { DEFAULT_IVR_FLOW, HOLD_TEXT } from './default-flow.js';
+import { loadMediaConfig, type MediaRoleConfig } from './media.config.js';
+
+/** Bus channels the media role publishes on. */
+export const TELEPHONY_CHANNELS = { calls: 'telephony:calls', cdr: 'telephony:cdr' } as const;
+
+export interface MediaRole {
+  readonly engine: B2bua;
+  readonly config: MediaRoleConfig;
+  close(): Promise<void>;
+}
+
+export interface MediaRoleDeps {
+  bus: Bus;
+  dataDir: string;
+  logger?: SipLogger;
+  /** Replaces the default flow (tests, tenants with their own menu). */
+  flow?: IvrFlow;
+  env?: Record<string, string | undefined>;
+}
+
+/** Starts the engine when the configuration enables it; returns undefined otherwise. */
+export async function startMediaRole(deps: MediaRoleDeps): Promise<MediaRole | undefined> {
+  const config = loadMediaConfig(deps.env ?? process.env, deps.dataDir);
+  if (!config.enabled) return undefined;
+  return createMediaRole(config, deps);
+}
+
+export async function createMediaRole(config: MediaRoleConfig, deps: MediaRoleDeps): Promise<MediaRole> {
+  const tts = new EspeakTts({ cacheDir: config.promptsDir });
+  const logger = deps.logger;
+  if (config.sipUsers.size === 0) logger?.warn({}, 'HOTLINE_SIP_USERS is empty: phones register without authentication (development only)');
+  const hold = await holdMusic(tts, logger);
+  const engine = await B2bua.create({
+    sip: {
+      udpPort: config.sipPort,
+      tcpPort: config.sipPort,
+      host: config.sipHost,
+      ...(config.publicAddress ? { publicAddress: config.publicAddress } : {}),
+      domain: config.sipDomain,
+      ...(config.sipUsers.size > 0 ? { users: (user: string) => config.sipUsers.get(user) } : {}),
+      ...(logger ? { logger } : {}),
+    },
+    rtp: {
+      min: config.rtpMin,
+      max: config.rtpMax,
+      bindAddress: config.sipHost,
+      ...(config.publicAddress ? { publicAddress: config.publicAddress } : {}),
+      inactivityTimeoutMs: config.rtpTimeoutMs,
+    },
+    numbers: config.numbers,
+    flow: deps.flow ?? DEFAULT_IVR_FLOW,
+    tts,
+    recordingsDir: config.recordingsDir,
+    musicOnHold: hold,
+    onQueue: (_call: B2buaCall, _queue: string) => config.queueTarget,
+    ...(logger ? { logger } : {}),
+  });
+  engine.on('event', (event: CallEvent) => {
+    deps.bus.publish(TELEPHONY_CHANNELS.calls, event).catch((err: unknown) => logger?.error({ err: String(err) }, 'call event not published'));
+  });
+  let writes: Promise<void> = Promise.resolve();
+  engine.on('cdr', (cdr: Cdr) => {
+    writes = writes.then(() => writeCdr(config.cdrDir, cdr)).catch((err: unknown) => logger?.error({ err: String(err), callId: cdr.id }, 'CDR not written'));
+    deps.bus.publish(TELEPHONY_CHANNELS.cdr, cdr).catch(() => undefined);
+  });
+  logger?.info({ sip: `${config.sipHost}:${engine.stack.udpPort ?? config.sipPort}`, numbers: config.numbers, rtp: `${config.rtpMin}-${config.rtpMax}` }, 'media role started');
+  return {
+    engine,
+    config,
+    async close() {
+      await engine.close();
+      await writes;
+    },
+  };
+}
+
+async function holdMusic(tts: EspeakTts, logger: SipLogger | undefined): Promise<Int16Array> {
+  try {
+    const speech = (await tts.synthesize({ text: HOLD_TEXT })).pcm;
+    const out = new Int16Array(speech.length + 8000 * 4);
+    out.set(speech);
+    return out;
+  } catch (err) {
+    logger?.warn({ err: String(err) }, 'hold prompt unavailable (espeak-ng missing?): callers on hold hear silence');
+    return new Int16Array(0);
+  }
+}
+
+export async function writeCdr(dir: string, cdr: Cdr): Promise<void> {
+  const d = new Date(cdr.startedAt);
+  const day = `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
+  await mkdir(dir, { recursive: true });
+  await appendFile(join(dir, `${day}.jsonl`), `${JSON.stringify(cdr)}\n`, 'utf8');
+}
