@@ -8,7 +8,7 @@ import { sql, type Selectable } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../src/bootstrap.js';
 import { auditVerify, exitCodeOf } from '../src/cli/audit-verify.js';
-import { recordAudit } from '../src/platform/audit/audit.js';
+import { chainHash, GENESIS_HASH, LANES, recordAudit, verifyAuditChain, type ChainedFields } from '../src/platform/audit/audit.js';
 import { openDatabase } from '../src/platform/db/database.js';
 import { migrateToLatest } from '../src/platform/db/migrator.js';
 import type { AuditLogTable } from '../src/platform/db/schema.js';
@@ -23,10 +23,16 @@ import { Client, PG_ADMIN_URL, createTestPlatform, ids, login, testConfig, type 
 
 type AuditRow = Selectable<AuditLogTable>;
 type Json = Record<string, unknown>;
+interface LaneReport {
+  lane: number;
+  checked: number;
+  firstBrokenId: number | null;
+}
 interface ChainReport {
   ok: boolean;
   checked: number;
   firstBrokenId: number | null;
+  lanes: LaneReport[];
 }
 
 const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -61,7 +67,43 @@ describe('audit trail', () => {
   const verify = async (c = aud) => {
     const res = await c.post<ChainReport>('/api/v1/audit/verify');
     expect(res.status).toBe(200);
+    // The totals always agree with the per-lane report.
+    const broken = res.body.lanes.map((l) => l.firstBrokenId).filter((id): id is number => id !== null);
+    expect(res.body.checked).toBe(res.body.lanes.reduce((n, l) => n + l.checked, 0));
+    expect(res.body.firstBrokenId).toBe(broken.length ? Math.min(...broken) : null);
+    expect(res.body.ok).toBe(broken.length === 0);
     return res.body;
+  };
+  const allRows = () => p.deps.db.selectFrom('audit_log').selectAll().orderBy('id').execute();
+  /** What verify() reports when exactly one row breaks its lane: that lane stops there, the others hold. */
+  const brokenAt = async (id: number): Promise<ChainReport> => {
+    const rows = await allRows();
+    const lane = Number(rows.find((r) => Number(r.id) === id)!.lane);
+    const lanes = [...new Set([...Array.from({ length: LANES }, (_, i) => i), ...rows.map((r) => Number(r.lane))])].sort((a, b) => a - b);
+    const perLane = lanes.map((l) => ({
+      lane: l,
+      checked: rows.filter((r) => Number(r.lane) === l && (l !== lane || Number(r.id) < id)).length,
+      firstBrokenId: l === lane ? id : null,
+    }));
+    return { ok: false, checked: perLane.reduce((n, x) => n + x.checked, 0), firstBrokenId: id, lanes: perLane };
+  };
+  const healthy = async (): Promise<ChainReport> => {
+    const rows = await allRows();
+    const lanes = [...new Set([...Array.from({ length: LANES }, (_, i) => i), ...rows.map((r) => Number(r.lane))])].sort((a, b) => a - b);
+    return { ok: true, checked: rows.length, firstBrokenId: null, lanes: lanes.map((l) => ({ lane: l, checked: rows.filter((r) => Number(r.lane) === l).length, firstBrokenId: null })) };
+  };
+  /** The stored row as an insertable value (jsonb columns go back as text). */
+  const insertable = (r: AuditRow) => ({ ...r, summary: JSON.stringify(r.summary), heads: r.heads === null ? null : JSON.stringify(r.heads) });
+  /** Recomputes a row's hash from its (possibly edited) stored fields: what a forger with database access would do. */
+  const rehash = async (r: AuditRow): Promise<string> => {
+    const heads = r.heads!;
+    const pairs: [number, string][] = [];
+    for (const id of heads) {
+      const h = id === 0 ? undefined : await p.deps.db.selectFrom('audit_log').select('hash').where('id', '=', id).executeTakeFirstOrThrow();
+      pairs.push([id, h?.hash ?? GENESIS_HASH]);
+    }
+    const { prev_hash, hash: _h, heads: _heads, lane, ...fields } = r;
+    return chainHash(prev_hash, { ...(fields as Omit<ChainedFields, 'lane' | 'heads'>), id: Number(r.id), lane: Number(lane), heads: pairs });
   };
 
   /** Runs a request and returns it with the audit rows it wrote (failure rows land after the response). */
@@ -295,7 +337,8 @@ describe('audit trail', () => {
   describe('tamper evidence', () => {
     it('an untouched chain verifies, with checked = row count', async () => {
       const report = await verify();
-      expect(report).toEqual({ ok: true, checked: await countRows(), firstBrokenId: null });
+      expect(report).toEqual(await healthy());
+      expect(report).toMatchObject({ ok: true, checked: await countRows(), firstBrokenId: null });
       expect(report.checked).toBeGreaterThan(15);
       expect((await sys.post('/api/v1/audit/verify')).status).toBe(403);
     });
@@ -312,7 +355,7 @@ describe('audit trail', () => {
       ];
       for (const t of tamperings) {
         await t.set();
-        expect(await verify(), `tampered ${t.column}`).toEqual({ ok: false, checked: ids.indexOf(target), firstBrokenId: target });
+        expect(await verify(), `tampered ${t.column}`).toEqual(await brokenAt(target));
         await p.deps.db
           .updateTable('audit_log')
           .set({ summary: JSON.stringify(original.summary), actor_name: original.actor_name, result: original.result, at: original.at })
@@ -322,27 +365,188 @@ describe('audit trail', () => {
       }
     });
 
-    it('a deleted middle row is found at the next id; a forged row at the end is found at its id', async () => {
+    it('a deleted middle row is found at the first later row, in any lane; a forged row at the end is found at its id', async () => {
       const ids = (await p.deps.db.selectFrom('audit_log').select('id').orderBy('id').execute()).map((r) => Number(r.id));
       const middle = ids[Math.floor(ids.length / 2)]!;
+      // These writes ran one after the other, so the next row saw the middle one: as the next row of
+      // its lane (prev_hash), or as the head of the middle row's lane that it recorded.
       const next = ids[ids.indexOf(middle) + 1]!;
       const saved = await p.deps.db.selectFrom('audit_log').selectAll().where('id', '=', middle).executeTakeFirstOrThrow();
+      const nextRow = await p.deps.db.selectFrom('audit_log').selectAll().where('id', '=', next).executeTakeFirstOrThrow();
+      expect(nextRow.heads![Number(saved.lane)]).toBe(middle);
       await p.deps.db.deleteFrom('audit_log').where('id', '=', middle).execute();
-      expect(await verify()).toEqual({ ok: false, checked: ids.indexOf(middle), firstBrokenId: next });
-      await p.deps.db.insertInto('audit_log').values({ ...saved, summary: JSON.stringify(saved.summary) }).execute();
+      const report = await verify();
+      expect(report).toMatchObject({ ok: false, firstBrokenId: next });
+      expect(report.checked).toBeLessThan(ids.length - 1);
+      await p.deps.db.insertInto('audit_log').values(insertable(saved)).execute();
       const restored = await verify();
-      expect(restored.ok).toBe(true);
+      expect(restored).toEqual(await healthy());
 
       // A row appended behind the application's back, with a made-up hash.
       const last = await p.deps.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
       const forgedId = Number(last.id) + 1;
       await p.deps.db
         .insertInto('audit_log')
-        .values({ ...last, id: forgedId, action: 'user.delete', summary: '{}', prev_hash: last.hash, hash: 'f'.repeat(64) })
+        .values({ ...insertable(last), id: forgedId, action: 'user.delete', summary: '{}', prev_hash: last.hash, hash: 'f'.repeat(64) })
         .execute();
-      expect(await verify()).toEqual({ ok: false, checked: restored.checked, firstBrokenId: forgedId });
+      expect(await verify()).toEqual(await brokenAt(forgedId));
+      expect((await verify()).checked).toBe(restored.checked);
       await p.deps.db.deleteFrom('audit_log').where('id', '=', forgedId).execute();
-      expect(await verify()).toEqual({ ok: true, checked: await countRows(), firstBrokenId: null });
+      expect(await verify()).toEqual(await healthy());
+    });
+
+    describe('chain lanes', () => {
+      const actor = { userId: null, name: '测试', tenantId: null, ip: '127.0.0.1', userAgent: 'vitest' };
+      /** One transaction per batch, as commit() does: `rows` audit rows each. */
+      const writeBatches = (count: number, rows: number, tag: string) =>
+        Promise.all(
+          Array.from({ length: count }, (_, i) =>
+            p.deps.db.transaction().execute(async (trx) => {
+              for (let j = 0; j < rows; j++) await recordAudit(trx, p.clock, actor, { action: `lane.test.${tag}`, targetType: 'test', targetId: `${tag}-${i}`, after: { i, j } });
+            }),
+          ),
+        );
+
+      it('transactions spread over several lanes; all rows of one transaction share a lane and link in order', async () => {
+        const before = await maxId();
+        await writeBatches(40, 3, 'spread');
+        const rows = await rowsAfter(before);
+        expect(rows).toHaveLength(120);
+        const byTx = new Map<string, AuditRow[]>();
+        for (const r of rows) byTx.set(r.target_id, [...(byTx.get(r.target_id) ?? []), r]);
+        for (const [tx, rs] of byTx) {
+          expect(new Set(rs.map((r) => r.lane)).size, tx).toBe(1);
+          expect(rs[1]!.prev_hash, tx).toBe(rs[0]!.hash);
+          expect(rs[2]!.prev_hash, tx).toBe(rs[1]!.hash);
+        }
+        const lanes = new Set(rows.map((r) => Number(r.lane)));
+        expect(lanes.size).toBeGreaterThanOrEqual(4);
+        for (const l of lanes) expect(l >= 0 && l < LANES).toBe(true);
+        for (const r of rows) expect(r.heads).toHaveLength(LANES);
+        expect(await verify()).toEqual(await healthy());
+      });
+
+      it('a tampered row in a non-zero lane is found at its id, and only its lane stops', async () => {
+        const target = (await allRows()).filter((r) => Number(r.lane) !== 0).at(-5)!;
+        await p.deps.db.updateTable('audit_log').set({ actor_name: '篡改' }).where('id', '=', target.id).execute();
+        const report = await verify();
+        expect(report).toEqual(await brokenAt(Number(target.id)));
+        expect(report.lanes.find((l) => l.lane === Number(target.lane))!.firstBrokenId).toBe(Number(target.id));
+        await p.deps.db.updateTable('audit_log').set({ actor_name: target.actor_name }).where('id', '=', target.id).execute();
+        expect(await verify()).toEqual(await healthy());
+      });
+
+      it('moving a row to another lane is found at that row, even when it was the last of its lane', async () => {
+        const rows = await allRows();
+        for (const target of [rows.at(-10)!, rows.at(-1)!]) {
+          const to = (Number(target.lane) + 1) % LANES;
+          await p.deps.db.updateTable('audit_log').set({ lane: to }).where('id', '=', target.id).execute();
+          const report = await verify();
+          expect(report).toMatchObject({ ok: false, firstBrokenId: Number(target.id) });
+          expect(report.lanes.find((l) => l.lane === to)!.firstBrokenId).toBe(Number(target.id));
+          // A lane outside 0..LANES-1 is reported too.
+          await p.deps.db.updateTable('audit_log').set({ lane: 99 }).where('id', '=', target.id).execute();
+          const far = await verify();
+          expect(far).toMatchObject({ ok: false, firstBrokenId: Number(target.id) });
+          expect(far.lanes.find((l) => l.lane === 99)).toEqual({ lane: 99, checked: 0, firstBrokenId: Number(target.id) });
+          await p.deps.db.updateTable('audit_log').set({ lane: target.lane }).where('id', '=', target.id).execute();
+          expect(await verify()).toEqual(await healthy());
+        }
+      });
+
+      it('a row turned into a pre-lane row (heads and lane cleared) is found at its id', async () => {
+        const target = (await allRows()).filter((r) => Number(r.lane) !== 0).at(-3)!;
+        await p.deps.db.updateTable('audit_log').set({ heads: null, lane: 0 }).where('id', '=', target.id).execute();
+        expect(await verify()).toMatchObject({ ok: false, firstBrokenId: Number(target.id) });
+        await p.deps.db.updateTable('audit_log').set({ heads: JSON.stringify(target.heads), lane: target.lane }).where('id', '=', target.id).execute();
+        expect(await verify()).toEqual(await healthy());
+      });
+
+      it("the last row of a quiet lane is vouched for by later rows of other lanes: deleting it, or rewriting it with a recomputed hash, is found", async () => {
+        // Make one lane quiet: its last row, then writes that land in other lanes and record it.
+        let quiet: AuditRow | undefined;
+        let witness: AuditRow | undefined;
+        for (let i = 0; i < 50 && !witness; i++) {
+          const mark = await maxId();
+          await writeBatches(1, 1, `quiet${i}`);
+          const [r] = await rowsAfter(mark);
+          // The first row, or one that landed in the same lane (it is now that lane's last row).
+          if (!quiet || r!.lane === quiet.lane) quiet = r;
+          else witness = r;
+        }
+        if (!quiet || !witness) return expect.fail('no write landed in another lane');
+        const lane = Number(quiet.lane);
+        expect(witness.heads![lane]).toBe(Number(quiet!.id));
+        const laneTail = await p.deps.db.selectFrom('audit_log').select('id').where('lane', '=', lane).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+        expect(Number(laneTail.id)).toBe(Number(quiet!.id));
+
+        // Deleted: its lane still links, but the later row recorded a head that is gone.
+        await p.deps.db.deleteFrom('audit_log').where('id', '=', quiet!.id).execute();
+        const deleted = await verify();
+        expect(deleted).toMatchObject({ ok: false, firstBrokenId: Number(witness.id) });
+        expect(deleted.lanes.find((l) => l.lane === lane)!.firstBrokenId).toBeNull();
+        await p.deps.db.insertInto('audit_log').values(insertable(quiet!)).execute();
+        expect(await verify()).toEqual(await healthy());
+
+        // Rewritten with a valid hash of the forged content: the row itself holds, the later one does not.
+        const forged = { ...quiet!, summary: { forged: true } };
+        const forgedHash = await rehash(forged);
+        await p.deps.db.updateTable('audit_log').set({ summary: JSON.stringify(forged.summary), hash: forgedHash }).where('id', '=', quiet!.id).execute();
+        const rewritten = await verify();
+        expect(rewritten).toMatchObject({ ok: false, firstBrokenId: Number(witness.id) });
+        expect(rewritten.lanes.find((l) => l.lane === lane)!.firstBrokenId).toBeNull();
+        await p.deps.db.updateTable('audit_log').set({ summary: JSON.stringify(quiet!.summary), hash: quiet!.hash }).where('id', '=', quiet!.id).execute();
+        expect(await verify()).toEqual(await healthy());
+        // The recomputation above is faithful: an unchanged row rehashes to its stored hash.
+        expect(await rehash(quiet!)).toBe(quiet!.hash);
+      });
+
+      it('when every lane is taken, the next writer waits for one and then lands (PostgreSQL)', async () => {
+        if (p.kind !== 'postgres') return; // PGlite has one connection: transactions never overlap
+        let release!: () => void;
+        const gate = new Promise<void>((r) => (release = r));
+        let holding = 0;
+        const holders = Array.from({ length: LANES }, (_, i) =>
+          p.deps.db.transaction().execute(async (trx) => {
+            await recordAudit(trx, p.clock, actor, { action: 'lane.test.hold', targetType: 'test', targetId: `hold-${i}` });
+            holding++;
+            await gate;
+          }),
+        );
+        for (let i = 0; i < 400 && holding < LANES; i++) await sleep(10);
+        expect(holding).toBe(LANES);
+        let landed = false;
+        const waiter = p.deps.db
+          .transaction()
+          .execute((trx) => recordAudit(trx, p.clock, actor, { action: 'lane.test.wait', targetType: 'test' }))
+          .then(() => (landed = true));
+        await sleep(300);
+        expect(landed).toBe(false);
+        release();
+        await Promise.all([...holders, waiter]);
+        expect(landed).toBe(true);
+        // A free lane is always preferred: the eight holders took eight different lanes.
+        const held = await p.deps.db.selectFrom('audit_log').select('lane').where('action', '=', 'lane.test.hold').execute();
+        expect(new Set(held.map((r) => r.lane)).size).toBe(LANES);
+        expect(await verify()).toEqual(await healthy());
+      });
+
+      it('50 concurrent audited requests and 50 concurrent multi-row transactions all land, and the chain holds', async () => {
+        const before = await maxId();
+        const [responses] = await Promise.all([
+          Promise.all(Array.from({ length: 50 }, (_, i) => sys.post('/api/v1/dicts', { code: `aud_par_${i}`, name: `并发字典${i}`, description: '并发' }))),
+          writeBatches(50, 3, 'parallel'),
+        ]);
+        expect(responses.map((r) => r.status)).toEqual(Array(50).fill(201));
+        const rows = await rowsAfter(before);
+        expect(rows.filter((r) => r.action === 'dict.create')).toHaveLength(50);
+        expect(rows.filter((r) => r.action === 'lane.test.parallel')).toHaveLength(150);
+        const byTx = new Map<string, AuditRow[]>();
+        for (const r of rows.filter((x) => x.action === 'lane.test.parallel')) byTx.set(r.target_id, [...(byTx.get(r.target_id) ?? []), r]);
+        for (const [tx, rs] of byTx) expect(new Set(rs.map((r) => r.lane)).size, tx).toBe(1);
+        expect(new Set(rows.map((r) => r.lane)).size).toBeGreaterThanOrEqual(4);
+        expect(await verify()).toEqual(await healthy());
+      });
     });
   });
 
@@ -469,6 +673,43 @@ describe('audit trail', () => {
     });
   });
 
+  describe('upgrade to lanes (0011-audit-lanes)', () => {
+    it('a log written before lanes keeps verifying, and new rows continue it with sequence ids', async () => {
+      // An embedded database migrated to just before lanes, with a chain written the old way.
+      const handle = await openDatabase({});
+      try {
+        const db = handle.db;
+        await migrateToLatest(db as never, MIGRATIONS.filter((m) => m.name < '0011'));
+        let prev = GENESIS_HASH;
+        for (let id = 1; id <= 3; id++) {
+          const row: ChainedFields = { id, at: p.clock.now(), tenant_id: null, actor_id: null, actor_name: '旧版', ip: '127.0.0.1', user_agent: 'old', action: `old.${id}`, target_type: 'test', target_id: '', summary: { id }, result: 'success' };
+          const hash = chainHash(prev, row);
+          await sql`insert into audit_log (id, at, tenant_id, actor_id, actor_name, ip, user_agent, action, target_type, target_id, summary, result, prev_hash, hash)
+            values (${id}, ${row.at}, null, null, ${row.actor_name}, ${row.ip}, ${row.user_agent}, ${row.action}, ${row.target_type}, '', ${JSON.stringify(row.summary)}, 'success', ${prev}, ${hash})`.execute(db);
+          prev = hash;
+        }
+        await migrateToLatest(db as never, MIGRATIONS);
+        expect(await verifyAuditChain(db)).toMatchObject({ ok: true, checked: 3, firstBrokenId: null });
+        const actor = { userId: null, name: '新版', tenantId: null, ip: '127.0.0.1', userAgent: 'new' };
+        for (let i = 0; i < 6; i++) await db.transaction().execute((trx) => recordAudit(trx, p.clock, actor, { action: `new.${i}`, targetType: 'test' }));
+        const rows = await db.selectFrom('audit_log').selectAll().orderBy('id').execute();
+        expect(rows.map((r) => Number(r.id))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        expect(rows.slice(0, 3).map((r) => [Number(r.lane), r.heads])).toEqual([[0, null], [0, null], [0, null]]);
+        for (const r of rows.slice(3)) expect((r.heads as number[])[0]).toBeGreaterThanOrEqual(3); // every new row saw the old chain's end
+        const report = await verifyAuditChain(db);
+        expect(report).toMatchObject({ ok: true, checked: 9, firstBrokenId: null });
+        // Outside the transaction it opens its own, and still lands.
+        await recordAudit(db, p.clock, actor, { action: 'new.direct', targetType: 'test' });
+        expect(await verifyAuditChain(db)).toMatchObject({ ok: true, checked: 10 });
+        // An old row edited after the upgrade is still found at its id.
+        await db.updateTable('audit_log').set({ actor_name: '篡改' }).where('id', '=', 2).execute();
+        expect(await verifyAuditChain(db)).toMatchObject({ ok: false, firstBrokenId: 2 });
+      } finally {
+        await handle.close();
+      }
+    });
+  });
+
   describe('audit:verify command', () => {
     function run(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
       return new Promise((resolve, reject) => {
@@ -521,14 +762,16 @@ describe('audit trail', () => {
             await h.close();
             // The in-process API gives the same report as the command.
             const direct = await auditVerify({ databaseUrl: '', dataDir: dir });
-            expect(direct).toEqual({ ok: false, checked: 1, firstBrokenId: 2 });
+            expect(direct).toMatchObject({ ok: false, checked: 1, firstBrokenId: 2 });
+            expect(direct.lanes.filter((l) => l.firstBrokenId !== null)).toEqual([{ lane: direct.lanes.find((l) => l.firstBrokenId === 2)!.lane, checked: 1, firstBrokenId: 2 }]);
             expect(exitCodeOf(direct)).toBe(2);
             return 2;
           };
         }
         const good = await run(env);
         expect(good.code, good.stderr).toBe(0);
-        expect(JSON.parse(good.stdout)).toEqual({ ok: true, checked: rows, firstBrokenId: null });
+        expect(JSON.parse(good.stdout)).toMatchObject({ ok: true, checked: rows, firstBrokenId: null });
+        expect(JSON.parse(good.stdout).lanes).toHaveLength(LANES);
 
         const brokenId = await breakChain();
         const broken = await run(env);

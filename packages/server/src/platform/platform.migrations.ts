@@ -66,4 +66,22 @@ create index outbox_pending_idx on outbox_event (available_at) where processed_a
 `,
       ),
   },
+  {
+    // The audit chain is split into independent lanes (see platform/audit/audit.ts): each lane has
+    // its own lock, so concurrent writes no longer queue on one installation-wide lock. Existing
+    // rows are lane 0 and keep their hashes; `heads` (null on those rows) holds the last row id of
+    // every lane that a new row saw when it was written. Ids now come from the sequence, which
+    // the old code never advanced.
+    name: '0011-audit-lanes',
+    up: (db) =>
+      runSql(
+        db,
+        `
+alter table audit_log add column lane smallint not null default 0;
+alter table audit_log add column heads jsonb;
+create index audit_log_lane_idx on audit_log (lane, id);
+select setval('audit_log_id_seq', coalesce((select max(id) from audit_log), 0) + 1, false);
+`,
+      ),
+  },
 ];

@@ -19,7 +19,8 @@ export async function commit<T>(deps: Deps, actor: Actor | AuditActor, work: (tr
   return deps.db.transaction().execute(async (trx) => {
     const outcome = await work(trx);
     for (const e of outcome.events ?? []) await enqueueEvent(trx, deps.clock, e.topic, e.payload);
-    // Last: the audit chain takes an installation-wide lock held until commit, so take it as late as possible.
+    // Last: the first audit row takes the lock of one chain lane (all rows of this transaction go to
+    // that lane), held until commit, so take it as late as possible.
     for (const entry of Array.isArray(outcome.audit) ? outcome.audit : [outcome.audit]) {
       await recordAudit(trx, deps.clock, who, entry);
     }

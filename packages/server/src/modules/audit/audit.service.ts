@@ -67,6 +67,7 @@ function auditView(r: Selectable<AuditLogTable>) {
     summary: r.summary,
     result: r.result,
     hash: r.hash,
+    lane: r.lane,
   };
 }
 

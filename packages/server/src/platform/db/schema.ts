@@ -23,6 +23,10 @@ export interface AuditLogTable {
   result: 'success' | 'failure';
   prev_hash: string;
   hash: string;
+  /** Chain lane (0 for rows written before lanes existed). */
+  lane: ColumnType<number, number | undefined, number>;
+  /** Last row id of every lane when this row was written, indexed by lane; null on pre-lane rows. */
+  heads: ColumnType<number[] | null, string | null | undefined, string | null>;
 }
 export interface AccessLogTable {
   id: Generated<number>;
