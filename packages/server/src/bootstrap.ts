@@ -19,6 +19,7 @@ import { systemRoutes, registerNotificationFanout } from './modules/system/syste
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { catalogMigrations, catalogRoutes } from './modules/catalog/catalog.module.js';
 import { registerTicketHandlers, ticketMigrations, ticketModuleRoutes, TicketTimerWorker } from './modules/tickets/tickets.module.js';
+import { assistModuleRoutes, startAssist, stopAssist } from './modules/assist/assist.module.js';
 import { seedBase } from './seed/base.seed.js';
 import { seedDemo } from './seed/demo.seed.js';
 
@@ -70,6 +71,7 @@ export async function createPlatform(config: AppConfig, opts: PlatformOptions = 
       await auditRoutes(a, deps);
       await catalogRoutes(a, deps);
       await ticketModuleRoutes(a, deps);
+      await assistModuleRoutes(a, deps);
     },
   });
   const outbox = new OutboxDispatcher(handle.db, clock, (err, topic) => app.log.error({ err, topic }, 'outbox handler failed'));
@@ -79,6 +81,7 @@ export async function createPlatform(config: AppConfig, opts: PlatformOptions = 
   if (opts.startWorkers !== false) {
     outbox.start();
     timers.start();
+    startAssist(deps, (err) => app.log.error({ err }, 'assist warm-up failed'));
   }
 
   return {
@@ -87,6 +90,7 @@ export async function createPlatform(config: AppConfig, opts: PlatformOptions = 
     outbox,
     async close() {
       await timers.stop();
+      await stopAssist(deps);
       await outbox.stop();
       await app.close();
       await deps.bus.close();

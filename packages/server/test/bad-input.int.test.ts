@@ -498,6 +498,11 @@ const OPS: Record<string, OpSetup> = {
   'POST /api/v1/public/tickets/evaluate': { who: 'anon', body: () => ({ no: 'XJ20260101000001', phone: '13899990010', handlingRating: 5, serviceRating: 5 }) },
   'GET /api/v1/public/evaluations/{token}': { who: 'anon', params: () => ({ token: 'AAAAAAAAAAAAAAAAAAAAAAAA' }) },
   'POST /api/v1/public/evaluations/{token}': { who: 'anon', params: () => ({ token: 'AAAAAAAAAAAAAAAAAAAAAAAA' }), body: () => ({ handlingRating: 5, serviceRating: 4, comment: '好' }) },
+  // ---- 智能辅助 ----
+  'POST /api/v1/assist/analyse': { who: 'agent', body: () => ({ text: '我住天山区幸福路小区，昨天下午开始停水，电话13899990001', title: '停水', referenceDate: '2026-01-05T09:00:00Z', transcript: [{ speaker: 'citizen', text: '还是没有水' }] }) },
+  'GET /api/v1/assist/models/items': { who: 'sup' },
+  // One training at a time: the valid request starts a job (1 epoch), the hostile ones are refused or get 409.
+  'POST /api/v1/assist/models/items/train': { who: 'sup', body: () => ({ epochs: 1 }) },
 };
 
 /**

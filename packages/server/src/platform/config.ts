@@ -25,6 +25,15 @@ export interface AppConfig {
    */
   trustProxy: string[];
   keys: CryptoKeys;
+  /** OpenAI-compatible chat completions server for smart intake; absent = offline engine only (the default). */
+  llm?: LlmConfig;
+}
+
+export interface LlmConfig {
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+  timeoutMs: number;
 }
 
 export interface CryptoKeys {
@@ -64,6 +73,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
     seedDemo: (pick(env, file, 'HOTLINE_SEED_DEMO', 'seedDemo') ?? 'true') !== 'false',
     trustProxy: (pick(env, file, 'HOTLINE_TRUST_PROXY', 'trustProxy') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     keys: loadKeys(env, file, dataDir),
+    ...loadLlm(env, file),
+  };
+}
+
+function loadLlm(env: Env, file: Partial<Record<string, unknown>>): { llm?: LlmConfig } {
+  const baseUrl = pick(env, file, 'HOTLINE_LLM_BASE_URL', 'llmBaseUrl');
+  if (!baseUrl) return {};
+  const timeoutMs = Number(pick(env, file, 'HOTLINE_LLM_TIMEOUT_MS', 'llmTimeoutMs') ?? 2500);
+  return {
+    llm: {
+      baseUrl: baseUrl.replace(/\/+$/, ''),
+      apiKey: pick(env, file, 'HOTLINE_LLM_API_KEY', 'llmApiKey') ?? '',
+      model: pick(env, file, 'HOTLINE_LLM_MODEL', 'llmModel') ?? 'qwen2.5-7b-instruct',
+      timeoutMs: Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 2500,
+    },
   };
 }
 

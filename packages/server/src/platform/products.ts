@@ -25,6 +25,7 @@ const PRODUCT_PREFIXES: [prefix: string, products: string[]][] = [
   ['/api/v1/sla-rules', ['tickets']],
   ['/api/v1/ticket-config', ['tickets']],
   ['/api/v1/citizens', ['tickets']],
+  ['/api/v1/assist', ['tickets']],
 ];
 
 export function productsForPath(routeUrl: string): string[] | undefined {

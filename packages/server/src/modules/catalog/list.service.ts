@@ -584,3 +584,61 @@ export async function itemOptions(deps: Deps, actor: Actor, q: { tenantId?: stri
   }
   return query.orderBy('code').limit(50).execute();
 }
+
+// ---------------------------------------------------------------- smart intake (assist module)
+
+export interface AssistCatalogue {
+  /** Published items of the whole installation with their category path names; tenantPath tells whose they are. */
+  items: { id: string; name: string; path: string[]; keywords: string[]; synonyms: string[]; description: string; tenantId: string; tenantPath: string }[];
+  /** Published 职责清单 rows grouped per unit: unitId is the org id when the entry names one, else tenant id + unit name. */
+  responsibilities: { unitId: string; orgId: string | null; unitName: string; regionCode: string; tenantId: string; tenantName: string; itemIds: string[]; keywords: string[] }[];
+}
+
+/**
+ * The read the item and unit recommenders are built from (one per installation, cached by the
+ * assist module). regionCode is the code of the tenant that owns the entry — the unit's jurisdiction
+ * (GB/T 2260 for regions; non-geographic tenants such as 兵团 keep their own code).
+ */
+export async function catalogueForAssist(db: Db): Promise<AssistCatalogue> {
+  const [items, categories, entries] = await Promise.all([
+    db
+      .selectFrom('catalog_item')
+      .innerJoin('tenant', 'tenant.id', 'catalog_item.tenant_id')
+      .innerJoin('catalog_category', 'catalog_category.id', 'catalog_item.category_id')
+      .select(['catalog_item.id', 'catalog_item.name', 'catalog_item.keywords', 'catalog_item.synonyms', 'catalog_item.description', 'catalog_item.tenant_id', 'tenant.path as tenant_path', 'catalog_category.path as category_path'])
+      .where('catalog_item.status', '=', 'published')
+      .orderBy('catalog_item.code')
+      .execute(),
+    db.selectFrom('catalog_category').select(['id', 'name']).execute(),
+    db
+      .selectFrom('catalog_list_entry as e')
+      .innerJoin('tenant', 'tenant.id', 'e.tenant_id')
+      .innerJoin('catalog_item', 'catalog_item.id', 'e.item_id')
+      .select(['e.item_id', 'e.tenant_id', 'e.org_id', 'e.unit_name', 'tenant.code as tenant_code', 'tenant.name as tenant_name'])
+      .where('e.list_type', '=', 'responsibility')
+      .where('e.status', '=', 'published')
+      .where('catalog_item.status', '=', 'published')
+      .execute(),
+  ]);
+  const categoryName = new Map(categories.map((c) => [c.id, c.name]));
+  const units = new Map<string, AssistCatalogue['responsibilities'][number]>();
+  for (const e of entries) {
+    const unitId = e.org_id ?? `${e.tenant_id}:${e.unit_name}`;
+    const u = units.get(unitId) ?? { unitId, orgId: e.org_id, unitName: e.unit_name, regionCode: e.tenant_code, tenantId: e.tenant_id, tenantName: e.tenant_name, itemIds: [], keywords: [] };
+    if (!u.itemIds.includes(e.item_id)) u.itemIds.push(e.item_id);
+    units.set(unitId, u);
+  }
+  return {
+    items: items.map((i) => ({
+      id: i.id,
+      name: i.name,
+      path: pathIds(i.category_path).map((id) => categoryName.get(id) ?? '').filter(Boolean),
+      keywords: i.keywords,
+      synonyms: i.synonyms,
+      description: i.description,
+      tenantId: i.tenant_id,
+      tenantPath: i.tenant_path,
+    })),
+    responsibilities: [...units.values()],
+  };
+}

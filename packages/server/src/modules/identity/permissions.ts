@@ -38,6 +38,9 @@ export const PERMISSIONS: PermissionDef[] = [
   def('ticket:config', 'ticket'),
   // full view of a citizen's phone and ID number (分级查看); everyone else sees them masked
   def('citizen:pii', 'ticket'),
+  // smart intake (智能座席助手): analyse demands; retrain the item model
+  def('assist:use', 'assist'),
+  def('assist:train', 'assist'),
   // system admin: structure and master data
   def('identity:tenant:read', 'tenant', 'system'),
   def('identity:tenant:write', 'tenant', 'system'),

@@ -1,0 +1,166 @@
+import { analyse, decideDispatch, isNlpError, type Elements, type ItemRecommender, type ItemSuggestion, type Sentiment, type SensitiveFlag } from '@hotline/nlp';
+import type { Actor, Deps } from '../../platform/context.js';
+import { AppError, invalid } from '../../platform/errors.js';
+import { commit } from '../../platform/usecase.js';
+import { assistEngines, visibleItems, type ItemMeta } from './engines.js';
+import { refineWithLlm } from './llm.adapter.js';
+
+/** Auto-dispatch is suggested only when the top unit's share reaches this (below it: 3 candidates for a manual choice). */
+export const AUTO_DISPATCH_THRESHOLD = 0.8;
+const MAX_CHARS = 20_000;
+
+export interface AnalyseInput {
+  text?: string;
+  transcript?: { speaker: 'citizen' | 'agent'; text: string }[];
+  title?: string;
+  referenceDate?: string;
+}
+
+interface DivisionView {
+  code: string;
+  name: string;
+}
+
+export interface AssistResult {
+  /** 'llm' only when the LLM answered and its answer passed validation. */
+  engine: 'offline' | 'llm';
+  elapsedMs: number;
+  length: number;
+  truncated: boolean;
+  intent: { label: string; probability: number | null; source: string };
+  /** Every extractor's spans index the analysed text (text, or the transcript as 市民：/坐席： lines). */
+  elements: Elements;
+  region: { code: string; name: string; text: string; start: number; end: number; detail: string; confidence: number; prefecture: DivisionView | null; county: DivisionView | null; township: DivisionView | null; alternatives: string[] } | null;
+  items: ItemSuggestion[];
+  units: { unitId: string; orgId: string | null; unitName: string; tenantId: string | null; tenantName: string | null; probability: number; reasons: string[]; itemIds: string[] }[];
+  dispatchDecision: { auto: boolean; unitId: string | null; orgId: string | null; cooperative: boolean; threshold: number; reason: string };
+  title: string;
+  summary: { text: string; keywords: string[] };
+  sentiment: Sentiment;
+  sensitive: SensitiveFlag[];
+  similar: { id: string; no: string; title: string; score: number; containment: number }[];
+  /** The item model in use (null while the first one is still being built). */
+  model: { kind: string; trainedAt: string } | null;
+  warnings: string[];
+}
+
+/** Local items of other tenants are never offered: the recommender sees a scoped copy of the model. */
+function scoped(rec: ItemRecommender, meta: ReadonlyMap<string, ItemMeta>, tenantPath: string): ItemRecommender {
+  const s = Object.create(rec) as ItemRecommender;
+  s.suggestTicket = (content: string, title?: string, k = 3) => visibleItems(rec.suggestTicket(content, title, k + 7), meta, tenantPath).slice(0, k);
+  return s;
+}
+
+/** The analysed text: a transcript becomes 市民：/坐席： lines (the library reads the demand from the citizen's turns). */
+function textOf(input: AnalyseInput): string {
+  if (!input.transcript?.length) return input.text ?? '';
+  const lines = input.transcript.map((t) => `${t.speaker === 'citizen' ? '市民' : '坐席'}：${t.text.replace(/\s*\n\s*/g, ' ')}`);
+  if (input.text?.trim()) lines.unshift(`市民：${input.text.replace(/\s*\n\s*/g, ' ')}`);
+  return lines.join('\n');
+}
+
+const div = (d: { code: string; name: string } | undefined): DivisionView | null => (d ? { code: d.code, name: d.name } : null);
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Smart intake for one demand: offline analysis, then the LLM's refinement when one is configured. */
+export async function analyseDemand(deps: Deps, actor: Actor, input: AnalyseInput): Promise<AssistResult> {
+  const text = textOf(input);
+  if (text.trim().length === 0) throw invalid('请提供待分析的诉求文本或通话记录');
+  let referenceDate = deps.clock.now();
+  if (input.referenceDate) {
+    referenceDate = new Date(input.referenceDate);
+    if (Number.isNaN(referenceDate.getTime())) throw invalid('参考时间不是有效的日期');
+  }
+  const engines = assistEngines(deps);
+  const [snap, dup] = await Promise.all([engines.snapshot(), engines.duplicates(actor.tenantPath)]);
+  let a;
+  try {
+    a = analyse(text, {
+      referenceDate,
+      timeZone: 'Asia/Shanghai',
+      items: snap.items ? scoped(snap.items, snap.itemMeta, actor.tenantPath) : undefined,
+      units: snap.units,
+      duplicates: dup.index,
+      title: input.title,
+      maxChars: MAX_CHARS,
+    });
+  } catch (err) {
+    if (isNlpError(err)) throw invalid(err.message);
+    throw err;
+  }
+  const warnings = [...a.warnings];
+  if (!snap.items) warnings.push(engines.job?.status === 'running' || snap.model === null ? '事项模型正在生成，稍后再试可获得事项推荐' : '事项目录为空');
+  const decision = decideDispatch(a.units, a.items, AUTO_DISPATCH_THRESHOLD);
+  const region = a.region;
+  const place = region ? (region.township ?? region.county ?? region.prefecture) : undefined;
+  const offline: AssistResult = {
+    engine: 'offline',
+    elapsedMs: 0,
+    length: a.length,
+    truncated: a.truncated,
+    intent: { label: a.intent.label, probability: round(a.intent.probability), source: a.intent.source },
+    elements: a.elements,
+    region: region
+      ? {
+          code: region.code,
+          name: place?.name ?? region.text,
+          text: region.text,
+          start: region.start,
+          end: region.end,
+          detail: region.detail,
+          confidence: region.confidence,
+          prefecture: div(region.prefecture),
+          county: div(region.county),
+          township: div(region.township),
+          alternatives: region.alternatives,
+        }
+      : null,
+    items: a.items.map((i) => ({ ...i, probability: round(i.probability) })),
+    units: a.units.map((u) => {
+      const m = snap.unitMeta.get(u.unitId);
+      return { unitId: u.unitId, orgId: m?.orgId ?? null, unitName: u.unitName, tenantId: m?.tenantId ?? null, tenantName: m?.tenantName ?? null, probability: round(u.probability), reasons: u.reasons, itemIds: u.itemIds };
+    }),
+    dispatchDecision: {
+      auto: !!decision.auto,
+      unitId: decision.auto?.unitId ?? null,
+      orgId: decision.auto ? (snap.unitMeta.get(decision.auto.unitId)?.orgId ?? null) : null,
+      cooperative: decision.cooperative,
+      threshold: AUTO_DISPATCH_THRESHOLD,
+      reason: decision.reason,
+    },
+    title: a.title,
+    summary: { text: a.summary.text, keywords: a.summary.keywords },
+    sentiment: a.sentiment,
+    sensitive: a.sensitive,
+    similar: a.duplicates.flatMap((d) => {
+      const m = dup.meta.get(d.id);
+      return m ? [{ id: d.id, no: m.no, title: m.title, score: round(d.similarity), containment: round(d.containment) }] : [];
+    }),
+    model: snap.model ? { kind: snap.model.kind, trainedAt: snap.model.trainedAt } : null,
+    warnings,
+  };
+  const t0 = performance.now();
+  const result = deps.config.llm ? await refineWithLlm(deps.config.llm, text, offline) : offline;
+  return { ...result, elapsedMs: Math.round((a.elapsedMs + performance.now() - t0) * 10) / 10 };
+}
+
+/** Model info and the current or last training job, for the admin page. */
+export async function itemModelInfo(deps: Deps) {
+  const engines = assistEngines(deps);
+  const snap = await engines.snapshot();
+  const job = engines.job;
+  return { model: snap.model, building: !snap.items && snap.itemMeta.size > 1, buildError: engines.buildError, job: job ? publicJob(job) : null };
+}
+
+export function publicJob(job: NonNullable<ReturnType<typeof assistEngines>['job']>) {
+  const { done: _done, ...rest } = job;
+  return rest;
+}
+
+/** Starts retraining the item model from the installation's history (one job at a time). */
+export async function startItemTraining(deps: Deps, actor: Actor, opts: { epochs?: number }) {
+  const engines = assistEngines(deps);
+  if (engines.job?.status === 'running') throw new AppError('CONFLICT', '已有事项模型训练任务正在进行，请等待其完成', 409);
+  const job = engines.startTraining(actor.userId, opts.epochs);
+  return commit(deps, actor, async () => ({ result: publicJob(job), audit: { action: 'assist.items.train', targetType: 'assist-model', targetId: 'items', detail: { jobId: job.id, epochs: opts.epochs ?? null } } }));
+}

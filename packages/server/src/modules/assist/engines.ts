@@ -1,0 +1,397 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { DuplicateIndex, ItemRecommender, UnitRecommender, warmUp, type CatalogueItem, type ItemHistoryRecord, type ItemSuggestion, type ResponsibilityEntry } from '@hotline/nlp';
+import type { Deps } from '../../platform/context.js';
+import { catalogueForAssist } from '../catalog/list.service.js';
+import { ticketTextsForAssist } from '../tickets/query.service.js';
+import type { HoldOut, ModelJob, WorkerMessage } from './model.worker.js';
+
+/**
+ * The engines of smart intake, one set per installation: the item classifier (bootstrapped from
+ * the published catalogue, retrained from history on demand), the unit recommender (职责清单 ×
+ * jurisdiction) and, per tenant subtree, a near-duplicate index of open tickets. Built lazily,
+ * kept in memory, refreshed after TTL_MS; models are built in a worker thread and swapped in.
+ */
+export const TTL_MS = 10 * 60_000;
+/** New tickets are added to a duplicate index at most this often (a full rebuild drops archived ones every TTL). */
+const DUP_REFRESH_MS = 15_000;
+const DUP_LIMIT = 5000;
+const HISTORY_LIMIT = 50_000;
+
+export interface ItemMeta {
+  name: string;
+  tenantId: string;
+  tenantPath: string;
+}
+
+export interface UnitMeta {
+  orgId: string | null;
+  tenantId: string;
+  tenantName: string;
+  regionCode: string;
+}
+
+export interface ModelInfo {
+  kind: 'bootstrap' | 'trained';
+  trainedAt: string;
+  /** Historical tickets the model learnt from (0 for the catalogue bootstrap). */
+  examples: number;
+  catalogueItems: number;
+  holdOut: HoldOut | null;
+  /** The catalogue changed since the model was trained: items added since are not suggested until a retrain. */
+  stale: boolean;
+  catalogueHash: string;
+}
+
+export interface TrainingJob {
+  id: string;
+  status: 'running' | 'succeeded' | 'failed';
+  phase: string;
+  /** 0–1 over all phases. */
+  progress: number;
+  epoch: number;
+  epochs: number;
+  startedAt: string;
+  startedBy: string;
+  finishedAt: string | null;
+  error: string | null;
+  /** Settles when the job ends; tests await it instead of polling. */
+  done?: Promise<void>;
+}
+
+interface Catalogue {
+  loadedAt: number;
+  hash: string;
+  items: CatalogueItem[];
+  itemMeta: Map<string, ItemMeta>;
+  units: UnitRecommender;
+  unitMeta: Map<string, UnitMeta>;
+}
+
+interface DupState {
+  index: DuplicateIndex;
+  meta: Map<string, { no: string; title: string }>;
+  builtAt: number;
+  checkedAt: number;
+  newest: Date | null;
+  rebuilding?: Promise<void>;
+}
+
+export interface EngineSnapshot {
+  items: ItemRecommender | undefined;
+  itemMeta: Map<string, ItemMeta>;
+  units: UnitRecommender;
+  unitMeta: Map<string, UnitMeta>;
+  model: ModelInfo | null;
+}
+
+function hashCatalogue(items: readonly CatalogueItem[]): string {
+  const h = createHash('sha256');
+  for (const i of [...items].sort((a, b) => a.id.localeCompare(b.id))) h.update(JSON.stringify([i.id, i.name, i.path, i.keywords, i.synonyms]));
+  return h.digest('hex').slice(0, 16);
+}
+
+/** The worker runs TypeScript through tsx's loader, as the server itself does. */
+function startWorker(job: ModelJob): Worker {
+  const require = createRequire(import.meta.url);
+  // require.resolve picks the CommonJS build; the worker imports the ES module next to it.
+  const tsx = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const entry = new URL('./model.worker.ts', import.meta.url).href;
+  const boot = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: job });
+}
+
+function runModelJob(job: ModelJob, onProgress: (m: Extract<WorkerMessage, { type: 'progress' }>) => void, running: Set<Worker>): Promise<Extract<WorkerMessage, { type: 'done' }>> {
+  return new Promise((resolve, reject) => {
+    const w = startWorker(job);
+    running.add(w);
+    w.once('exit', () => running.delete(w));
+    let settled = false;
+    const finish = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      f();
+      void w.terminate();
+    };
+    w.on('message', (m: WorkerMessage) => {
+      if (m.type === 'progress') onProgress(m);
+      else if (m.type === 'done') finish(() => resolve(m));
+      else finish(() => reject(new Error(m.message)));
+    });
+    w.on('error', (err) => finish(() => reject(err)));
+    w.on('exit', (code) => finish(() => reject(new Error(`模型训练进程异常退出（${code}）`))));
+  });
+}
+
+export class AssistEngines {
+  private catalogue: Catalogue | undefined;
+  private loading: Promise<Catalogue> | undefined;
+  private itemModel: { rec: ItemRecommender; info: ModelInfo } | undefined;
+  private building: Promise<void> | undefined;
+  private readonly dups = new Map<string, DupState>();
+  private warmed = false;
+  private closed = false;
+  /** Set by startup and ready(): only then does a missing item model get built (a test platform that never uses assist pays nothing). */
+  private autoBuild = false;
+  private readonly workers = new Set<Worker>();
+  /** Options for model builds; tests lower the epochs so a build takes a second, not a minute. */
+  buildOptions: { epochs?: number } = {};
+  job: TrainingJob | undefined;
+  /** Why the last background model build failed (shown on the model page). */
+  buildError: string | null = null;
+
+  constructor(private readonly deps: Deps) {}
+
+  private get modelDir(): string | null {
+    return this.deps.config.dataDir ? join(this.deps.config.dataDir, 'models') : null;
+  }
+
+  private paths() {
+    const dir = this.modelDir;
+    return dir ? { model: join(dir, 'items.json'), meta: join(dir, 'items.meta.json') } : null;
+  }
+
+  /** The current engines, loading the catalogue on first use and after TTL_MS. The item model may still be building. */
+  async snapshot(): Promise<EngineSnapshot> {
+    const cat = await this.currentCatalogue();
+    return { items: this.itemModel?.rec, itemMeta: cat.itemMeta, units: cat.units, unitMeta: cat.unitMeta, model: this.itemModel?.info ?? null };
+  }
+
+  /** Settles when the catalogue is loaded and an item model is in place (or failed to build). */
+  async ready(): Promise<void> {
+    this.autoBuild = true;
+    const cat = await this.currentCatalogue();
+    this.ensureItemModel(cat);
+    await this.building;
+  }
+
+  /** Drops the cached catalogue and duplicate indexes: the next request reloads them. */
+  invalidate(): void {
+    this.catalogue = undefined;
+    this.dups.clear();
+  }
+
+  /** Stops model builds (the platform is closing). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.workers].map((w) => w.terminate()));
+    await this.job?.done;
+    await this.building;
+  }
+
+  private async currentCatalogue(): Promise<Catalogue> {
+    const cat = this.catalogue;
+    if (cat && this.deps.clock.now().getTime() - cat.loadedAt < TTL_MS) return cat;
+    // A stale catalogue keeps serving while the new one loads.
+    this.loading ??= this.loadCatalogue().finally(() => (this.loading = undefined));
+    return cat ?? this.loading;
+  }
+
+  private async loadCatalogue(): Promise<Catalogue> {
+    const raw = await catalogueForAssist(this.deps.db);
+    const items: CatalogueItem[] = raw.items.map((i) => ({ id: i.id, name: i.name, path: i.path, keywords: i.keywords, synonyms: i.synonyms, description: i.description }));
+    const keywordsOf = new Map(raw.items.map((i) => [i.id, i.keywords]));
+    const entries: ResponsibilityEntry[] = raw.responsibilities.map((r) => ({
+      unitId: r.unitId,
+      unitName: r.unitName,
+      regionCode: r.regionCode,
+      itemIds: r.itemIds,
+      keywords: dutyWords(r.itemIds.map((id) => keywordsOf.get(id) ?? [])),
+    }));
+    const cat: Catalogue = {
+      loadedAt: this.deps.clock.now().getTime(),
+      hash: hashCatalogue(items),
+      items,
+      itemMeta: new Map(raw.items.map((i) => [i.id, { name: i.name, tenantId: i.tenantId, tenantPath: i.tenantPath }])),
+      units: new UnitRecommender(entries),
+      unitMeta: new Map(raw.responsibilities.map((r) => [r.unitId, { orgId: r.orgId, tenantId: r.tenantId, tenantName: r.tenantName, regionCode: r.regionCode }])),
+    };
+    this.catalogue = cat;
+    this.ensureItemModel(cat);
+    return cat;
+  }
+
+  /** Loads the persisted model or builds one from the catalogue in the background. */
+  private ensureItemModel(cat: Catalogue): void {
+    if (cat.items.length < 2) return;
+    if (!this.itemModel) this.itemModel = this.loadPersisted(cat);
+    const current = this.itemModel;
+    if (current && current.info.catalogueHash === cat.hash) return;
+    if (current?.info.kind === 'trained') {
+      // A model trained on history is worth more than a fresh bootstrap; an administrator retrains.
+      current.info.stale = true;
+      return;
+    }
+    if (!this.autoBuild || this.closed || this.building || this.job?.status === 'running') return;
+    this.building = this.build(cat, 'bootstrap', [], () => undefined)
+      .then(() => void (this.buildError = null))
+      .catch((err: unknown) => void (this.buildError = err instanceof Error ? err.message : String(err)))
+      .finally(() => (this.building = undefined));
+  }
+
+  private loadPersisted(cat: Catalogue): { rec: ItemRecommender; info: ModelInfo } | undefined {
+    const p = this.paths();
+    if (!p || !existsSync(p.model) || !existsSync(p.meta)) return undefined;
+    try {
+      const info = JSON.parse(readFileSync(p.meta, 'utf8')) as ModelInfo;
+      return { rec: ItemRecommender.load(p.model, cat.items), info: { ...info, stale: info.catalogueHash !== cat.hash } };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Builds a model in a worker, loads it, persists it under dataDir/models and swaps it in. */
+  private async build(cat: Catalogue, kind: ModelJob['kind'], history: ItemHistoryRecord[], onProgress: (m: Extract<WorkerMessage, { type: 'progress' }>) => void, epochs?: number): Promise<ModelInfo> {
+    const dir = this.modelDir ?? join(tmpdir(), 'hotline-assist');
+    mkdirSync(dir, { recursive: true });
+    const out = join(dir, `items.${randomUUID()}.tmp.json`);
+    try {
+      const done = await runModelJob({ kind, items: cat.items, history, out, ...this.buildOptions, ...(epochs ? { epochs } : {}) }, onProgress, this.workers);
+      if (this.closed) throw new Error('服务正在关闭');
+      const rec = ItemRecommender.load(out, cat.items);
+      const info: ModelInfo = { kind: kind === 'train' ? 'trained' : 'bootstrap', trainedAt: this.deps.clock.now().toISOString(), examples: done.examples, catalogueItems: cat.items.length, holdOut: done.holdOut, stale: false, catalogueHash: cat.hash };
+      const p = this.paths();
+      if (p) {
+        renameSync(out, p.model);
+        writeFileSync(p.meta, JSON.stringify(info));
+      }
+      this.itemModel = { rec, info };
+      return info;
+    } finally {
+      rmSync(out, { force: true });
+    }
+  }
+
+  /** Starts retraining from history; one job per installation at a time. */
+  startTraining(startedBy: string, epochs?: number): TrainingJob {
+    const job: TrainingJob = {
+      id: randomUUID(),
+      status: 'running',
+      phase: 'loading',
+      progress: 0,
+      epoch: 0,
+      epochs: 0,
+      startedAt: this.deps.clock.now().toISOString(),
+      startedBy,
+      finishedAt: null,
+      error: null,
+    };
+    this.job = job;
+    job.done = (async () => {
+      await this.building;
+      this.invalidate();
+      const cat = await this.currentCatalogue();
+      const rows = await ticketTextsForAssist(this.deps.db, { labelled: true, limit: HISTORY_LIMIT });
+      const history: ItemHistoryRecord[] = rows.filter((r) => r.itemId && cat.itemMeta.has(r.itemId)).map((r) => ({ text: r.content, title: r.title, itemId: r.itemId! }));
+      const phases = history.length >= 20 ? ['holdout', 'final'] : ['final'];
+      job.phase = phases[0]!;
+      await this.build(cat, 'train', history, (m) => {
+        job.phase = m.phase;
+        job.epoch = m.epoch;
+        job.epochs = m.epochs;
+        const done = phases.indexOf(m.phase);
+        job.progress = Math.min(0.99, (Math.max(0, done) + m.epoch / Math.max(1, m.epochs)) / phases.length);
+      }, epochs);
+      job.status = 'succeeded';
+      job.progress = 1;
+    })()
+      .catch((err: unknown) => {
+        job.status = 'failed';
+        job.error = err instanceof Error ? err.message : '训练失败';
+      })
+      .finally(() => {
+        job.finishedAt = this.deps.clock.now().toISOString();
+      });
+    return job;
+  }
+
+  /** Near-duplicate index of the open tickets of a tenant subtree; new tickets are added incrementally. */
+  async duplicates(tenantPath: string): Promise<DupState> {
+    const now = this.deps.clock.now().getTime();
+    let st = this.dups.get(tenantPath);
+    if (!st) {
+      st = await this.buildDup(tenantPath);
+      this.dups.set(tenantPath, st);
+      return st;
+    }
+    if (now - st.builtAt >= TTL_MS) {
+      const old = st;
+      old.rebuilding ??= this.buildDup(tenantPath)
+        .then((fresh) => void this.dups.set(tenantPath, fresh))
+        .catch(() => undefined)
+        .finally(() => (old.rebuilding = undefined));
+    } else if (now - st.checkedAt >= DUP_REFRESH_MS) {
+      st.checkedAt = now;
+      const rows = await ticketTextsForAssist(this.deps.db, { tenantPath, since: st.newest ?? undefined, limit: DUP_LIMIT });
+      addTickets(st, rows);
+    }
+    return st;
+  }
+
+  private async buildDup(tenantPath: string): Promise<DupState> {
+    const now = this.deps.clock.now().getTime();
+    const st: DupState = { index: new DuplicateIndex(), meta: new Map(), builtAt: now, checkedAt: now, newest: null };
+    addTickets(st, await ticketTextsForAssist(this.deps.db, { tenantPath, limit: DUP_LIMIT }));
+    return st;
+  }
+
+  /** Loads dictionaries and automata once, in the background, so the first agent does not wait. */
+  warmUpInBackground(onError: (err: unknown) => void): void {
+    if (this.warmed) return;
+    this.warmed = true;
+    this.autoBuild = true;
+    setTimeout(() => {
+      if (this.closed) return;
+      this.snapshot()
+        .then((s) => {
+          if (!this.closed) warmUp({ items: s.items, units: s.units });
+        })
+        .catch(onError);
+    }, 0).unref();
+  }
+}
+
+function addTickets(st: DupState, rows: { id: string; no: string; title: string; content: string; createdAt: Date }[]): void {
+  for (const r of rows) {
+    st.index.add(r.id, `${r.title}。${r.content}`);
+    st.meta.set(r.id, { no: r.no, title: r.title });
+    const at = new Date(r.createdAt);
+    if (!st.newest || at > st.newest) st.newest = at;
+  }
+}
+
+/**
+ * Duty words of a unit: the catalogue keywords of the items its 职责清单 names, capped. They let a
+ * unit be found when the item model is unsure (a catalogue-only model spreads its probability over
+ * hundreds of items), and the recommender shows them as the reason.
+ */
+function dutyWords(lists: readonly (readonly string[])[]): string[] {
+  const out = new Set<string>();
+  for (const l of lists) for (const w of l) if (w.length >= 2) out.add(w);
+  return [...out].slice(0, 200);
+}
+
+const registries = new WeakMap<Deps, AssistEngines>();
+
+/** The installation's engines (one per composition root, so each test platform has its own). */
+export function assistEngines(deps: Deps): AssistEngines {
+  let r = registries.get(deps);
+  if (!r) {
+    r = new AssistEngines(deps);
+    registries.set(deps, r);
+  }
+  return r;
+}
+
+/** Items of the caller's tenant chain only: a lower tenant's local items are not suggested to its neighbours. */
+export function visibleItems(items: readonly ItemSuggestion[], meta: ReadonlyMap<string, ItemMeta>, tenantPath: string): ItemSuggestion[] {
+  return items.filter((s) => {
+    const m = meta.get(s.itemId);
+    return !!m && (tenantPath.startsWith(m.tenantPath) || m.tenantPath.startsWith(tenantPath));
+  });
+}
