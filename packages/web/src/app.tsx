@@ -127,7 +127,8 @@ function AppRoutes() {
         <Route path="catalog/elements" element={guarded('/catalog/elements', <ElementsPage />)} />
         <Route path="catalog/items" element={guarded('/catalog/items', <CatalogItemsPage />)} />
         <Route path="catalog/reviews" element={guarded('/catalog/reviews', <CatalogReviewsPage />)} />
-        <Route path="tickets" element={guarded('/tickets', <TicketSearchPage />)} />
+        <Route path="tickets" element={<Navigate to="/tickets/search" replace />} />
+        <Route path="tickets/search" element={guarded('/tickets/search', <TicketSearchPage />)} />
         <Route path="tickets/new" element={guarded('/tickets/new', <NewTicketPage />)} />
         <Route path="tickets/dispatch" element={guarded('/tickets/dispatch', <TicketDispatchPage />)} />
         <Route path="tickets/review" element={guarded('/tickets/review', <TicketReviewPage />)} />

@@ -39,7 +39,7 @@ export const MENUS: MenuDef[] = [
   { key: 'tickets.tasks', product: 'tickets', path: '/tickets/tasks', titleKey: 'menu.tickets.tasks', icon: 'InboxOutlined', permissions: ['ticket:handle'] },
   { key: 'tickets.callbacks', product: 'tickets', path: '/tickets/callbacks', titleKey: 'menu.tickets.callbacks', icon: 'PhoneOutlined', permissions: ['ticket:callback'] },
   { key: 'tickets.supervision', product: 'tickets', path: '/tickets/supervision', titleKey: 'menu.tickets.supervision', icon: 'AlertOutlined', permissions: ['ticket:supervise'] },
-  { key: 'tickets.search', product: 'tickets', path: '/tickets', titleKey: 'menu.tickets.search', icon: 'SearchOutlined', permissions: ['ticket:read'] },
+  { key: 'tickets.search', product: 'tickets', path: '/tickets/search', titleKey: 'menu.tickets.search', icon: 'SearchOutlined', permissions: ['ticket:read'] },
   { key: 'tickets.slaRules', product: 'tickets', path: '/tickets/sla-rules', titleKey: 'menu.tickets.slaRules', icon: 'FieldTimeOutlined', permissions: ['ticket:config'] },
   { key: 'catalog.items', product: 'catalog', path: '/catalog/items', titleKey: 'menu.catalog.items', icon: 'ProfileOutlined', permissions: ['catalog:read'] },
   { key: 'catalog.reviews', product: 'catalog', path: '/catalog/reviews', titleKey: 'menu.catalog.reviews', icon: 'AuditOutlined', permissions: ['catalog:review'] },
