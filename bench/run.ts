@@ -5,13 +5,14 @@
  *
  *   npm run bench                 # every group; defaults: 10 s per scenario, 16 connections
  *   BENCH_SECONDS=30 npm run bench
- *   npm run bench -- foundation   # only the groups named: foundation, tickets (see bench/tickets.ts), assist (bench/assist.ts)
+ *   npm run bench -- foundation   # only the groups named: foundation, tickets (see bench/tickets.ts), sip (bench/sip.ts), assist (bench/assist.ts)
  */
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { runTicketBench } from './tickets.js';
+import { runSipBench } from './sip.js';
 import { runAssistBench } from './assist.js';
 
 const ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -20,7 +21,7 @@ const PORT = Number(process.env.BENCH_PORT ?? 3917);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const base = `http://127.0.0.1:${PORT}`;
-const GROUPS = ['foundation', 'tickets', 'assist'];
+const GROUPS = ['foundation', 'tickets', 'sip', 'assist'];
 const groups = process.argv.slice(2);
 for (const g of groups) if (!GROUPS.includes(g)) throw new Error(`unknown scenario group '${g}'; known: ${GROUPS.join(', ')}`);
 const wants = (g: string) => groups.length === 0 || groups.includes(g);
@@ -157,5 +158,6 @@ if (wants('foundation')) {
   }
 }
 if (wants('tickets')) reports.push(await runTicketBench());
+if (wants('sip')) reports.push(await runSipBench());
 if (wants('assist')) reports.push(await runAssistBench());
 process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
