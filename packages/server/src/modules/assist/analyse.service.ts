@@ -80,7 +80,7 @@ export async function analyseDemand(deps: Deps, actor: Actor, input: AnalyseInpu
       timeZone: 'Asia/Shanghai',
       items: snap.items ? scoped(snap.items, snap.itemMeta, actor.tenantPath) : undefined,
       units: snap.units,
-      duplicates: dup.index,
+      duplicates: dup?.index,
       title: input.title,
       maxChars: MAX_CHARS,
     });
@@ -89,7 +89,8 @@ export async function analyseDemand(deps: Deps, actor: Actor, input: AnalyseInpu
     throw err;
   }
   const warnings = [...a.warnings];
-  if (!snap.items) warnings.push(engines.job?.status === 'running' || snap.model === null ? '事项模型正在生成，稍后再试可获得事项推荐' : '事项目录为空');
+  if (!snap.items && snap.itemMeta.size > 1) warnings.push('事项模型正在生成，稍后再试可获得事项推荐');
+  if (!dup) warnings.push('相似工单索引正在建立，本次未查重');
   const decision = decideDispatch(a.units, a.items, AUTO_DISPATCH_THRESHOLD);
   const region = a.region;
   const place = region ? (region.township ?? region.county ?? region.prefecture) : undefined;
@@ -133,7 +134,7 @@ export async function analyseDemand(deps: Deps, actor: Actor, input: AnalyseInpu
     sentiment: a.sentiment,
     sensitive: a.sensitive,
     similar: a.duplicates.flatMap((d) => {
-      const m = dup.meta.get(d.id);
+      const m = dup?.meta.get(d.id);
       return m ? [{ id: d.id, no: m.no, title: m.title, score: round(d.similarity), containment: round(d.containment) }] : [];
     }),
     model: snap.model ? { kind: snap.model.kind, trainedAt: snap.model.trainedAt } : null,

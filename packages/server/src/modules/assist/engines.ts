@@ -21,6 +21,7 @@ export const TTL_MS = 10 * 60_000;
 /** New tickets are added to a duplicate index at most this often (a full rebuild drops archived ones every TTL). */
 const DUP_REFRESH_MS = 15_000;
 const DUP_LIMIT = 5000;
+const DUP_FIRST_WAIT_MS = 250;
 const HISTORY_LIMIT = 50_000;
 
 export interface ItemMeta {
@@ -134,6 +135,7 @@ export class AssistEngines {
   private itemModel: { rec: ItemRecommender; info: ModelInfo } | undefined;
   private building: Promise<void> | undefined;
   private readonly dups = new Map<string, DupState>();
+  private readonly firstDups = new Map<string, Promise<DupState>>();
   private warmed = false;
   private closed = false;
   /** Set by startup and ready(): only then does a missing item model get built (a test platform that never uses assist pays nothing). */
@@ -311,13 +313,22 @@ export class AssistEngines {
   }
 
   /** Near-duplicate index of the open tickets of a tenant subtree; new tickets are added incrementally. */
-  async duplicates(tenantPath: string): Promise<DupState> {
+  async duplicates(tenantPath: string): Promise<DupState | null> {
     const now = this.deps.clock.now().getTime();
-    let st = this.dups.get(tenantPath);
+    const st = this.dups.get(tenantPath);
     if (!st) {
-      st = await this.buildDup(tenantPath);
-      this.dups.set(tenantPath, st);
-      return st;
+      // Fingerprinting thousands of open tickets takes seconds: the first request of a tenant waits
+      // briefly, then answers without similar tickets while the index finishes in the background.
+      let first = this.firstDups.get(tenantPath);
+      if (!first) {
+        first = this.buildDup(tenantPath).then((built) => {
+          this.dups.set(tenantPath, built);
+          return built;
+        });
+        this.firstDups.set(tenantPath, first);
+        void first.catch(() => undefined).finally(() => this.firstDups.delete(tenantPath));
+      }
+      return Promise.race([first, new Promise<null>((r) => setTimeout(() => r(null), DUP_FIRST_WAIT_MS).unref())]);
     }
     if (now - st.builtAt >= TTL_MS) {
       const old = st;
