@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlatform, type Platform } from '../src/bootstrap.js';
 import { ManualClock } from '../src/platform/clock.js';
+import { productsForPath } from '../src/platform/products.js';
 import { assistEngines, AssistEngines } from '../src/modules/assist/engines.js';
 import type { AssistResult } from '../src/modules/assist/analyse.service.js';
 import { Client, expectProblem, login, openTestDatabase, TEST_START, testConfig } from './harness.js';
@@ -119,7 +120,8 @@ describe('assist: smart intake', () => {
     expect(mixed.body.elements.phones.map((x) => x.text)).toContain('13899990003');
   });
 
-  it('refuses callers without assist:use (a unit handler) and tenants without the tickets product', async () => {
+  it('refuses callers without assist:use (a unit handler); the routes belong to the tickets product', async () => {
+    for (const url of ['/api/v1/assist/analyse', '/api/v1/assist/models/items', '/api/v1/assist/models/items/train']) expect(productsForPath(url)).toEqual(['tickets']);
     const handler = await login(p, 'handler_ts');
     expectProblem(await analyse(handler, { text: DEMAND }), 403, 'FORBIDDEN');
     expectProblem(await handler.get('/api/v1/assist/models/items'), 403, 'FORBIDDEN');
