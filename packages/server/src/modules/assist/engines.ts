@@ -240,7 +240,11 @@ export class AssistEngines {
     const p = this.paths();
     if (!p || !existsSync(p.model) || !existsSync(p.meta)) return undefined;
     try {
-      const info = JSON.parse(readFileSync(p.meta, 'utf8')) as ModelInfo;
+      const { itemIds, ...info } = JSON.parse(readFileSync(p.meta, 'utf8')) as ModelInfo & { itemIds?: string[] };
+      // A model from another installation (a data directory kept across a database reset) knows
+      // none of these item ids: it would never suggest anything, so a fresh bootstrap replaces it.
+      const known = new Set(itemIds ?? []);
+      if (cat.items.filter((i) => known.has(i.id)).length < cat.items.length / 2) return undefined;
       return { rec: ItemRecommender.load(p.model, cat.items), info: { ...info, stale: info.catalogueHash !== cat.hash } };
     } catch {
       return undefined;
@@ -260,7 +264,7 @@ export class AssistEngines {
       const p = this.paths();
       if (p) {
         renameSync(out, p.model);
-        writeFileSync(p.meta, JSON.stringify(info));
+        writeFileSync(p.meta, JSON.stringify({ ...info, itemIds: cat.items.map((i) => i.id) }));
       }
       this.itemModel = { rec, info };
       return info;
