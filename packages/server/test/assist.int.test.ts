@@ -71,6 +71,12 @@ describe('assist: smart intake', () => {
     expect(r.title.length).toBeGreaterThan(0);
     expect(r.summary.text.length).toBeGreaterThan(0);
     expect(r.model?.kind).toBe('bootstrap');
+    // Smart fill: POST /api/v1/tickets field names, every value editable by the agent.
+    expect(r.fill).toMatchObject({ title: r.title, content: DEMAND, itemId: r.items[0]!.itemId, regionName: r.region!.name, citizen: { phone: '13899990001' } });
+    expect(r.fill.regionCode).toMatch(/^650102/);
+    expect(['complaint', 'help', 'consult', 'suggest', 'report', 'praise', null]).toContain(r.fill.kind);
+    const registered = await agent.post<{ id: string }>('/api/v1/tickets', { channel: 'phone', ...r.fill, urgency: r.fill.urgency ?? undefined, kind: r.fill.kind ?? undefined, citizen: { phone: r.fill.citizen.phone }, draft: true });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
   });
 
   it('reads a transcript: the demand from the citizen turns, elements from the whole call', async () => {
@@ -216,6 +222,7 @@ describe('assist: smart intake', () => {
       expect(res.body.engine).toBe('llm');
       expect(res.body.intent).toMatchObject({ label: '求助', source: 'llm' });
       expect(res.body.title).toBe('天山区幸福路小区停水求助');
+      expect(res.body.fill).toMatchObject({ title: '天山区幸福路小区停水求助', kind: 'help' });
       expect(res.body.summary.text).toContain('停水');
       expect(res.body.items.map((i) => i.itemId).sort()).toEqual(offline.items.map((i) => i.itemId).sort());
       const last = seen.at(-1)!;

@@ -39,9 +39,49 @@ export interface AssistResult {
   sentiment: Sentiment;
   sensitive: SensitiveFlag[];
   similar: { id: string; no: string; title: string; score: number; containment: number }[];
+  /**
+   * Suggested values for the ticket registration form (POST /api/v1/tickets field names), for a
+   * "smart fill" button: every value stays editable, absent ones are left to the agent. The phone
+   * number needs the agent's double confirmation (tender #87) before it is saved.
+   */
+  fill: TicketFill;
   /** The item model in use (null while the first one is still being built). */
   model: { kind: string; trainedAt: string } | null;
   warnings: string[];
+}
+
+export interface TicketFill {
+  title: string;
+  content: string;
+  itemId: string | null;
+  /** demand_type dictionary value (consult, complaint, help, suggest, report, praise). */
+  kind: string | null;
+  urgency: 'urgent' | null;
+  regionCode: string | null;
+  regionName: string | null;
+  address: string | null;
+  citizen: { name: string | null; phone: string | null; idNo: string | null; gender: 'M' | 'F' | null };
+}
+
+const KIND_OF_INTENT: Record<string, string> = { 咨询: 'consult', 投诉: 'complaint', 求助: 'help', 建议: 'suggest', 举报: 'report', 表扬: 'praise' };
+
+/** Form values from an analysis (after the LLM's refinement, so its title and item are used). */
+function fillOf(r: Omit<AssistResult, 'fill'>, input: AnalyseInput, text: string): TicketFill {
+  const id = r.elements.idNumbers.find((i) => i.checksumValid && /^[0-9]{17}[0-9Xx]$/.test(i.value));
+  const phone = r.elements.phones.find((p) => p.kind !== 'service');
+  const gender = r.elements.gender === '男' ? 'M' : r.elements.gender === '女' ? 'F' : null;
+  return {
+    title: r.title.slice(0, 200),
+    // Typed notes are the content as they are; a call transcript is condensed to its summary.
+    content: (input.transcript?.length ? r.summary.text : text.trim()).slice(0, 20_000),
+    itemId: r.items[0]?.itemId ?? null,
+    kind: KIND_OF_INTENT[r.intent.label] ?? null,
+    urgency: r.sentiment.urgent ? 'urgent' : null,
+    regionCode: r.region?.code ?? null,
+    regionName: r.region?.name ?? null,
+    address: r.region ? r.region.text.slice(0, 300) : null,
+    citizen: { name: r.elements.persons[0]?.name.slice(0, 50) ?? null, phone: phone?.value ?? null, idNo: id?.value ?? null, gender },
+  };
 }
 
 /** Local items of other tenants are never offered: the recommender sees a scoped copy of the model. */
@@ -94,7 +134,7 @@ export async function analyseDemand(deps: Deps, actor: Actor, input: AnalyseInpu
   const decision = decideDispatch(a.units, a.items, AUTO_DISPATCH_THRESHOLD);
   const region = a.region;
   const place = region ? (region.township ?? region.county ?? region.prefecture) : undefined;
-  const offline: AssistResult = {
+  const offline: Omit<AssistResult, 'fill'> = {
     engine: 'offline',
     elapsedMs: 0,
     length: a.length,
@@ -142,7 +182,7 @@ export async function analyseDemand(deps: Deps, actor: Actor, input: AnalyseInpu
   };
   const t0 = performance.now();
   const result = deps.config.llm ? await refineWithLlm(deps.config.llm, text, offline) : offline;
-  return { ...result, elapsedMs: Math.round((a.elapsedMs + performance.now() - t0) * 10) / 10 };
+  return { ...result, fill: fillOf(result, input, text), elapsedMs: Math.round((a.elapsedMs + performance.now() - t0) * 10) / 10 };
 }
 
 /** Model info and the current or last training job, for the admin page. */

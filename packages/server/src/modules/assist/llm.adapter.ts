@@ -1,6 +1,8 @@
 import type { LlmConfig } from '../../platform/config.js';
 import type { AssistResult } from './analyse.service.js';
 
+type Result = Omit<AssistResult, 'fill'>;
+
 /**
  * The LLM engine of smart intake (ARCHITECTURE principle 6): the same contract as the offline
  * engine, implemented on an OpenAI-compatible chat completions API (vLLM, Ollama, Qwen/DeepSeek).
@@ -37,7 +39,7 @@ function responseSchema(itemIds: readonly string[]) {
 }
 
 /** The chat completions request body (exported for tests and operators checking a server). */
-export function buildRequest(llm: LlmConfig, demand: string, offline: AssistResult) {
+export function buildRequest(llm: LlmConfig, demand: string, offline: Result) {
   const candidates = offline.items.map((i) => ({ id: i.itemId, name: i.name }));
   const user = JSON.stringify({ 诉求: demand.slice(0, 4000), 候选事项: candidates, 离线引擎建议: { 类型: offline.intent.label, 标题: offline.title } });
   return {
@@ -91,8 +93,8 @@ function reasonOf(err: unknown): string {
 }
 
 /** Refines the offline result with the LLM, or returns it unchanged (engine 'offline') with a warning. */
-export async function refineWithLlm(llm: LlmConfig, demand: string, offline: AssistResult): Promise<AssistResult> {
-  const fallback = (why: string): AssistResult => ({ ...offline, engine: 'offline', warnings: [...offline.warnings, `大模型服务不可用（${why}），已使用离线引擎结果`] });
+export async function refineWithLlm(llm: LlmConfig, demand: string, offline: Result): Promise<Result> {
+  const fallback = (why: string): Result => ({ ...offline, engine: 'offline', warnings: [...offline.warnings, `大模型服务不可用（${why}），已使用离线引擎结果`] });
   let content: unknown;
   try {
     content = await callLlm(llm, buildRequest(llm, demand, offline));
