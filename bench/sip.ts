@@ -7,7 +7,8 @@
  *   BENCH_SIP_PARTS=ivr,kamailio node --import tsx bench/sip.ts   # only some parts
  *
  * 1. IVR rate: SIPp (Debian sip-tester) calls 12345 at 20, 50, 100, 150 … calls/s for
- *    BENCH_SIP_SECONDS each (stepping up while no call fails). Each call: INVITE → 200 → ACK →
+ *    BENCH_SIP_SECONDS each (stepping up until more than 1 % of a step's calls fail; the highest
+ *    step with no failed call is reported). Each call: INVITE → 200 → ACK →
  *    welcome prompt (barge-in) → after 300 ms the caller presses 1 (SIP INFO) → branch → second
  *    prompt → the IVR hangs up with BYE. Reported per step: calls, failed calls, achieved rate,
  *    engine CPU per call, and the latencies ACK → first RTP packet of the welcome prompt and
@@ -45,8 +46,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const SIPP = process.env.SIPP_PATH ?? '/usr/bin/sipp';
 const KAMAILIO = process.env.KAMAILIO_PATH ?? '/usr/sbin/kamailio';
 const SCENARIO = join(here, '../packages/voip/test/b2bua/scenarios/ivr-info.xml');
-const RATES = (process.env.BENCH_SIP_RATES ?? '20,50,100,150,200,300').split(',').map(Number);
-const KAMAILIO_RATES = (process.env.BENCH_SIP_KAMAILIO_RATES ?? '20,50,100,150,200,300,500,800,1200').split(',').map(Number);
+const RATES = (process.env.BENCH_SIP_RATES ?? '20,50,100,150,200,300,400,600,800').split(',').map(Number);
+const KAMAILIO_RATES = (process.env.BENCH_SIP_KAMAILIO_RATES ?? '20,50,100,150,200,300,400,600,800,1200,1600').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SIP_SECONDS ?? 10);
 const BRIDGED = (process.env.BENCH_SIP_BRIDGED ?? '25,50,100,150,200,300').split(',').map(Number);
 const BRIDGED_SECONDS = Number(process.env.BENCH_SIP_BRIDGED_SECONDS ?? 5);
@@ -185,6 +186,8 @@ class EngineProcess {
 
 interface SippResult {
   exitCode: number | null;
+  /** First lines of SIPp's error log (unexpected messages, timeouts), when calls failed. */
+  errors?: string;
   successful: number;
   failed: number;
   retransmissions: number;
@@ -198,7 +201,7 @@ async function runSipp(target: string, rate: number, calls: number, args: string
   const child = spawn(SIPP, [
     target, '-t', 'u1', '-i', '127.0.0.1', '-p', String(await freePort()), '-mp', String(await freePort()),
     '-r', String(rate), '-m', String(calls), '-l', '20000', '-timeout', `${Math.ceil(calls / rate) + 40}s`, '-timeout_error',
-    '-nostdin', '-trace_stat', '-stf', stat, '-fd', '1', '-max_socket', '60000', ...args,
+    '-nostdin', '-trace_stat', '-stf', stat, '-fd', '1', '-max_socket', '60000', '-trace_err', '-error_file', join(work, 'errors.log'), ...args,
   ], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr?.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-2000)));
@@ -216,8 +219,10 @@ async function runSipp(target: string, rate: number, calls: number, args: string
     failed = col('FailedCall(C)');
     retransmissions = col('Retransmissions(C)');
   } else if (err) process.stderr.write(`sipp: ${err}\n`);
+  const errorLog = existsSync(join(work, 'errors.log')) ? readFileSync(join(work, 'errors.log'), 'latin1') : '';
+  const errors = errorLog.split('\n').filter((l) => /error|unexpected|timeout|aborted/i.test(l)).slice(0, 5).join('\n');
   rmSync(work, { recursive: true, force: true });
-  return { exitCode, successful, failed, retransmissions, seconds };
+  return { exitCode, successful, failed, retransmissions, seconds, ...(failed > 0 && errors ? { errors } : {}) };
 }
 
 // ---- 1. IVR rate and prompt latency -----------------------------------------------------------
@@ -259,7 +264,7 @@ async function ivrRate(): Promise<Record<string, unknown>> {
       ack.sort((a, b) => a - b);
       digit.sort((a, b) => a - b);
       const clean = sipp.failed === 0 && sipp.successful === calls;
-      if (clean) best = rate;
+      if (clean) best = Math.max(best, rate);
       const step = {
         rate,
         calls,
@@ -272,10 +277,12 @@ async function ivrRate(): Promise<Record<string, unknown>> {
         ackToPromptMs: { p50: r1(percentile(ack, 50)), p95: r1(percentile(ack, 95)), max: r1(ack.at(-1) ?? NaN), samples: ack.length },
         digitToPromptMs: { p50: r1(percentile(digit, 50)), p95: r1(percentile(digit, 95)), max: r1(digit.at(-1) ?? NaN), samples: digit.length },
         callsWithoutPrompt: missingPrompt,
+        ...(sipp.errors ? { errors: sipp.errors } : {}),
       };
       steps.push(step);
       process.stderr.write(`ivr ${JSON.stringify(step)}\n`);
-      if (!clean) break;
+      // A stray failure on this shared machine does not end the climb; more than 1 % does.
+      if (sipp.failed > calls / 100 || sipp.successful < 0) break;
     }
   } finally {
     sniffer.close();
@@ -407,11 +414,11 @@ request_route {
       const calls = Math.max(20, Math.round(rate * SECONDS));
       const r = await runSipp(`127.0.0.1:${proxyPort}`, rate, calls, ['-sn', 'uac', '-s', '12345', '-d', '1000']);
       const clean = r.failed === 0 && r.successful === calls;
-      const step = { rate, calls, successful: r.successful, failed: r.failed, retransmissions: r.retransmissions, achievedCallsPerSec: r1(r.successful / Math.max(0.001, r.seconds - 1)) };
+      const step = { rate, calls, successful: r.successful, failed: r.failed, retransmissions: r.retransmissions, achievedCallsPerSec: r1(r.successful / Math.max(0.001, r.seconds - 1)), ...(r.errors ? { errors: r.errors } : {}) };
       steps.push(step);
       process.stderr.write(`kamailio ${JSON.stringify(step)}\n`);
-      if (!clean) break;
-      best = rate;
+      if (clean) best = Math.max(best, rate);
+      if (r.failed > calls / 100 || r.successful < 0) break;
     }
   } finally {
     kam.kill('SIGTERM');
