@@ -9,7 +9,9 @@
  *   BENCH_ASSIST_SECONDS=20 npm run bench -- assist
  */
 import { spawn } from 'node:child_process';
-import { cpus } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
@@ -82,8 +84,10 @@ async function load(token: string, clients: number, seconds: number) {
 
 export async function runAssistBench(): Promise<Record<string, unknown>> {
   await recreateDatabase();
+  // A fresh database has new item ids, so a model kept from an earlier run would be rebuilt anyway.
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-assist-'));
   const server = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
-    env: { ...process.env, DATABASE_URL: ADMIN_URL.replace(/\/[^/]*$/, `/${DB}`), PORT: String(PORT), LOG_LEVEL: 'warn', HOTLINE_DATA_DIR: './data/bench-assist' },
+    env: { ...process.env, DATABASE_URL: ADMIN_URL.replace(/\/[^/]*$/, `/${DB}`), PORT: String(PORT), LOG_LEVEL: 'warn', HOTLINE_DATA_DIR: dataDir },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
@@ -93,7 +97,7 @@ export async function runAssistBench(): Promise<Record<string, unknown>> {
     }
     const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'agent01', password: 'Hotline@2026' }) });
     const token = String(((await login.json()) as { token: string }).token);
-    // The catalogue model is built in a worker after startup (or loaded from ./data/bench-assist/models).
+    // The catalogue model is built in a worker after startup (about a minute on a loaded 2-core machine).
     const t0 = Date.now();
     let model: unknown = null;
     while (Date.now() - t0 < 600_000) {
@@ -114,5 +118,6 @@ export async function runAssistBench(): Promise<Record<string, unknown>> {
     server.kill('SIGTERM');
     await exited;
     await dropDatabase();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
