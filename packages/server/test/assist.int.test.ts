@@ -79,6 +79,16 @@ describe('assist: smart intake', () => {
     expect(registered.status, JSON.stringify(registered.body)).toBe(201);
   });
 
+  it('without a place in the demand, suggests units of the hotline’s own jurisdiction and says so', async () => {
+    const res = await analyse(agent, { text: '小区供暖温度只有十五度，家里老人孩子受不了，热力公司一直不修' });
+    expect(res.status).toBe(200);
+    expect(res.body.region).toBeNull();
+    expect(res.body.warnings.join()).toContain('未识别到诉求地点');
+    expect(res.body.units.length).toBeGreaterThan(0);
+    // agent01 works at the 自治区 hotline: 自治区-level units, not some prefecture's.
+    expect(res.body.units[0]!.tenantName).toBe('新疆维吾尔自治区');
+  });
+
   it('reads a transcript: the demand from the citizen turns, elements from the whole call', async () => {
     const res = await analyse(agent, {
       transcript: [

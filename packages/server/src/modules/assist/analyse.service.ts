@@ -1,7 +1,8 @@
-import { analyse, decideDispatch, isNlpError, type Elements, type ItemRecommender, type ItemSuggestion, type Sentiment, type SensitiveFlag } from '@hotline/nlp';
+import { analyse, citizenText, decideDispatch, isNlpError, type Elements, type ItemRecommender, type ItemSuggestion, type Sentiment, type SensitiveFlag } from '@hotline/nlp';
 import type { Actor, Deps } from '../../platform/context.js';
 import { AppError, invalid } from '../../platform/errors.js';
 import { commit } from '../../platform/usecase.js';
+import { loadVisibleTenant } from '../identity/tenant.service.js';
 import { assistEngines, visibleItems, type ItemMeta } from './engines.js';
 import { refineWithLlm } from './llm.adapter.js';
 
@@ -102,6 +103,19 @@ function textOf(input: AnalyseInput): string {
 const div = (d: { code: string; name: string } | undefined): DivisionView | null => (d ? { code: d.code, name: d.name } : null);
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
+const tenantCodes = new WeakMap<Deps, Map<string, string | null>>();
+
+/** The caller's tenant as a division code (null for non-geographic tenants such as enterprises). */
+async function tenantCode(deps: Deps, actor: Actor): Promise<string | null> {
+  let cache = tenantCodes.get(deps);
+  if (!cache) tenantCodes.set(deps, (cache = new Map()));
+  if (!cache.has(actor.tenantId)) {
+    const t = await loadVisibleTenant(deps.db, actor, actor.tenantId);
+    cache.set(actor.tenantId, /^\d{6}(\d{3})?$/.test(t.code) ? t.code : null);
+  }
+  return cache.get(actor.tenantId) ?? null;
+}
+
 /** Smart intake for one demand: offline analysis, then the LLM's refinement when one is configured. */
 export async function analyseDemand(deps: Deps, actor: Actor, input: AnalyseInput): Promise<AssistResult> {
   const text = textOf(input);
@@ -129,9 +143,19 @@ export async function analyseDemand(deps: Deps, actor: Actor, input: AnalyseInpu
     throw err;
   }
   const warnings = [...a.warnings];
+  let units = a.units;
+  if (!a.region && a.items.length > 0) {
+    // No place in the demand: the hotline's own jurisdiction is the best guess for 属地, rather than
+    // every region's units at once. The agent is told, and should ask the caller where it is.
+    const code = await tenantCode(deps, actor);
+    if (code) {
+      units = snap.units.suggest({ items: a.items, regionCode: code, text: citizenText(text) ?? text }, 3);
+      warnings.push('未识别到诉求地点，按本热线辖区推荐承办单位，请向来电人核实地址');
+    }
+  }
   if (!snap.items && snap.itemMeta.size > 1) warnings.push('事项模型正在生成，稍后再试可获得事项推荐');
   if (!dup) warnings.push('相似工单索引正在建立，本次未查重');
-  const decision = decideDispatch(a.units, a.items, AUTO_DISPATCH_THRESHOLD);
+  const decision = decideDispatch(units, a.items, AUTO_DISPATCH_THRESHOLD);
   const region = a.region;
   const place = region ? (region.township ?? region.county ?? region.prefecture) : undefined;
   const offline: Omit<AssistResult, 'fill'> = {
@@ -157,7 +181,7 @@ export async function analyseDemand(deps: Deps, actor: Actor, input: AnalyseInpu
         }
       : null,
     items: a.items.map((i) => ({ ...i, probability: round(i.probability) })),
-    units: a.units.map((u) => {
+    units: units.map((u) => {
       const m = snap.unitMeta.get(u.unitId);
       return { unitId: u.unitId, orgId: m?.orgId ?? null, unitName: u.unitName, tenantId: m?.tenantId ?? null, tenantName: m?.tenantName ?? null, probability: round(u.probability), reasons: u.reasons, itemIds: u.itemIds };
     }),
