@@ -240,6 +240,9 @@ describe('assist: smart intake', () => {
       expect(last.body.model).toBe('qwen-test');
       expect(last.body.response_format.type).toBe('json_schema');
       expect(last.body.messages.at(-1)!.content).toContain('停水');
+      // Personal data stays home: the phone number is masked before the text is sent.
+      expect(last.body.messages.at(-1)!.content).not.toContain('13899990001');
+      expect(last.body.messages.at(-1)!.content).toContain('［电话］');
     });
 
     for (const [m, why] of [

@@ -92,12 +92,28 @@ function reasonOf(err: unknown): string {
   return '无法连接';
 }
 
+/**
+ * Phone and ID numbers leave the building only if they must: the LLM needs neither for intent,
+ * title, summary or item, so they are replaced before the text is sent (spans index `demand`).
+ */
+export function maskPersonalData(demand: string, offline: Pick<Result, 'elements'>): string {
+  const spans = [...offline.elements.phones.map((p) => ({ ...p, label: '［电话］' })), ...offline.elements.idNumbers.map((i) => ({ ...i, label: '［证件号码］' }))].sort((a, b) => b.start - a.start);
+  let out = demand;
+  let floor = Infinity;
+  for (const sp of spans) {
+    if (sp.end > floor || sp.start < 0 || sp.end > out.length) continue;
+    out = out.slice(0, sp.start) + sp.label + out.slice(sp.end);
+    floor = sp.start;
+  }
+  return out;
+}
+
 /** Refines the offline result with the LLM, or returns it unchanged (engine 'offline') with a warning. */
 export async function refineWithLlm(llm: LlmConfig, demand: string, offline: Result): Promise<Result> {
   const fallback = (why: string): Result => ({ ...offline, engine: 'offline', warnings: [...offline.warnings, `大模型服务不可用（${why}），已使用离线引擎结果`] });
   let content: unknown;
   try {
-    content = await callLlm(llm, buildRequest(llm, demand, offline));
+    content = await callLlm(llm, buildRequest(llm, maskPersonalData(demand, offline), offline));
   } catch (err) {
     return fallback(reasonOf(err));
   }
