@@ -180,7 +180,8 @@ export async function analyseDemand(deps: Deps, actor: Actor, input: AnalyseInpu
           alternatives: region.alternatives,
         }
       : null,
-    items: a.items.map((i) => ({ ...i, probability: round(i.probability) })),
+    // Filtered again in case the library stops calling suggestTicket (the scoped override above).
+    items: visibleItems(a.items, snap.itemMeta, actor.tenantPath).map((i) => ({ ...i, probability: round(i.probability) })),
     units: units.map((u) => {
       const m = snap.unitMeta.get(u.unitId);
       return { unitId: u.unitId, orgId: m?.orgId ?? null, unitName: u.unitName, tenantId: m?.tenantId ?? null, tenantName: m?.tenantName ?? null, probability: round(u.probability), reasons: u.reasons, itemIds: u.itemIds };
