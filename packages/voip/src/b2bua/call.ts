@@ -262,6 +262,7 @@ export class B2buaCall {
     // The caller may have hung up while the agent's phone rang.
     if (this.isEnded()) {
       await leg.hangup();
+      await leg.closeMedia();
       throw new B2buaError('call-ended', 'the caller hung up');
     }
     for (const other of this.legs.values()) if (other.role === 'agent' && other !== leg && !other.ended) other.room = 'parked';
@@ -322,6 +323,7 @@ export class B2buaCall {
     }
     if (this.isEnded()) {
       await leg.hangup();
+      await leg.closeMedia();
       throw new B2buaError('call-ended', 'the caller hung up');
     }
     this.addLeg(leg);
@@ -357,6 +359,7 @@ export class B2buaCall {
     }
     if (this.isEnded()) {
       await leg.hangup();
+      await leg.closeMedia();
       throw new B2buaError('call-ended', 'the caller hung up');
     }
     agent.room = 'consult';
@@ -399,6 +402,7 @@ export class B2buaCall {
     const leg = await this.dial('party', target, opts);
     if (this.isEnded()) {
       await leg.hangup();
+      await leg.closeMedia();
       throw new B2buaError('call-ended', 'the caller hung up');
     }
     leg.room = 'main';

@@ -25,6 +25,12 @@ afterEach(async () => {
   stack = undefined;
 });
 
+function handleCounts(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
+}
+
 function send(port: number, packets: Buffer[]): Promise<void> {
   const socket = dgram.createSocket('udp4');
   return new Promise((resolve) => {
@@ -68,7 +74,9 @@ describe('DTMF through the B2BUA', () => {
 
 describe('robustness', () => {
   it('survives junk SIP, broken SDP, an RTP flood and a silent caller, and releases everything', async () => {
+    await delay(100); // sockets of the previous test finish closing
     const before = mediaCounters();
+    const handlesBefore = handleCounts();
     engine = await startEngine(
       {
         start: 'menu',
@@ -131,5 +139,13 @@ describe('robustness', () => {
     expect(after.sessionsOpen).toBe(before.sessionsOpen);
     expect(after.timersActive).toBe(before.timersActive);
     expect(after.filesOpen).toBe(before.filesOpen);
+    // No open handles once the engine and the peers are closed: sockets, files, timers of calls.
+    await engine.close();
+    await stack.close();
+    engine = undefined;
+    stack = undefined;
+    await delay(50);
+    const handlesAfter = handleCounts();
+    for (const kind of ['UDPWrap', 'TCPWrap', 'TCPServerWrap', 'FileHandle']) expect(handlesAfter[kind] ?? 0, kind).toBeLessThanOrEqual(handlesBefore[kind] ?? 0);
   });
 });

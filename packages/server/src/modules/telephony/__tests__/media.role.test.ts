@@ -3,7 +3,7 @@
  * Mandarin IVR (espeak-ng prompts cached under dataDir/prompts), a caller choosing 1, call events
  * on the bus and a CDR line on disk.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,7 @@ describe('media role', () => {
     expect(files).toHaveLength(1);
     const cdr = JSON.parse(readFileSync(join(dataDir, 'cdr', files[0] ?? ''), 'utf8').trim()) as { caller: string; queue: string; endReason: string };
     expect(cdr).toMatchObject({ caller: '13999990000', queue: 'mandarin', endReason: 'caller-hangup' });
-    expect(readdirSync(join(dataDir, 'prompts')).length).toBeGreaterThan(3);
+    // Prompts are cached as 8 kHz WAV when espeak-ng is installed (CI installs it); without it they play as silence.
+    if (existsSync('/usr/bin/espeak-ng') || process.env.CI === 'true') expect(readdirSync(join(dataDir, 'prompts')).length).toBeGreaterThan(3);
   });
 });
