@@ -20,11 +20,12 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import { catalogMigrations, catalogRoutes } from './modules/catalog/catalog.module.js';
 import { registerTicketHandlers, ticketMigrations, ticketModuleRoutes, TicketTimerWorker } from './modules/tickets/tickets.module.js';
 import { assistModuleRoutes, startAssist, stopAssist } from './modules/assist/assist.module.js';
+import { telephonyMigrations } from './modules/telephony/telephony.migrations.js';
 import { seedBase } from './seed/base.seed.js';
 import { seedDemo } from './seed/demo.seed.js';
 
 /** Every module's migrations, in the order their names sort. */
-export const MIGRATIONS: ModuleMigration[] = [...platformMigrations, ...identityMigrations, ...systemMigrations, ...catalogMigrations, ...ticketMigrations];
+export const MIGRATIONS: ModuleMigration[] = [...platformMigrations, ...identityMigrations, ...systemMigrations, ...catalogMigrations, ...ticketMigrations, ...telephonyMigrations];
 
 export interface Platform {
   app: App;

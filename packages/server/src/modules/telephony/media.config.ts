@@ -26,6 +26,8 @@ export interface MediaRoleConfig {
   cdrDir: string;
   /** Hang up callers that send no RTP for this long (0 = never). */
   rtpTimeoutMs: number;
+  /** Code of the tenant owning the hotline numbers; CDR rows carry its id (default 650000, 自治区). */
+  tenantCode: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -63,5 +65,6 @@ export function loadMediaConfig(env: Env, dataDir: string): MediaRoleConfig {
     promptsDir: resolve(dataDir, 'prompts'),
     cdrDir: resolve(dataDir, 'cdr'),
     rtpTimeoutMs: int(env.HOTLINE_RTP_TIMEOUT_MS, 120_000, 'HOTLINE_RTP_TIMEOUT_MS', 0, 86_400_000),
+    tenantCode: env.HOTLINE_MEDIA_TENANT || '650000',
   };
 }

@@ -3,14 +3,17 @@
  * call events onto the bus for the CTI layer and writes one CDR per call. Started by main.ts when
  * HOTLINE_MEDIA_ENABLED=true; off by default (tests, `npm start`).
  *
- * CDRs go to <dataDir>/cdr/<yyyymmdd>.jsonl for now (one JSON object per line) and onto the bus
- * ('telephony:cdr'); the CDR table and the recordings API come with the CTI module.
+ * CDRs go to the telephony_cdr table (migration 0012-telephony-cdr) when a database is given, else
+ * to <dataDir>/cdr/<yyyymmdd>.jsonl (one JSON object per line), and onto the bus ('telephony:cdr').
+ * The recordings API comes with the CTI module.
  */
 import { appendFile, mkdir } from 'node:fs/promises';
+import { sql } from 'kysely';
 import { join } from 'node:path';
 import { B2bua, EspeakTts } from '@hotline/voip';
 import type { B2buaCall, CallEvent, Cdr, IvrFlow, SipLogger } from '@hotline/voip';
 import type { Bus } from '../../platform/events/bus.js';
+import type { Db } from '../../platform/db/database.js';
 import { DEFAULT_IVR_FLOW, HOLD_TEXT } from './default-flow.js';
 import { loadMediaConfig, type MediaRoleConfig } from './media.config.js';
 
@@ -25,6 +28,8 @@ export interface MediaRole {
 
 export interface MediaRoleDeps {
   bus: Bus;
+  /** CDRs go to telephony_cdr when given, else to JSON lines under dataDir/cdr. */
+  db?: Db;
   dataDir: string;
   logger?: SipLogger;
   /** Replaces the default flow (tests, tenants with their own menu). */
@@ -74,7 +79,8 @@ export async function createMediaRole(config: MediaRoleConfig, deps: MediaRoleDe
   });
   let writes: Promise<void> = Promise.resolve();
   engine.on('cdr', (cdr: Cdr) => {
-    writes = writes.then(() => writeCdr(config.cdrDir, cdr)).catch((err: unknown) => logger?.error({ err: String(err), callId: cdr.id }, 'CDR not written'));
+    const db = deps.db;
+    writes = writes.then(() => (db ? insertCdr(db, config.tenantCode, cdr) : writeCdr(config.cdrDir, cdr))).catch((err: unknown) => logger?.error({ err: String(err), callId: cdr.id }, 'CDR not written'));
     deps.bus.publish(TELEPHONY_CHANNELS.cdr, cdr).catch(() => undefined);
   });
   logger?.info({ sip: `${config.sipHost}:${engine.stack.udpPort ?? config.sipPort}`, numbers: config.numbers, rtp: `${config.rtpMin}-${config.rtpMax}` }, 'media role started');
@@ -105,4 +111,24 @@ export async function writeCdr(dir: string, cdr: Cdr): Promise<void> {
   const day = `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
   await mkdir(dir, { recursive: true });
   await appendFile(join(dir, `${day}.jsonl`), `${JSON.stringify(cdr)}\n`, 'utf8');
+}
+
+const tenantIds = new Map<string, Promise<string | null>>();
+
+/** One row per call; the tenant is the one owning the hotline numbers (HOTLINE_MEDIA_TENANT). */
+export async function insertCdr(db: Db, tenantCode: string, cdr: Cdr): Promise<void> {
+  let tenant = tenantIds.get(tenantCode);
+  if (!tenant) {
+    tenant = sql<{ id: string }>`select id from tenant where code = ${tenantCode}`.execute(db).then((r) => r.rows[0]?.id ?? null);
+    tenantIds.set(tenantCode, tenant);
+  }
+  const at = (ms: number | undefined): Date | null => (ms === undefined ? null : new Date(ms));
+  await sql`
+    insert into telephony_cdr (id, tenant_id, sip_call_id, caller, caller_withheld, callee, started_at, answered_at, bridged_at,
+      ended_at, end_reason, queue, agent, recording_path, voicemail_path, dtmf, ivr_path, hold_seconds, record)
+    values (${cdr.id}, ${await tenant}, ${cdr.sipCallId}, ${cdr.caller}, ${cdr.callerWithheld}, ${cdr.callee}, ${at(cdr.startedAt)},
+      ${at(cdr.answeredAt)}, ${at(cdr.bridgedAt)}, ${at(cdr.endedAt)}, ${cdr.endReason ?? null}, ${cdr.queue ?? null}, ${cdr.agent ?? null},
+      ${cdr.recordingPath ?? null}, ${cdr.voicemailPath ?? null}, ${cdr.dtmf}, ${JSON.stringify(cdr.ivrPath)}::jsonb, ${cdr.holdSeconds},
+      ${JSON.stringify(cdr)}::jsonb)
+    on conflict (id) do nothing`.execute(db);
 }
