@@ -46,10 +46,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const SIPP = process.env.SIPP_PATH ?? '/usr/bin/sipp';
 const KAMAILIO = process.env.KAMAILIO_PATH ?? '/usr/sbin/kamailio';
 const SCENARIO = join(here, '../packages/voip/test/b2bua/scenarios/ivr-info.xml');
-const RATES = (process.env.BENCH_SIP_RATES ?? '20,50,100,150,200,300,400,600,800').split(',').map(Number);
-const KAMAILIO_RATES = (process.env.BENCH_SIP_KAMAILIO_RATES ?? '20,50,100,150,200,300,400,600,800,1200,1600').split(',').map(Number);
+const RATES = (process.env.BENCH_SIP_RATES ?? '20,50,100,150,200,300,400,600,800,1000').split(',').map(Number);
+const KAMAILIO_RATES = (process.env.BENCH_SIP_KAMAILIO_RATES ?? '20,50,100,150,200,300,400,600,800,1200,1600,2000,2500').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SIP_SECONDS ?? 10);
-const BRIDGED = (process.env.BENCH_SIP_BRIDGED ?? '25,50,100,150,200,300').split(',').map(Number);
+const BRIDGED = (process.env.BENCH_SIP_BRIDGED ?? '25,50,100,150,200,250,300').split(',').map(Number);
 const BRIDGED_SECONDS = Number(process.env.BENCH_SIP_BRIDGED_SECONDS ?? 5);
 /** Which parts to run (default all): ivr, kamailio, bridged. */
 const PARTS = (process.env.BENCH_SIP_PARTS ?? 'ivr,kamailio,bridged').split(',').map((s) => s.trim());
@@ -417,13 +417,16 @@ request_route {
   let kamErr = '';
   kam.stderr?.on('data', (b: Buffer) => (kamErr = (kamErr + b.toString()).slice(-3000)));
   const uasWork = mkdtempSync(join(tmpdir(), 'bench-sipp-uas-'));
-  const uas = spawn(SIPP, ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(uasPort), '-t', 'u1', '-nostdin', '-max_socket', '60000'], { cwd: uasWork, stdio: 'ignore' });
+  const uas = spawn(SIPP, ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(uasPort), '-mp', String(await freePort()), '-t', 'u1', '-nostdin', '-max_socket', '60000'], { cwd: uasWork, stdio: ['ignore', 'ignore', 'pipe'] });
+  let uasErr = '';
+  uas.stderr?.on('data', (b: Buffer) => (uasErr = (uasErr + b.toString()).slice(-2000)));
   const steps: Array<Record<string, unknown>> = [];
   let best = 0;
   let nearlyClean = 0;
   try {
     await sleep(1500);
     if (kam.exitCode !== null) return { skipped: `kamailio exited: ${kamErr.slice(-500)}` };
+    if (uas.exitCode !== null) return { skipped: `the SIPp UAS exited: ${uasErr.slice(-500)}` };
     for (const rate of KAMAILIO_RATES) {
       const calls = Math.max(20, Math.round(rate * SECONDS));
       const run = (): Promise<SippResult> => runSipp(`127.0.0.1:${proxyPort}`, rate, calls, ['-sn', 'uac', '-s', '12345', '-d', '1000']);
