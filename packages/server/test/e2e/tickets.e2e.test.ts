@@ -285,4 +285,25 @@ describe('work orders in the browser (demo ②2–4)', () => {
     expect(callbacks).toHaveLength(1);
     expect(pageErrors).toEqual([]);
   }, 120_000);
+
+  it('(demo ①2) smart fill: the analysis of what the caller said fills the registration form, every field editable', async () => {
+    await relogin('agent01');
+    await openMenu('/tickets/new');
+    const panel = page.getByTestId('smart-fill');
+    await panel.locator('textarea').fill('我叫王芳，电话13899990123，住在乌鲁木齐市天山区幸福路小区，从昨天下午开始停水，物业不管，请尽快处理。');
+    await page.getByTestId('smart-analyse').click();
+    // The first analysis may wait for the engines to finish building.
+    await page.getByTestId('smart-fill-apply').waitFor({ timeout: 60_000 });
+    await expect.poll(() => panel.textContent()).toContain('天山区');
+    await page.getByTestId('smart-fill-apply').click();
+    await expect.poll(() => page.getByTestId('field-title').inputValue()).not.toBe('');
+    expect(await page.getByTestId('field-content').inputValue()).toContain('停水');
+    expect(await page.getByTestId('field-citizen-name').inputValue()).toBe('王芳');
+    expect(await page.getByTestId('field-phone').inputValue()).toBe('13899990123');
+    // Editable: the agent corrects the title and registers.
+    await page.getByTestId('field-title').fill(`天山区幸福路小区停水 ${RUN}`);
+    await page.getByTestId('register').click();
+    await page.getByTestId('registered-no').waitFor();
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -14,6 +14,7 @@ import { ItemFormFields } from './components/ItemFormFields';
 import { ItemPicker } from './components/ItemPicker';
 import { MyDraftsDrawer } from './components/MyDraftsDrawer';
 import { RegionSelect } from './components/RegionSelect';
+import { SmartFillPanel, type AssistAnalysis, type SmartFill } from './components/SmartFillPanel';
 import { TextActionModal } from './components/TextActionModal';
 import { ticketApi } from './components/ticketApi';
 import type { AttachmentRef, CallbackMode, TicketDetail, Urgency } from './components/types';
@@ -121,6 +122,7 @@ export default function NewTicketPage() {
   const [dispatching, setDispatching] = useState<{ id: string; no: string; title: string } | null>(null);
   const [answering, setAnswering] = useState(false);
   const [showMine, setShowMine] = useState(false);
+  const [suggestedItems, setSuggestedItems] = useState<{ id: string; name: string }[]>([]);
   const [params, setParams] = useSearchParams();
   const itemId = Form.useWatch('itemId', form);
   const timer = useRef<number>();
@@ -266,6 +268,27 @@ export default function NewTicketPage() {
   }
 
   const required = (message: string) => [{ required: true, whitespace: true, message }];
+
+  /** 一键填入: suggested values go into the form; the agent checks and edits before registering. */
+  const applyFill = (fill: SmartFill, analysis: AssistAnalysis) => {
+    setSuggestedItems(analysis.items.map((i) => ({ id: i.itemId, name: i.name })));
+    const current = form.getFieldsValue();
+    form.setFieldsValue({
+      title: fill.title || current.title,
+      content: current.content?.trim() ? current.content : fill.content,
+      itemId: fill.itemId ?? current.itemId,
+      kind: fill.kind ?? current.kind,
+      urgency: fill.urgency ?? current.urgency,
+      regionCode: fill.regionCode ?? current.regionCode,
+      regionName: fill.regionName ?? current.regionName,
+      address: fill.address ?? current.address,
+      citizenName: fill.citizen.name ?? current.citizenName,
+      phone: current.phone || fill.citizen.phone || undefined,
+      idNo: fill.citizen.idNo ?? current.idNo,
+      gender: fill.citizen.gender ?? current.gender,
+    });
+    getMessage().success(t("assist.filled"));
+  };
   return (
     <PageContainer
       title={t('menu.tickets.new')}
@@ -320,7 +343,7 @@ export default function NewTicketPage() {
                 </Col>
                 <Col xs={24} md={16}>
                   <Form.Item name="itemId" label={t('tickets.field.item')}>
-                    <ItemPicker />
+                    <ItemPicker known={suggestedItems} />
                   </Form.Item>
                 </Col>
               </Row>
@@ -394,6 +417,11 @@ export default function NewTicketPage() {
             </Card>
           </Col>
           <Col xs={24} lg={8}>
+            {can('assist:use') && (
+              <Card size="small" title={t('assist.panel')} style={{ marginBottom: 16 }}>
+                <SmartFillPanel initialText={() => String(form.getFieldValue('content') ?? '')} onFill={applyFill} />
+              </Card>
+            )}
             <Card size="small" title={t('tickets.history.title')} style={{ marginBottom: 16 }}>
               {history ? <CallerHistory history={history} /> : <Typography.Text type="secondary">{t('tickets.history.hint')}</Typography.Text>}
             </Card>

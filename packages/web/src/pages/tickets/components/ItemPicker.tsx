@@ -12,7 +12,18 @@ interface ItemRow {
 }
 
 /** Catalogue item search (name, keyword, pinyin initials) for the registration form. */
-export function ItemPicker({ value, onChange, onPicked }: { value?: string | null; onChange?: (id: string | null) => void; onPicked?: (item: { id: string; name: string } | null) => void }) {
+export function ItemPicker({
+  value,
+  onChange,
+  onPicked,
+  known = [],
+}: {
+  value?: string | null;
+  onChange?: (id: string | null) => void;
+  onPicked?: (item: { id: string; name: string } | null) => void;
+  /** Items named elsewhere (smart fill) that the search list may not contain yet. */
+  known?: { id: string; name: string }[];
+}) {
   const { t } = useTranslation();
   const [options, setOptions] = useState<{ value: string; label: string }[]>([]);
   const [loading, setLoading] = useState(false);
@@ -43,7 +54,7 @@ export function ItemPicker({ value, onChange, onPicked }: { value?: string | nul
       filterOption={false}
       onSearch={search}
       loading={loading}
-      options={options}
+      options={[...known.filter((k) => !options.some((o) => o.value === k.id)).map((k) => ({ value: k.id, label: k.name })), ...options]}
       placeholder={t('tickets.field.itemPlaceholder')}
       onChange={(id: string | undefined) => {
         onChange?.(id ?? null);
