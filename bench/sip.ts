@@ -21,8 +21,11 @@
  *    compared with the 50 packets/s that were due. Reported: loss per step and the largest N
  *    with loss below 0.5 %.
  * 3. Kamailio (Debian kamailio, 5.6) as a pure transaction-stateful proxy (tm) in front of a SIPp UAS,
- *    loaded by a SIPp UAC with the same steps (continuing higher): our highest clean IVR rate is
- *    reported as a ratio of Kamailio's. Kamailio does no media; the ratio says what IVR media
+ *    loaded by SIPp's built-in UAC (1 s calls) with the same steps continuing higher. Both sides'
+ *    "sustained rate" is the highest step that SIPp delivered at >= 95 % of the asked rate with at
+ *    most 1 % failed calls; ours is reported as a ratio of Kamailio's. (Through Kamailio a few calls
+ *    per thousand "fail" at every rate: its two worker processes sometimes forward a 180 after
+ *    the 200, which SIPp's strict built-in scenario counts as a failure.) Kamailio does no media; the ratio says what IVR media
  *    costs against pure signalling on the same machine. Skipped (and said so) without kamailio.
  *
  * The engine runs in a child process (this file with --engine) so the load generators do not
@@ -62,15 +65,25 @@ function sine(freq: number, ms: number, amplitude = 6000): Int16Array {
   return out;
 }
 
+/** A port free for both TCP and UDP on 127.0.0.1 (as free as a probe can tell). */
 async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = net.createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      });
     });
-  });
+    const udpFree = await new Promise<boolean>((resolve) => {
+      const socket = dgram.createSocket('udp4');
+      socket.once('error', () => resolve(false));
+      socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
+    });
+    if (udpFree) return port;
+  }
+  throw new Error('no free port');
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -241,12 +254,13 @@ async function ivrRate(): Promise<Record<string, unknown>> {
   const snifferPort = sniffer.address().port;
   const steps: Array<Record<string, unknown>> = [];
   let best = 0;
-  let nearlyClean = 0;
+  let sustained = 0;
   try {
     for (const rate of RATES) {
       engine.calls.length = 0;
       markers.clear();
-      const cpuBefore = await engine.cpuMs();
+      let cpuBefore = await engine.cpuMs();
+      let stepStart = mono();
       const calls = Math.max(20, Math.round(rate * SECONDS));
       const run = (): Promise<SippResult> => runSipp(`127.0.0.1:${engine.sipPort}`, rate, calls, ['-sf', SCENARIO, '-s', '12345', '-key', 'rtp_ip', '127.0.0.1', '-key', 'rtp_port', String(snifferPort)]);
       let sipp = await run();
@@ -255,6 +269,8 @@ async function ivrRate(): Promise<Record<string, unknown>> {
         // Once more, from a quiet engine: one bad moment on this shared machine is not a ceiling.
         firstAttemptFailed = sipp.failed;
         await sleep(3000);
+        cpuBefore = await engine.cpuMs();
+        stepStart = mono();
         engine.calls.length = 0;
         markers.clear();
         sipp = await run();
@@ -264,7 +280,9 @@ async function ivrRate(): Promise<Record<string, unknown>> {
       const ack: number[] = [];
       const digit: number[] = [];
       let missingPrompt = 0;
-      for (const c of engine.calls) {
+      // Calls of a first attempt that ended during the retry are not this attempt's.
+      const mine = engine.calls.filter((c) => (c.ackAt ?? Infinity) >= stepStart);
+      for (const c of mine) {
         const times = markers.get(c.port) ?? [];
         const afterAck = c.ackAt !== undefined ? times.find((t) => t >= (c.ackAt ?? 0) - 1) : undefined;
         const afterDigit = c.digitAt !== undefined ? times.find((t) => t >= (c.digitAt ?? 0) - 1) : undefined;
@@ -276,7 +294,7 @@ async function ivrRate(): Promise<Record<string, unknown>> {
       digit.sort((a, b) => a - b);
       const clean = sipp.failed === 0 && sipp.successful === calls;
       if (clean) best = Math.max(best, rate);
-      if (sipp.successful >= 0 && sipp.failed <= calls / 1000) nearlyClean = Math.max(nearlyClean, rate);
+      if (sipp.successful >= 0 && sipp.failed <= calls / 100 && sipp.successful / Math.max(0.001, sipp.seconds - 1.2) >= 0.95 * rate) sustained = Math.max(sustained, rate);
       const step = {
         rate,
         calls,
@@ -284,7 +302,7 @@ async function ivrRate(): Promise<Record<string, unknown>> {
         failed: sipp.failed,
         retransmissions: sipp.retransmissions,
         achievedCallsPerSec: r1(sipp.successful / Math.max(0.001, sipp.seconds - 1.2)),
-        engineCpuMsPerCall: r1(cpuMs / Math.max(1, engine.calls.length)),
+        engineCpuMsPerCall: r1(cpuMs / Math.max(1, mine.length)),
         engineCpuCores: r1(cpuMs / 1000 / sipp.seconds),
         ackToPromptMs: { p50: r1(percentile(ack, 50)), p95: r1(percentile(ack, 95)), max: r1(ack.at(-1) ?? NaN), samples: ack.length },
         digitToPromptMs: { p50: r1(percentile(digit, 50)), p95: r1(percentile(digit, 95)), max: r1(digit.at(-1) ?? NaN), samples: digit.length },
@@ -301,7 +319,7 @@ async function ivrRate(): Promise<Record<string, unknown>> {
     sniffer.close();
     await engine.stop();
   }
-  return { highestCleanRate: best, highestRateUnderOnePerMilleFailed: nearlyClean, steps };
+  return { highestCleanRate: best, sustainedRate: sustained, steps };
 }
 
 // ---- 2. Concurrent bridged calls ----------------------------------------------------------------
@@ -422,7 +440,7 @@ request_route {
   uas.stderr?.on('data', (b: Buffer) => (uasErr = (uasErr + b.toString()).slice(-2000)));
   const steps: Array<Record<string, unknown>> = [];
   let best = 0;
-  let nearlyClean = 0;
+  let sustained = 0;
   try {
     await sleep(1500);
     if (kam.exitCode !== null) return { skipped: `kamailio exited: ${kamErr.slice(-500)}` };
@@ -442,7 +460,7 @@ request_route {
       steps.push(step);
       process.stderr.write(`kamailio ${JSON.stringify(step)}\n`);
       if (clean) best = Math.max(best, rate);
-      if (r.successful >= 0 && r.failed <= calls / 1000) nearlyClean = Math.max(nearlyClean, rate);
+      if (r.successful >= 0 && r.failed <= calls / 100 && r.successful / Math.max(0.001, r.seconds - 1) >= 0.95 * rate) sustained = Math.max(sustained, rate);
       if (r.failed > calls / 100 || r.successful < 0) break;
     }
   } finally {
@@ -453,7 +471,7 @@ request_route {
     rmSync(dir, { recursive: true, force: true });
     rmSync(uasWork, { recursive: true, force: true });
   }
-  return { mode: 'transaction-stateful proxy (tm; ACK for 2xx forwarded statelessly) in front of a SIPp UAS, calls of 1 s', highestCleanRate: best, highestRateUnderOnePerMilleFailed: nearlyClean, steps };
+  return { mode: 'transaction-stateful proxy (tm; ACK for 2xx forwarded statelessly) in front of a SIPp UAS, calls of 1 s', highestCleanRate: best, sustainedRate: sustained, steps };
 }
 
 // ---- Main ---------------------------------------------------------------------------------------
@@ -463,10 +481,8 @@ export async function runSipBench(): Promise<Record<string, unknown>> {
   const ivr: Record<string, unknown> = PARTS.includes('ivr') ? await ivrRate() : { skipped: 'not in BENCH_SIP_PARTS' };
   const proxy: Record<string, unknown> = PARTS.includes('kamailio') ? await kamailio() : { skipped: 'not in BENCH_SIP_PARTS' };
   const bridge: Record<string, unknown> = PARTS.includes('bridged') ? await bridged() : { skipped: 'not in BENCH_SIP_PARTS' };
-  // Both ceilings at "fewer than 1 in 1,000 calls failed": SIPp's strict scenarios abort a call on any
-  // stray retransmission, which at high rates happens through Kamailio too.
-  const ours = Number(ivr.highestRateUnderOnePerMilleFailed);
-  const theirs = Number(proxy.highestRateUnderOnePerMilleFailed ?? NaN);
+  const ours = Number(ivr.sustainedRate);
+  const theirs = Number(proxy.sustainedRate ?? NaN);
   return {
     benchmark: 'sip',
     machine: { cpus: cpus().length, model: cpus()[0]?.model },

@@ -59,6 +59,7 @@ export class B2buaCall {
   private holdStartedAt: number | undefined;
   private readonly pending = new Set<MediaLeg>();
   private readonly taps = new Map<string, () => void>();
+  private readonly tapping = new WeakSet<MediaLeg>();
   private endPromise: Promise<void> | undefined;
   private consultLeg: MediaLeg | undefined;
 
@@ -184,6 +185,7 @@ export class B2buaCall {
         return true;
       }
       this.cdr.ivrInputs.push({ node: id, digits: result.digits });
+      this.emit('ivr.retry', { node: id, attempt: attempt + 1, reason: result.digits === '' ? 'no-input' : 'invalid', last: attempt + 1 >= tries });
     }
     return false;
   }
@@ -279,6 +281,7 @@ export class B2buaCall {
     if (first) {
       this.cdr.bridgedAt = this.engine.now();
       this.cdr.agent = leg.party;
+      void this.startTap(this.citizen);
       await this.startRecording();
     }
     this.emit('call.bridged', { leg: leg.id, agent: leg.party, recordingPath: this.cdr.recordingPath ?? null });
@@ -501,7 +504,8 @@ export class B2buaCall {
 
   private async startTap(leg: MediaLeg): Promise<void> {
     const asr = this.engine.options.asr;
-    if (!asr) return;
+    if (!asr || this.tapping.has(leg)) return;
+    this.tapping.add(leg);
     try {
       const { stream, detach } = await tapToAsr(leg.rtp, asr, `${this.id}:${leg.id}`);
       if (leg.ended) return detach();

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import {
   SipStack, SipCallError, createAudioSdp, answerAudioOffer, parseSdp, parseSipUri, serializeSdp, silentLogger,
 } from '../sip/index.js';
-import type { SipInboundCall, SipLogger, SipOutboundCall, SipPasswordLookup, SipTimerConfig } from '../sip/index.js';
+import type { SessionDescription, SipInboundCall, SipLogger, SipOutboundCall, SipPasswordLookup, SipTimerConfig } from '../sip/index.js';
 import { PortAllocator, PortRangeExhaustedError } from '../media/port-allocator.js';
 import { RtpSession } from '../media/rtp-session.js';
 import { readPromptFile } from '../media/wav.js';
@@ -18,7 +18,7 @@ import type { AsrPort } from '../media/asr.js';
 import { IvrFlowError, flowPrompts, validateFlow } from './flow.js';
 import type { IvrFlow, IvrPrompt } from './flow.js';
 import { MediaLeg, applyRemoteMedia, remoteMediaOf } from './leg.js';
-import type { LegRole } from './leg.js';
+import type { LegRole, RemoteMedia } from './leg.js';
 import { B2buaCall, B2buaError } from './call.js';
 import type { CallEvent, Cdr } from './types.js';
 
@@ -244,19 +244,22 @@ export class B2bua extends EventEmitter<B2buaEvents> {
     if (this.closing) return this.reject(inbound, 503);
     const number = this.dialledNumber(inbound);
     if (!this.numbers.has(number)) return this.reject(inbound, 404);
-    if (inbound.remoteSdp === undefined) return this.reject(inbound, 488); // late offer: not supported
-    let remote;
-    let offer;
-    try {
-      offer = parseSdp(inbound.remoteSdp);
-      remote = remoteMediaOf(offer);
-    } catch {
-      return this.reject(inbound, 488);
+    // Late offer (INVITE without SDP): we offer in the 200 and the caller answers in the ACK.
+    const lateOffer = inbound.remoteSdp === undefined;
+    let remote: RemoteMedia | undefined;
+    let offer: SessionDescription | undefined;
+    if (!lateOffer) {
+      try {
+        offer = parseSdp(inbound.remoteSdp ?? '');
+        remote = remoteMediaOf(offer);
+      } catch {
+        return this.reject(inbound, 488);
+      }
+      if (!remote || remote.port === 0) return this.reject(inbound, 488);
     }
-    if (!remote || remote.port === 0) return this.reject(inbound, 488);
     let rtp: RtpSession;
     try {
-      rtp = await this.openRtp(remote.telephoneEventPt, this.options.inbandDtmf ?? true);
+      rtp = await this.openRtp(remote ? remote.telephoneEventPt : 101, this.options.inbandDtmf ?? true);
     } catch (err) {
       if (err instanceof PortRangeExhaustedError) return this.reject(inbound, 503);
       throw err;
@@ -265,12 +268,18 @@ export class B2bua extends EventEmitter<B2buaEvents> {
       await rtp.close();
       return;
     }
-    const answer = answerAudioOffer(offer, { address: this.mediaAddress, port: rtp.localPort });
-    if (!answer) {
-      await rtp.close();
-      return this.reject(inbound, 488);
+    let localSdp: string;
+    if (offer && remote) {
+      const answer = answerAudioOffer(offer, { address: this.mediaAddress, port: rtp.localPort });
+      if (!answer) {
+        await rtp.close();
+        return this.reject(inbound, 488);
+      }
+      localSdp = serializeSdp(answer.sdp);
+      applyRemoteMedia(rtp, remote);
+    } else {
+      localSdp = serializeSdp(createAudioSdp({ address: this.mediaAddress, port: rtp.localPort }));
     }
-    applyRemoteMedia(rtp, remote);
     const id = newCallId();
     const callerId = inbound.callerId;
     const startedAt = this.now();
@@ -318,7 +327,7 @@ export class B2bua extends EventEmitter<B2buaEvents> {
       await new Promise((resolve) => setTimeout(resolve, delay));
       if (call.state === 'ended' || leg.ended) return;
     }
-    inbound.answer(serializeSdp(answer.sdp));
+    inbound.answer(localSdp);
     leg.connectedAt = this.now();
     cdr.answeredAt = leg.connectedAt;
     const cdrLeg = cdr.legs[0];
@@ -326,8 +335,21 @@ export class B2bua extends EventEmitter<B2buaEvents> {
     call.emit('call.answered', {});
     // Media starts on the ACK (the caller may not play early audio before it, RFC 3261 §13.2.1).
     const start = (): void => void call.runIvr(flow);
-    if (inbound.state === 'confirmed') start();
-    else inbound.once('ack', start);
+    if (!lateOffer) {
+      if (inbound.state === 'confirmed') start();
+      else inbound.once('ack', start);
+      return;
+    }
+    inbound.once('ack', (ackSdp) => {
+      // RFC 3261 §13.2.1: without a usable answer in the ACK the session cannot run; end it with BYE.
+      const answered = ackSdp !== undefined ? leg.applyAnswer(ackSdp) : undefined;
+      if (!answered || answered.port === 0) {
+        this.log('info', { callId: id }, 'late-offer call without a usable answer in the ACK');
+        void call.hangup('error');
+        return;
+      }
+      start();
+    });
   }
 
   private openRtp(telephoneEventPt: number | null, inbandDtmf: boolean): Promise<RtpSession> {

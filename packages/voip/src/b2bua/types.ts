@@ -73,6 +73,7 @@ export type CallEventType =
   | 'call.answered'
   | 'ivr.node'
   | 'ivr.digit'
+  | 'ivr.retry'
   | 'call.queued'
   | 'call.ringing'
   | 'call.bridged'

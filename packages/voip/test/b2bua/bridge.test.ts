@@ -7,6 +7,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { B2bua, B2buaCall, IvrFlow } from '../../src/b2bua/index.js';
 import { parseWav } from '../../src/media/wav.js';
+import { TranscriptQueue } from '../../src/media/asr.js';
+import type { AsrPort, AsrStream } from '../../src/media/asr.js';
 import type { SipStack } from '../../src/sip/index.js';
 import { Caller, DOMAIN, EventLog, Phone, delay, live, peerStack, rms, startEngine, tempDir } from './helpers.js';
 
@@ -39,10 +41,32 @@ async function until(what: string, check: () => boolean, ms = 5000): Promise<voi
   }
 }
 
-async function bridged(flow: IvrFlow = toQueue, agentFor?: (p: Phone) => string): Promise<{ engine: B2bua; log: EventLog; caller: Caller; agent: Phone; call: B2buaCall }> {
+/** A voice-activity "recogniser": one final transcript per stream once it has heard 0.2 s of sound. */
+class VoiceActivityAsr implements AsrPort {
+  readonly name = 'vad';
+  readonly sessions: string[] = [];
+  availability() {
+    return Promise.resolve({ available: true });
+  }
+  start(sessionId: string): Promise<AsrStream> {
+    this.sessions.push(sessionId);
+    const results = new TranscriptQueue();
+    let voiced = 0;
+    return Promise.resolve({
+      sessionId,
+      results,
+      push: (pcm: Int16Array) => {
+        if (rms(pcm) > 500 && (voiced += pcm.length) >= 1600 && voiced - pcm.length < 1600) results.put({ sessionId, text: '[speech]', final: true });
+      },
+      end: () => results.close(),
+    });
+  }
+}
+
+async function bridged(flow: IvrFlow = toQueue, agentFor?: (p: Phone) => string, asr?: AsrPort): Promise<{ engine: B2bua; log: EventLog; caller: Caller; agent: Phone; call: B2buaCall }> {
   const agent = await Phone.create(1000);
   phones.push(agent);
-  engine = await startEngine(flow, { recordingsDir: dir, onQueue: () => (agentFor ? agentFor(agent) : agent.uri), musicOnHold: new Int16Array(1600).fill(3000) });
+  engine = await startEngine(flow, { recordingsDir: dir, onQueue: () => (agentFor ? agentFor(agent) : agent.uri), musicOnHold: new Int16Array(1600).fill(3000), ...(asr ? { asr } : {}) });
   const log = new EventLog(engine);
   stack = await peerStack();
   const caller = new Caller(stack);
@@ -172,6 +196,15 @@ describe('bridging', () => {
     const cdr = await log.waitCdr();
     expect(cdr.transfers).toEqual([expect.objectContaining({ kind: 'handoff', ok: true })]);
     expect(cdr.legs.length).toBe(3);
+  });
+
+  it('taps every bridged leg into the ASR port; transcripts become call.transcript events', async () => {
+    const asr = new VoiceActivityAsr();
+    const { log, call } = await bridged(toQueue, undefined, asr);
+    await log.waitFor('call.transcript', 5000, (e) => e.data.leg === 'agent');
+    await log.waitFor('call.transcript', 5000, (e) => e.data.leg === 'citizen');
+    expect(asr.sessions).toEqual(expect.arrayContaining([`${call.id}:agent`, `${call.id}:citizen`]));
+    await call.hangup();
   });
 
   it('bridges to a registered extension; an unregistered one fails with not-registered', async () => {

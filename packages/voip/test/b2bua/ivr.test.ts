@@ -105,8 +105,9 @@ describe('IVR', () => {
     const { engine, log, caller } = await setup();
     await caller.dial(engine);
     // No input: the menu times out once (1.5 s) and is played again; then 3 by INFO.
-    await log.waitFor('ivr.node', 5000, (e) => e.data.node === 'menu');
-    await delay(2500);
+    const retry = await log.waitFor('ivr.retry', 6000);
+    expect(retry.data).toMatchObject({ node: 'menu', attempt: 1, reason: 'no-input', last: false });
+    await delay(100);
     await caller.call.sendDtmfInfo('3');
     await log.waitFor('ivr.node', 5000, (e) => e.data.node === 'vm');
     caller.talk(500);
