@@ -454,6 +454,7 @@ const OPS: Record<string, OpSetup> = {
   'POST /api/v1/tickets/{id}/withdraw': { who: 'agent', params: (r) => ({ id: r.tix.withdraw }), body: () => ({ reason: '已自行解决' }) },
   'GET /api/v1/citizens/history': { who: 'agent', query: () => ({ phone: '13899990009' }) },
   'GET /api/v1/tickets/targets': { who: 'agent' },
+  'GET /api/v1/tickets/map-config': { who: 'agent' },
   'GET /api/v1/tickets/targets/units': { who: 'disp', query: (r) => ({ tenantId: r.cat.root }) },
   'POST /api/v1/tickets/{id}/dispatch': { who: 'disp', params: (r) => ({ id: r.tix.intake }), body: (r) => ({ mode: 'single', orgIds: [r.tix.org], opinion: '请处理', deadlineAt: '2030-01-01T00:00:00Z' }) },
   'POST /api/v1/tickets/{id}/review': { who: 'rev', params: (r) => ({ id: r.tix.ticket }), body: () => ({ approve: false, opinion: '请补充', reply: '答复', taskIds: [] }) },

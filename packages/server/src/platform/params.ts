@@ -30,6 +30,8 @@ export const PARAM_DEFINITIONS: ParamDefinition[] = [
   { key: 'security.publicRateLimitPerMinute', valueType: 'int', group: 'security', description: '公众端（网上诉求、进度查询、评价）同一IP每分钟最多请求数', security: true, defaultValue: 20, min: 1, max: 100000 },
   { key: 'system.platformName', valueType: 'string', group: 'system', description: '平台名称', security: false, defaultValue: '新疆政务服务便民热线综合管理平台' },
   { key: 'system.hotlineNumber', valueType: 'string', group: 'system', description: '热线号码', security: false, defaultValue: '12345' },
+  { key: 'system.mapTileUrl', valueType: 'string', group: 'system', description: '地图瓦片服务地址（如天地图 WMTS/XYZ 模板，含 {z}/{x}/{y}；留空则登记页只能手工填写经纬度）', security: false, defaultValue: '' },
+  { key: 'system.mapCoordSystem', valueType: 'string', group: 'system', description: '地图瓦片坐标系：wgs84（天地图、OSM）或 gcj02（高德、腾讯）', security: false, defaultValue: 'wgs84' },
   { key: 'system.workdayStart', valueType: 'string', group: 'system', description: '工作日上班时间', security: false, defaultValue: '09:30' },
   { key: 'system.workdayEnd', valueType: 'string', group: 'system', description: '工作日下班时间', security: false, defaultValue: '19:30' },
 ];

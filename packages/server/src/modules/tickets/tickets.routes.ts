@@ -137,6 +137,11 @@ async function intakeRoutes(app: App, deps: Deps): Promise<void> {
   app.get('/api/v1/tickets/targets/units', { config: { permission: [DISPATCH, REVIEW, HANDLE] }, schema: { ...tags, querystring: Type.Object({ tenantId: Id }) } }, async (req) => ({
     items: await targets.targetUnits(deps, req.actor!, req.query.tenantId),
   }));
+  // The registration page's map: tiles come from a configured service (none ships offline).
+  app.get('/api/v1/tickets/map-config', { config: { permission: PICKERS }, schema: tags }, async () => ({
+    tileUrl: String(await deps.params.get('system.mapTileUrl')),
+    coordSystem: (await deps.params.get('system.mapCoordSystem')) === 'gcj02' ? 'gcj02' : 'wgs84',
+  }));
   app.get('/api/v1/citizens/history', { config: { permission: REGISTER }, schema: { ...tags, querystring: Type.Object({ phone: Phone }) } }, async (req) => query.citizenHistory(deps, req.actor!, req.query.phone));
 }
 

@@ -14,6 +14,7 @@ import { ItemFormFields } from './components/ItemFormFields';
 import { ItemPicker } from './components/ItemPicker';
 import { MyDraftsDrawer } from './components/MyDraftsDrawer';
 import { RegionSelect } from './components/RegionSelect';
+import { MapPointPicker } from './components/MapPointPicker';
 import { SmartFillPanel, type AssistAnalysis, type SmartFill } from './components/SmartFillPanel';
 import { TextActionModal } from './components/TextActionModal';
 import { ticketApi } from './components/ticketApi';
@@ -125,6 +126,8 @@ export default function NewTicketPage() {
   const [suggestedItems, setSuggestedItems] = useState<{ id: string; name: string }[]>([]);
   const [params, setParams] = useSearchParams();
   const itemId = Form.useWatch('itemId', form);
+  const lat = Form.useWatch('lat', form);
+  const lng = Form.useWatch('lng', form);
   const timer = useRef<number>();
   const draftRef = useRef<Saved | null>(null);
   const saving = useRef(false);
@@ -394,6 +397,9 @@ export default function NewTicketPage() {
                   <Form.Item name="address" label={t('tickets.field.address')}>
                     <Input maxLength={300} />
                   </Form.Item>
+                </Col>
+                <Col xs={24}>
+                  <MapPointPicker lat={lat} lng={lng} onPick={(a, b) => form.setFieldsValue({ lat: a, lng: b })} />
                 </Col>
                 <Col xs={12} md={8}>
                   <Form.Item name="lat" label={t('tickets.field.lat')}>
