@@ -1,5 +1,7 @@
 import { loadDivisions } from '../geo/divisions.js';
 import { normalise } from '../text/normalise.js';
+
+const RELATIVE_CUTOFF = 0.2;
 import type { ItemSuggestion } from './items.js';
 
 /**
@@ -128,10 +130,13 @@ export class UnitRecommender {
     const itemIds: string[] = [];
     const rf = regionFactor(e.regionCode, q.regionCode);
     let duty = 0;
+    // Evidence is relative to the model's best item: a catalogue-only model spreads its mass over
+    // hundreds of items (a right top item may hold 1 %), a trained one concentrates it. Items far
+    // below the best (< 20 % of it) are ruled out either way.
+    const top = q.items.reduce((m, it) => Math.max(m, it.probability), 0);
     for (const it of q.items) {
-      // Items the model itself rules out (< 5 %) are not evidence for a unit.
-      if (it.probability < 0.05 || !e.itemIds?.includes(it.itemId)) continue;
-      duty += it.probability;
+      if (top <= 0 || it.probability < RELATIVE_CUTOFF * top || !e.itemIds?.includes(it.itemId)) continue;
+      duty += it.probability / top;
       itemIds.push(it.itemId);
       reasons.push(`职责清单含事项「${it.name}」（匹配度 ${Math.round(it.probability * 100)}%）`);
     }
