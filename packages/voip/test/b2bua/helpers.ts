@@ -1,6 +1,4 @@
 /** Loopback peers for the B2BUA tests: the engine, a caller UAC with RTP, agent phones. */
-import dgram from 'node:dgram';
-import net from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,32 +12,10 @@ import { encodeWav } from '../../src/media/wav.js';
 import { createAudioSdp, parseSdp, serializeSdp, SipStack, answerAudioOffer, sdpCodecs } from '../../src/sip/index.js';
 import type { SipCall, SipInboundCall, SipOutboundCall } from '../../src/sip/index.js';
 
-export const FAST_TIMERS = { t1: 50, t2: 400, t4: 500, timerD: 500 };
+// Timers, delay and port probing are the SIP tests' own.
+import { FAST_TIMERS, delay, freePort } from '../sip/helpers.js';
+export { FAST_TIMERS, delay, freePort };
 export const DOMAIN = 'hotline.test';
-
-export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A free port for both UDP and TCP on 127.0.0.1 (as free as a probe can tell). */
-export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = net.createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        const p = typeof address === 'object' && address ? address.port : 0;
-        server.close(() => resolve(p));
-      });
-    });
-    const udpFree = await new Promise<boolean>((resolve) => {
-      const socket = dgram.createSocket('udp4');
-      socket.once('error', () => resolve(false));
-      socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
-    });
-    if (udpFree) return port;
-  }
-  throw new Error('no free port');
-}
 
 /** A random even port range so parallel test files do not collide. */
 export function randomRange(size = 400): { min: number; max: number } {
