@@ -18,7 +18,8 @@ import { containsPattern } from '../../platform/sql.js';
  * Review is a small state machine over catalog_list_entry.status (draft → pending → published /
  * rejected). A published entry is changed through a revision: a new row that replaces it when
  * approved, so dispatch keeps the old units until then and every version stays readable.
- * TODO(catalog): fold into the shared change control (catalog_change) once it exists.
+ * The catalogue's items and categories go through catalog_change instead; list entries keep this
+ * machine (same rules: no self-review, opinion required) until they are moved onto it.
  */
 export type ListType = CatalogListEntryTable['list_type'];
 export type ListRole = CatalogListEntryTable['role'];

@@ -6,7 +6,7 @@ import { invalid } from '../../platform/errors.js';
 import { commit } from '../../platform/usecase.js';
 import { isActiveTask, nextTaskStatus, nextTicketStatus } from './ticket.machine.js';
 import { actorOf, lockTask, lockTicket, tasksOf, updateTask, updateTicket, writeEvent, type EventActor, type Task, type Ticket } from './ticket.repository.js';
-import { assertHotline, assertUnitMember } from './ticket.access.js';
+import { assertHotline, assertUnitMember, hotlineReaches, unitReaches, type ReachableTenant } from './ticket.access.js';
 import { Notices } from './ticket.notify.js';
 import { linkAttachments } from './attachment.service.js';
 import { startDeadline } from './sla.service.js';
@@ -37,7 +37,7 @@ interface Target {
   tenant_path: string;
 }
 
-function rolesFor(mode: DispatchMode, count: number): TaskRole[] {
+export function rolesFor(mode: DispatchMode, count: number): TaskRole[] {
   if (mode === 'single') {
     if (count !== 1) throw invalid('单一派单只能选择一个承办单位');
     return ['single'];
@@ -68,24 +68,13 @@ async function loadTargets(trx: Db, orgIds: string[]): Promise<Target[]> {
   });
 }
 
-/**
- * Where the hotline may send a ticket: any unit below it (direct to the executing level), a partner
- * hotline (跨租户转派), or up to a higher level's units (上报).
- */
-function hotlineMayReach(actor: Actor, t: Target): boolean {
-  return t.tenant_path.startsWith(actor.tenantPath) || t.tenant_kind === 'partner' || actor.tenantPath.startsWith(t.tenant_path);
-}
+const reachOf = (t: Target): ReachableTenant => ({ path: t.tenant_path, kind: t.tenant_kind });
 
 export async function loadTargetsForHotline(trx: Db, actor: Actor, orgIds: string[]): Promise<Target[]> {
   const targets = await loadTargets(trx, orgIds);
   // Out of reach reads exactly like "does not exist": a dispatcher learns nothing about other tenants.
-  if (!targets.every((x) => hotlineMayReach(actor, x))) throw NO_SUCH_UNIT();
+  if (!targets.every((x) => hotlineReaches(actor, reachOf(x)))) throw NO_SUCH_UNIT();
   return targets;
-}
-
-/** A unit sub-assigns within its own reach: its sections and units of lower levels. */
-function unitMayReach(actor: Actor, t: Target, parent: Task): boolean {
-  return t.id !== parent.org_id && t.tenant_path.startsWith(actor.tenantPath);
 }
 
 export async function insertTasks(
@@ -195,7 +184,7 @@ export async function subAssign(deps: Deps, actor: Actor, taskId: string, input:
     nextTicketStatus('task_action', ticket.status);
     nextTaskStatus('sub_assign', task.status);
     const targets = await loadTargets(trx, input.orgIds);
-    if (!targets.every((x) => unitMayReach(actor, x, task))) throw NO_SUCH_UNIT();
+    if (!targets.every((x) => x.id !== task.org_id && unitReaches(actor, reachOf(x)))) throw NO_SUCH_UNIT();
     const deadline = parseDeadline(input.deadlineAt, deps.clock.now());
     if (deadline && task.deadline_at && deadline > new Date(task.deadline_at)) throw invalid('下派期限不能晚于本单位的办理期限');
     const notices = new Notices(trx, deps, { id: actor.userId, name: actor.displayName });

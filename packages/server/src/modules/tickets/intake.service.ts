@@ -10,6 +10,7 @@ import { validateFormData } from '../catalog/form-schema.js';
 import { isActiveTask, nextTicketStatus, type TicketAction } from './ticket.machine.js';
 import { actorOf, allocateTicketNo, lockTicket, updateTicket, writeEvent, tasksOf, type Ticket } from './ticket.repository.js';
 import { startCallback } from './callback.service.js';
+import { beijingMinute } from './sla/working-calendar.js';
 import { assertHotline } from './ticket.access.js';
 import { Notices } from './ticket.notify.js';
 import { linkAttachments } from './attachment.service.js';
@@ -191,7 +192,8 @@ export async function editTicket(deps: Deps, actor: Actor, id: string, patch: Pa
     if (t.status === 'draft' && t.created_by !== actor.userId) throw invalid('只能修改自己暂存的工单');
     const action: TicketAction = t.status === 'draft' ? (patch.register ? 'register' : 'save_draft') : 'edit';
     const to = nextTicketStatus(action, t.status);
-    const merged: TicketInput = { ...currentInput(deps, t), ...patch, citizen: { ...currentInput(deps, t).citizen, ...patch.citizen } };
+    const stored = currentInput(deps, t);
+    const merged: TicketInput = { ...stored, ...patch, citizen: { ...stored.citizen, ...patch.citizen } };
     if (to !== 'draft') checkComplete(merged);
     const columns = { ...ticketColumns(deps, merged), ...(await itemFields(trx, actor, merged)) };
     if (patch.citizen) columns.citizen_name = merged.citizen?.name?.trim() ?? '';
@@ -275,7 +277,7 @@ export async function answerDirectly(deps: Deps, actor: Actor, id: string, input
 /** 追加: the citizen adds to an open demand; the ticket's content grows and the units are told. */
 export async function appendToTicket(deps: Deps, actor: Actor, id: string, input: { content: string; attachmentIds?: string[] }) {
   return followUp(deps, actor, id, 'append', input.content, async (trx, t, notices) => {
-    const stamp = new Date(deps.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+    const stamp = beijingMinute(deps.clock.now());
     await updateTicket(trx, t, deps.clock, { content: `${t.content}\n【追加 ${stamp}】${input.content}` });
     if (input.attachmentIds?.length) await linkAttachments(trx, t.tenant_id, t.id, input.attachmentIds);
     await notifyActiveUnits(trx, t, notices, `工单${t.no}有追加内容`, input.content);

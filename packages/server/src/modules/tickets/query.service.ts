@@ -11,6 +11,7 @@ import { ticketVisible, type Task, type Ticket } from './ticket.repository.js';
 import { requestView } from './request.service.js';
 import { isHotlineOf } from './ticket.access.js';
 import { robotOpening } from './callback-robot.js';
+import { beijingMinute } from './sla/working-calendar.js';
 
 /**
  * Reads: lists with filters, the role to-do boxes, the detail page (timeline and the dispatch chain
@@ -378,8 +379,6 @@ const EXPORT_COLUMNS: ColumnSpec<ExportRow>[] = [
   { header: '办结时间', key: 'completedAt', width: 20 },
 ];
 
-const beijing = (d: Date | string | null) => (d ? new Date(new Date(d).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : '');
-
 /**
  * Excel export with chosen columns. The tender's rule: a handling unit's export names only the final
  * handling unit (not the hotline's whole chain); every export is written to the audit log.
@@ -392,7 +391,7 @@ export async function exportTickets(deps: Deps, actor: Actor, f: TicketQuery & {
   const chains = await exportChains(deps, rows.map((r) => r.id), unitView);
   const data: ExportRow[] = rows.map((r) => {
     const s = summaryOf(deps, actor, r);
-    return { no: r.no, status: s.statusName, channel: r.channel, title: r.title, itemName: r.item_name ?? '', citizenName: s.citizenName, citizenPhone: s.citizenPhone ?? '', regionName: r.region_name ?? '', units: chains.get(r.id) ?? '', createdAt: beijing(r.created_at), deadlineAt: beijing(r.deadline_at), overdue: r.overdue ? '是' : '否', completedAt: beijing(r.completed_at) };
+    return { no: r.no, status: s.statusName, channel: r.channel, title: r.title, itemName: r.item_name ?? '', citizenName: s.citizenName, citizenPhone: s.citizenPhone ?? '', regionName: r.region_name ?? '', units: chains.get(r.id) ?? '', createdAt: beijingMinute(r.created_at), deadlineAt: beijingMinute(r.deadline_at), overdue: r.overdue ? '是' : '否', completedAt: beijingMinute(r.completed_at) };
   });
   const file = await writeSheet('工单', columns, data);
   await commit(deps, actor, async () => ({ result: undefined, audit: { action: 'ticket.export', targetType: 'ticket', targetId: '-', detail: { rows: data.length, columns: columns.map((c) => c.key), filters: { ...f, columns: undefined } } } }));
@@ -418,7 +417,7 @@ async function exportChains(deps: Deps, ids: string[], finalOnly: boolean): Prom
 /** 工单操作日志导出: the whole timeline of one ticket. */
 export async function exportTimeline(deps: Deps, actor: Actor, id: string) {
   const detail = await getTicket(deps, actor, id);
-  const rows = detail.timeline.map((e) => ({ at: beijing(e.at), actor: e.actor, tenant: e.tenant ?? '', org: e.org ?? '', action: e.action, from: e.from ?? '', to: e.to ?? '', opinion: e.opinion ?? '' }));
+  const rows = detail.timeline.map((e) => ({ at: beijingMinute(e.at), actor: e.actor, tenant: e.tenant ?? '', org: e.org ?? '', action: e.action, from: e.from ?? '', to: e.to ?? '', opinion: e.opinion ?? '' }));
   const file = await writeSheet(
     '操作日志',
     [

@@ -13,7 +13,7 @@ import { policyFor, type TicketPolicy } from './ticket.policy.js';
 import { linkAttachments } from './attachment.service.js';
 import { calendarFor } from './sla.service.js';
 import { extendDeadline, resumeDeadline } from './sla/working-calendar.js';
-import { insertTasks, loadTargetsForHotline, type DispatchMode } from './dispatch.service.js';
+import { insertTasks, loadTargetsForHotline, rolesFor, type DispatchMode } from './dispatch.service.js';
 
 /**
  * Requests a unit makes and someone else approves: 退回, 延期, 挂起, 恢复, 疑难挂办, 不满意申诉. Each
@@ -229,14 +229,16 @@ const applyApproval: Apply = async (trx, deps, who, actor, t, task, req, input, 
   }
 };
 
+/** Back to work; the ticket's and the task's deadlines move by the time the clock stood still. */
 async function resumeTask(trx: Db, deps: Deps, t: Ticket, task: Task): Promise<void> {
-  const now = deps.clock.now();
-  await updateTask(trx, task, { status: nextTaskStatus('resume', task.status), suspended_at: null });
-  if (!task.suspended_at || !t.deadline_at || !t.sla_unit) return;
+  const resumed = { status: nextTaskStatus('resume', task.status), suspended_at: null };
+  const pausedAt = task.suspended_at;
+  const unit = t.sla_unit;
+  if (!pausedAt || !unit || !t.deadline_at) return updateTask(trx, task, resumed);
   const cal = await calendarFor(trx, t.tenant_id);
-  const deadline = resumeDeadline(cal, new Date(t.deadline_at), new Date(task.suspended_at), now, t.sla_unit);
-  await updateTicket(trx, t, deps.clock, { deadline_at: deadline });
-  if (task.deadline_at) await updateTask(trx, { ...task, version: task.version + 1 }, { deadline_at: resumeDeadline(cal, new Date(task.deadline_at), new Date(task.suspended_at), now, t.sla_unit) });
+  const moved = (deadline: Date | string) => resumeDeadline(cal, new Date(deadline), new Date(pausedAt), deps.clock.now(), unit);
+  await updateTicket(trx, t, deps.clock, { deadline_at: moved(t.deadline_at) });
+  await updateTask(trx, task, { ...resumed, ...(task.deadline_at ? { deadline_at: moved(task.deadline_at) } : {}) });
 }
 
 /** 退单审核 approved: re-dispatch (改派, e.g. back to a prefecture's hotline), the 疑难 pool, or the dispatch queue. */
@@ -245,7 +247,7 @@ async function approveReturn(trx: Db, deps: Deps, who: EventActor, actor: Actor 
   if (task.parent_id) return t.status;
   if (input.redispatch?.orgIds.length && actor) {
     const targets = await loadTargetsForHotline(trx, actor, input.redispatch.orgIds);
-    const roles = input.redispatch.mode === 'single' ? ['single' as const] : targets.map((_, i) => (input.redispatch!.mode === 'lead_assist' ? (i === 0 ? ('lead' as const) : ('assist' as const)) : ('parallel' as const)));
+    const roles = rolesFor(input.redispatch.mode, targets.length);
     await insertTasks(trx, deps, { ...who, tenantId: actor.tenantId }, t, targets, roles, { opinion: input.opinion, notices });
     const to = nextTicketStatus('redispatch', t.status);
     await updateTicket(trx, t, deps.clock, { status: to });

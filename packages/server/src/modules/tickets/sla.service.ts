@@ -8,7 +8,7 @@ import { invalid, notFound } from '../../platform/errors.js';
 import { commit } from '../../platform/usecase.js';
 import { tenantVisible } from '../../platform/scope.js';
 import { resolveTimeLimit } from '../catalog/time-limit.service.js';
-import { WorkingCalendar, deadlineFor, warnAt as warnInstant, type CalendarOverride } from './sla/working-calendar.js';
+import { WorkingCalendar, beijingMinute, deadlineFor, warnAt as warnInstant, type CalendarOverride } from './sla/working-calendar.js';
 import { lockTicketById, SYSTEM, SYSTEM_AUDIT, updateTicket, writeEvent, type Ticket } from './ticket.repository.js';
 import { Notices } from './ticket.notify.js';
 import { assertUserInReach } from './ticket.access.js';
@@ -130,7 +130,7 @@ async function warnNearDue(deps: Deps, now: Date): Promise<number> {
       await updateTicket(trx, t, deps.clock, { warned_at: now });
       const notices = new Notices(trx, deps, { id: null, name: '系统' });
       const tasks = await trx.selectFrom('ticket_task').select(['tenant_id', 'org_id']).where('ticket_id', '=', t.id).where('status', 'in', ['awaiting_sign', 'in_progress']).execute();
-      const left = beijingTime(t.deadline_at);
+      const left = beijingMinute(t.deadline_at);
       for (const k of tasks) await notices.toOrg(k.tenant_id, k.org_id, `【临期预警】工单${t.no}`, `办理期限${left}，请抓紧办理。`);
       await writeEvent(trx, deps.clock, SYSTEM, { ticketId: t.id, action: 'near_due', detail: { deadlineAt: t.deadline_at } });
       return { result: undefined, audit: { action: 'ticket.near_due', targetType: 'ticket', targetId: t.id, detail: { no: t.no } }, events: notices.events };
@@ -138,8 +138,6 @@ async function warnNearDue(deps: Deps, now: Date): Promise<number> {
   }
   return due.length;
 }
-
-const beijingTime = (d: Date | string | null) => (d ? new Date(new Date(d).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : '');
 
 /** The open tickets a rule applies to right now, excluding those it already fired on. */
 export async function matchingTickets(db: Db, rule: SlaRule, now: Date): Promise<Ticket[]> {

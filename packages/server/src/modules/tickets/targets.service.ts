@@ -1,5 +1,6 @@
 import type { Actor, Deps } from '../../platform/context.js';
 import { notFound } from '../../platform/errors.js';
+import { hotlineReaches, unitReaches, type ReachableTenant } from './ticket.access.js';
 
 /**
  * What the dispatch and sub-assign pickers offer. The division tree itself is public knowledge
@@ -34,15 +35,10 @@ export async function targetRegions(deps: Deps): Promise<TargetRegion[]> {
   return roots;
 }
 
-/**
- * The hotline reaches its subtree (direct to the executing level), partner hotlines (跨租户转派) and
- * the levels above (上报); a unit reaches its own subtree (层层下派).
- */
-function mayReach(actor: Actor, tenant: { path: string; kind: string }): boolean {
+/** The pickers offer what dispatch (hotline roles) or sub-assignment (unit roles) would accept. */
+function mayReach(actor: Actor, tenant: ReachableTenant): boolean {
   const hotline = actor.permissions.has('ticket:dispatch') || actor.permissions.has('ticket:review');
-  const below = tenant.path.startsWith(actor.tenantPath);
-  if (hotline && (below || tenant.kind === 'partner' || actor.tenantPath.startsWith(tenant.path))) return true;
-  return actor.permissions.has('ticket:handle') && below;
+  return (hotline && hotlineReaches(actor, tenant)) || (actor.permissions.has('ticket:handle') && unitReaches(actor, tenant));
 }
 
 export interface TargetUnit {

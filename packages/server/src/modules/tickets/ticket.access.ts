@@ -45,3 +45,22 @@ export async function assertUserInReach(trx: Db, actor: Actor, userId: string): 
     .executeTakeFirst();
   if (!u) throw invalid('督办负责人不存在', [{ path: '/ownerId', message: '用户不存在' }]);
 }
+
+/** A tenant as the reach rules see it. */
+export interface ReachableTenant {
+  path: string;
+  kind: string;
+}
+
+/**
+ * Where the hotline may send a ticket: any unit below it (direct to the executing level), a partner
+ * hotline (跨租户转派), or up to a higher level's units (上报).
+ */
+export function hotlineReaches(actor: Actor, t: ReachableTenant): boolean {
+  return t.path.startsWith(actor.tenantPath) || t.kind === 'partner' || actor.tenantPath.startsWith(t.path);
+}
+
+/** A unit sub-assigns within its own reach: its sections and the units of lower levels (层层下派). */
+export function unitReaches(actor: Actor, t: ReachableTenant): boolean {
+  return t.path.startsWith(actor.tenantPath);
+}

@@ -34,7 +34,6 @@ export interface TicketPolicy {
 }
 
 const HOTLINE: ApprovalStep = { by: 'hotline', label: '热线中心审批' };
-const LEADER: ApprovalStep = { by: 'unit_leader', label: '承办单位负责人审核' };
 
 export const DEFAULT_POLICY: TicketPolicy = {
   callbackMode: 'manual',
@@ -63,9 +62,6 @@ export const DEFAULT_POLICY: TicketPolicy = {
     { code: 'wrong-region', name: '不属于本辖区' },
   ],
 };
-
-// Keeps a leader step available for tenants that want two-level approval of extensions.
-export const LEADER_THEN_HOTLINE: ApprovalStep[] = [LEADER, HOTLINE];
 
 /** The policy in force for a tenant: its own, else the closest ancestor's, over the defaults. */
 export async function policyFor(db: Db, tenantId: string): Promise<TicketPolicy> {

@@ -5,6 +5,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Attachment, Database, TicketEventTable, TicketTable, TicketTaskTable } from '../../platform/db/schema.js';
 import { notFound } from '../../platform/errors.js';
 import type { AuditActor } from '../../platform/audit/audit.js';
+import { beijingDate } from './sla/working-calendar.js';
 
 export type Ticket = Selectable<TicketTable>;
 export type Task = Selectable<TicketTaskTable>;
@@ -169,7 +170,7 @@ export async function allocateTicketNo(deps: Pick<Deps, 'db' | 'clock'>): Promis
 }
 
 async function nextTicketNo(trx: Db, now: Date): Promise<string> {
-  const day = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+  const day = beijingDate(now).replaceAll('-', '');
   const row = await sql<{ n: number }>`
     insert into ticket_counter (day, n) values (${day}, 1)
     on conflict (day) do update set n = ticket_counter.n + 1

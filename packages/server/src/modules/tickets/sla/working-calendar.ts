@@ -103,6 +103,12 @@ export function beijingDate(instant: Date): string {
   return dateKeyOf(dayIndexOf(instantMs(instant)));
 }
 
+/** 'YYYY-MM-DD HH:mm' in Beijing time, for messages, exports and timeline text ('' for no instant). */
+export function beijingMinute(instant: Date | string | null): string {
+  if (instant === null) return '';
+  return new Date(new Date(instant).getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 function instantMs(d: Date): number {
   const ms = d.getTime();
   if (Number.isNaN(ms)) throw new RangeError('invalid Date');
