@@ -4,6 +4,7 @@ import type { Db } from '../../platform/db/database.js';
 import type { Actor, Deps } from '../../platform/context.js';
 import type { OrgTable } from '../../platform/db/schema.js';
 import { conflict, invalid, notFound } from '../../platform/errors.js';
+import { treeOf } from '../../platform/tree.js';
 import { tenantVisible } from '../../platform/scope.js';
 import { commit } from '../../platform/usecase.js';
 import { loadVisibleTenant } from './tenant.service.js';
@@ -34,16 +35,7 @@ export async function loadVisibleOrg(db: Db, actor: Actor, id: string): Promise<
 export async function orgTree(deps: Deps, actor: Actor, tenantId: string): Promise<OrgNode[]> {
   await loadVisibleTenant(deps.db, actor, tenantId);
   const rows = await deps.db.selectFrom('org').selectAll().where('tenant_id', '=', tenantId).orderBy('sort').orderBy('code').execute();
-  const nodes = new Map<string, OrgNode>(
-    rows.map((r) => [r.id, { id: r.id, tenantId: r.tenant_id, parentId: r.parent_id, code: r.code, name: r.name, kind: r.kind, children: [] }]),
-  );
-  const roots: OrgNode[] = [];
-  for (const n of nodes.values()) {
-    const parent = n.parentId ? nodes.get(n.parentId) : undefined;
-    if (parent) parent.children.push(n);
-    else roots.push(n);
-  }
-  return roots;
+  return treeOf(rows, (r) => r.parent_id, (r): OrgNode => ({ id: r.id, tenantId: r.tenant_id, parentId: r.parent_id, code: r.code, name: r.name, kind: r.kind, children: [] }));
 }
 
 export interface CreateOrgInput {

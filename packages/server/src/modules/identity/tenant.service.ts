@@ -4,6 +4,7 @@ import type { Actor, Deps } from '../../platform/context.js';
 import type { TenantKind, TenantTable } from '../../platform/db/schema.js';
 import type { Selectable } from 'kysely';
 import { conflict, forbidden, invalid, notFound } from '../../platform/errors.js';
+import { treeOf } from '../../platform/tree.js';
 import { tenantVisible } from '../../platform/scope.js';
 import { commit } from '../../platform/usecase.js';
 import { MENUS, PRODUCTS } from './menus.js';
@@ -43,16 +44,7 @@ export async function tenantTree(deps: Deps, actor: Actor): Promise<TenantNode[]
     .orderBy('sort')
     .orderBy('code')
     .execute();
-  const nodes = new Map<string, TenantNode>(
-    rows.map((r) => [r.id, { id: r.id, code: r.code, name: r.name, kind: r.kind, level: r.level, parentId: r.parent_id, status: r.status, children: [] }]),
-  );
-  const roots: TenantNode[] = [];
-  for (const n of nodes.values()) {
-    const parent = n.parentId ? nodes.get(n.parentId) : undefined;
-    if (parent) parent.children.push(n);
-    else roots.push(n);
-  }
-  return roots;
+  return treeOf(rows, (r) => r.parent_id, (r): TenantNode => ({ id: r.id, code: r.code, name: r.name, kind: r.kind, level: r.level, parentId: r.parent_id, status: r.status, children: [] }));
 }
 
 export interface CreateTenantInput {

@@ -1,5 +1,6 @@
 import type { Actor, Deps } from '../../platform/context.js';
 import { notFound } from '../../platform/errors.js';
+import { treeOf } from '../../platform/tree.js';
 import { hotlineReaches, unitReaches, type ReachableTenant } from './ticket.access.js';
 
 /**
@@ -26,13 +27,7 @@ export async function targetRegions(deps: Deps): Promise<TargetRegion[]> {
     .orderBy('sort')
     .orderBy('code')
     .execute();
-  const nodes = new Map(rows.map((r) => [r.id, { id: r.id, code: r.code, name: r.name, kind: r.kind, level: r.level, children: [] as TargetRegion[] }]));
-  const roots: TargetRegion[] = [];
-  for (const r of rows) {
-    const parent = r.parent_id ? nodes.get(r.parent_id) : undefined;
-    (parent ? parent.children : roots).push(nodes.get(r.id)!);
-  }
-  return roots;
+  return treeOf(rows, (r) => r.parent_id, (r): TargetRegion => ({ id: r.id, code: r.code, name: r.name, kind: r.kind, level: r.level, children: [] }));
 }
 
 /** The pickers offer what dispatch (hotline roles) or sub-assignment (unit roles) would accept. */
@@ -53,11 +48,5 @@ export async function targetUnits(deps: Deps, actor: Actor, tenantId: string): P
   const tenant = await deps.db.selectFrom('tenant').select(['path', 'kind']).where('id', '=', tenantId).where('status', '=', 'active').executeTakeFirst();
   if (!tenant || !mayReach(actor, tenant)) throw notFound('租户');
   const rows = await deps.db.selectFrom('org').select(['id', 'tenant_id', 'parent_id', 'code', 'name']).where('tenant_id', '=', tenantId).where('kind', '=', 'department').orderBy('sort').orderBy('code').execute();
-  const nodes = new Map(rows.map((r) => [r.id, { id: r.id, tenantId: r.tenant_id, code: r.code, name: r.name, children: [] as TargetUnit[] }]));
-  const roots: TargetUnit[] = [];
-  for (const r of rows) {
-    const parent = r.parent_id ? nodes.get(r.parent_id) : undefined;
-    (parent ? parent.children : roots).push(nodes.get(r.id)!);
-  }
-  return roots;
+  return treeOf(rows, (r) => r.parent_id, (r): TargetUnit => ({ id: r.id, tenantId: r.tenant_id, code: r.code, name: r.name, children: [] }));
 }
