@@ -187,3 +187,21 @@ export async function relaxLoginRateLimit(p: Platform): Promise<void> {
 
 /** API paths of the work-order module (their tenant isolation is tested in tickets-tenancy.int.test.ts). */
 export const TICKET_API = /^\/api\/v1\/(tickets|ticket-tasks|ticket-requests|supervisions|sla-rules|ticket-config|citizens|public|intake)(\/|$)/;
+
+/**
+ * A new user made the way an installation makes one: the system admin creates it in an org, the
+ * security admin grants the role, the user logs in and replaces the initial password.
+ */
+export async function provisionUser(p: Platform, input: { tenantId: string; orgId: string; username: string; roleCode: string; displayName?: string }): Promise<Client> {
+  const initial = 'Init@Pass2026x';
+  const [sys, sec] = await Promise.all([login(p, 'sysadmin'), login(p, 'secadmin')]);
+  const created = await sys.post<{ id: string }>('/api/v1/users', { tenantId: input.tenantId, orgId: input.orgId, username: input.username, displayName: input.displayName ?? input.username, password: initial });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const role = await p.deps.db.selectFrom('role').select('id').where('code', '=', input.roleCode).executeTakeFirstOrThrow();
+  const granted = await sec.patch(`/api/v1/users/${created.body.id}`, { roleIds: [role.id] });
+  expect(granted.status, JSON.stringify(granted.body)).toBe(200);
+  const c = await login(p, input.username, initial);
+  const changed = await c.post('/api/v1/me/password', { oldPassword: initial, newPassword: 'Changed@Pass2026y' });
+  expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+  return c;
+}

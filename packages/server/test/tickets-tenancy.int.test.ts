@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, createTestPlatform, ids, login, TICKET_API, type Res, type TestPlatform } from './harness.js';
+import { Client, createTestPlatform, ids, login, provisionUser, relaxLoginRateLimit, TICKET_API, type Res, type TestPlatform } from './harness.js';
 
 /**
  * The work-order attack matrix. 喀什 (B, 653100) runs its own hotline: an agent registers a ticket,
@@ -33,8 +33,6 @@ interface Spec {
   paths: Record<string, Record<string, { parameters?: { in: string; name: string }[]; requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>>;
 }
 
-const INIT_PW = 'Init@Pass2026x';
-const NEW_PW = 'Changed@Pass2026y';
 const get = (url: string): Req => ({ method: 'GET', url });
 const post = (url: string, body: unknown = {}): Req => ({ method: 'POST', url, body });
 
@@ -117,19 +115,11 @@ async function digestOf(tenantId: string): Promise<string> {
 
 beforeAll(async () => {
   p = await createTestPlatform();
+  await relaxLoginRateLimit(p);
   const I = await ids(p);
-  const [sys, sec] = await Promise.all([login(p, 'sysadmin'), login(p, 'secadmin')]);
-  expect((await sec.put('/api/v1/config/security.loginRateLimitPerMinute', { value: 100000 })).status).toBe(200);
   const A = await I.tenant('650100');
   B = await I.tenant('653100');
-  async function provision(tenantId: string, orgCode: string, username: string, roleCode: string): Promise<Client> {
-    const created = await sys.post<{ id: string }>('/api/v1/users', { tenantId, orgId: await I.org(orgCode), username, displayName: username, password: INIT_PW });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    expect((await sec.patch(`/api/v1/users/${created.body.id}`, { roleIds: [await I.role(roleCode)] })).status).toBe(200);
-    const c = await login(p, username, INIT_PW);
-    expect((await c.post('/api/v1/me/password', { oldPassword: INIT_PW, newPassword: NEW_PW })).status).toBe(200);
-    return c;
-  }
+  const provision = async (tenantId: string, orgCode: string, username: string, roleCode: string) => provisionUser(p, { tenantId, orgId: await I.org(orgCode), username, roleCode });
   const [ksAgent, ksDisp, ksSup] = [await provision(B, 'KS-12345', 'ks_agent', 'hotline_agent'), await provision(B, 'KS-12345', 'ks_disp', 'dispatcher'), await provision(B, 'KS-12345', 'ks_sup', 'supervisor')];
   const kash = await login(p, 'handler_kash');
   const made = async <T>(r: Promise<Res<T>>, status: number): Promise<T> => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, createTestPlatform, expectProblem, ids, login, relaxLoginRateLimit, type Res, type TestPlatform } from './harness.js';
+import { Client, createTestPlatform, expectProblem, ids, login, provisionUser, relaxLoginRateLimit, type Res, type TestPlatform } from './harness.js';
 import { runTicketTimers } from '../src/modules/tickets/tickets.module.js';
 import { TICKET_TRANSITIONS } from '../src/modules/tickets/ticket.machine.js';
 
@@ -150,11 +150,7 @@ describe('dispatch modes', () => {
     await report(c.wlmq, r.taskIds[1]!);
     expect((await detail(t.id)).status).toBe('handling');
     // The third department reports through a user provisioned for it.
-    const sec = await login(p, 'secadmin');
-    const u = ok(await admin.post<{ id: string }>('/api/v1/users', { tenantId: await (await ids(p)).tenant('650000'), orgId: extra.id, username: 'slt_handler', displayName: '水利厅承办', password: 'Init@Pass2026x' }), 201);
-    ok(await sec.patch(`/api/v1/users/${u.id}`, { roleIds: [await (await ids(p)).role('unit_handler')] }));
-    const third = await login(p, 'slt_handler', 'Init@Pass2026x');
-    ok(await third.post('/api/v1/me/password', { oldPassword: 'Init@Pass2026x', newPassword: 'Changed@Pass2026y' }));
+    const third = await provisionUser(p, { tenantId: await (await ids(p)).tenant('650000'), orgId: extra.id, username: 'slt_handler', displayName: '水利厅承办', roleCode: 'unit_handler' });
     await sign(third, r.taskIds[2]!);
     await report(third, r.taskIds[2]!);
     expect((await detail(t.id)).status).toBe('result_review');
@@ -214,12 +210,8 @@ describe('the unit', () => {
     const t = await dispatched('三级下派', ['WLMQ-ZJJ']);
     await sign(c.wlmq, t.taskIds[0]!);
     const l2 = ok(await c.wlmq.post<{ childIds: string[] }>(`/api/v1/ticket-tasks/${t.taskIds[0]}/sub-assign`, { mode: 'single', orgIds: [await org('WLMQ-ZJJ-WY')], opinion: '物业科核实' }));
-    const admin = await login(p, 'sysadmin');
     // The 物业科 sends it on to the county bureau of 天山区 (a lower tenant).
-    const wy = ok(await admin.post<{ id: string }>('/api/v1/users', { tenantId: await (await ids(p)).tenant('650100'), orgId: await org('WLMQ-ZJJ-WY'), username: 'wy_handler', displayName: '物业科', password: 'Init@Pass2026x' }), 201);
-    ok(await (await login(p, 'secadmin')).patch(`/api/v1/users/${wy.id}`, { roleIds: [await (await ids(p)).role('unit_handler')] }));
-    const wyc = await login(p, 'wy_handler', 'Init@Pass2026x');
-    ok(await wyc.post('/api/v1/me/password', { oldPassword: 'Init@Pass2026x', newPassword: 'Changed@Pass2026y' }));
+    const wyc = await provisionUser(p, { tenantId: await (await ids(p)).tenant('650100'), orgId: await org('WLMQ-ZJJ-WY'), username: 'wy_handler', displayName: '物业科', roleCode: 'unit_handler' });
     await sign(wyc, l2.childIds[0]!);
     const l3 = ok(await wyc.post<{ childIds: string[] }>(`/api/v1/ticket-tasks/${l2.childIds[0]}/sub-assign`, { mode: 'single', orgIds: [await org('TS-ZJJ')], opinion: '请天山区住建局现场处理' }));
     // A unit may not report while its children are still working.
