@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { Button, Card, Form, Input, InputNumber, Select, Space, Switch, Typography } from 'antd';
+import { useEffect, useState, type ReactNode } from 'react';
+import { Button, Card, Form, Input, InputNumber, Select, Space, Switch, Typography, type FormListFieldData } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client';
@@ -58,60 +58,57 @@ export function PolicyEditor() {
           </Form.Item>
         </Space>
       </Card>
-      <Card size="small" title={t('tickets.policy.suspensionReasons')} style={{ marginBottom: 16 }}>
-        <Form.List name="suspensionReasons">
-          {(fields, { add, remove }) => (
-            <>
-              {fields.map((f) => (
-                <Space key={f.key} align="baseline" wrap>
-                  <Form.Item name={[f.name, 'code']} rules={[{ required: true, pattern: /^[a-z0-9-]{1,32}$/, message: t('tickets.policy.codeInvalid') }]}>
-                    <Input placeholder={t('tickets.policy.code')} style={{ width: 140 }} />
-                  </Form.Item>
-                  <Form.Item name={[f.name, 'name']} rules={[{ required: true, whitespace: true, message: t('tickets.required') }]}>
-                    <Input placeholder={t('tickets.policy.name')} style={{ width: 220 }} />
-                  </Form.Item>
-                  <Form.Item name={[f.name, 'maxDays']} rules={[{ required: true, message: t('tickets.required') }]}>
-                    <InputNumber min={1} max={365} addonAfter={t('tickets.policy.days')} />
-                  </Form.Item>
-                  <Form.Item name={[f.name, 'promise']} valuePropName="checked">
-                    <Switch checkedChildren={t('tickets.policy.promise')} unCheckedChildren={t('tickets.policy.promise')} />
-                  </Form.Item>
-                  <MinusCircleOutlined onClick={() => remove(f.name)} />
-                </Space>
-              ))}
-              <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ code: '', name: '', maxDays: 15, promise: false })}>
-                {t('tickets.policy.add')}
-              </Button>
-            </>
-          )}
-        </Form.List>
-      </Card>
-      <Card size="small" title={t('tickets.policy.returnReasons')} style={{ marginBottom: 16 }}>
-        <Form.List name="returnReasons">
-          {(fields, { add, remove }) => (
-            <>
-              {fields.map((f) => (
-                <Space key={f.key} align="baseline" wrap>
-                  <Form.Item name={[f.name, 'code']} rules={[{ required: true, pattern: /^[a-z0-9-]{1,32}$/, message: t('tickets.policy.codeInvalid') }]}>
-                    <Input placeholder={t('tickets.policy.code')} style={{ width: 140 }} />
-                  </Form.Item>
-                  <Form.Item name={[f.name, 'name']} rules={[{ required: true, whitespace: true, message: t('tickets.required') }]}>
-                    <Input placeholder={t('tickets.policy.name')} style={{ width: 260 }} />
-                  </Form.Item>
-                  <MinusCircleOutlined onClick={() => remove(f.name)} />
-                </Space>
-              ))}
-              <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ code: '', name: '' })}>
-                {t('tickets.policy.add')}
-              </Button>
-            </>
-          )}
-        </Form.List>
-      </Card>
+      <ReasonList
+        name="suspensionReasons"
+        title={t('tickets.policy.suspensionReasons')}
+        blank={{ code: '', name: '', maxDays: 15, promise: false }}
+        nameWidth={220}
+        extra={(f) => (
+          <>
+            <Form.Item name={[f.name, 'maxDays']} rules={[{ required: true, message: t('tickets.required') }]}>
+              <InputNumber min={1} max={365} addonAfter={t('tickets.policy.days')} />
+            </Form.Item>
+            <Form.Item name={[f.name, 'promise']} valuePropName="checked">
+              <Switch checkedChildren={t('tickets.policy.promise')} unCheckedChildren={t('tickets.policy.promise')} />
+            </Form.Item>
+          </>
+        )}
+      />
+      <ReasonList name="returnReasons" title={t('tickets.policy.returnReasons')} blank={{ code: '', name: '' }} nameWidth={260} />
       <Typography.Paragraph type="secondary">{t('tickets.policy.inheritHint')}</Typography.Paragraph>
       <Button type="primary" loading={saving} onClick={() => fire(save())}>
         {t('common.save')}
       </Button>
     </Form>
+  );
+}
+
+/** An editable list of preset reasons (code + name, and whatever else a kind of reason carries). */
+function ReasonList({ name, title, blank, nameWidth, extra }: { name: string; title: string; blank: Record<string, unknown>; nameWidth: number; extra?: (f: FormListFieldData) => ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <Card size="small" title={title} style={{ marginBottom: 16 }}>
+      <Form.List name={name}>
+        {(fields, { add, remove }) => (
+          <>
+            {fields.map((f) => (
+              <Space key={f.key} align="baseline" wrap>
+                <Form.Item name={[f.name, 'code']} rules={[{ required: true, pattern: /^[a-z0-9-]{1,32}$/, message: t('tickets.policy.codeInvalid') }]}>
+                  <Input placeholder={t('tickets.policy.code')} style={{ width: 140 }} />
+                </Form.Item>
+                <Form.Item name={[f.name, 'name']} rules={[{ required: true, whitespace: true, message: t('tickets.required') }]}>
+                  <Input placeholder={t('tickets.policy.name')} style={{ width: nameWidth }} />
+                </Form.Item>
+                {extra?.(f)}
+                <MinusCircleOutlined onClick={() => remove(f.name)} />
+              </Space>
+            ))}
+            <Button type="dashed" icon={<PlusOutlined />} onClick={() => add(blank)}>
+              {t('tickets.policy.add')}
+            </Button>
+          </>
+        )}
+      </Form.List>
+    </Card>
   );
 }
