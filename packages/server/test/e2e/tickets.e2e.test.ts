@@ -120,6 +120,11 @@ function rowOf(scope: Locator, title: string): Locator {
   return scope.locator('tr.ant-table-row', { hasText: title });
 }
 
+/** antd modals and drawers zoom/slide in; a click during the animation can miss its button. */
+async function settled(): Promise<void> {
+  await expect.poll(() => page.locator('[class*="-zoom-appear"], [class*="-zoom-enter"], [class*="-panel-motion-"]').count(), { timeout: 5_000 }).toBe(0);
+}
+
 async function expectToast(text: string | RegExp): Promise<void> {
   await expect.poll(() => page.locator('.ant-message-notice').filter({ hasText: text }).count(), { timeout: 10_000 }).toBeGreaterThan(0);
 }
@@ -190,10 +195,12 @@ describe('work orders in the browser (demo ②2–4)', () => {
     await relogin('reviewer01');
     await openMenu('/tickets/review');
     await rowOf(page.getByTestId('box-result_review'), title).getByTestId('open-review').click();
+    await settled();
     await page.getByTestId('review-approve').click();
     await expectToast('已审核通过');
     await openMenu('/tickets/callbacks');
     await rowOf(page.getByTestId('box-callback'), title).getByTestId('open-callback').click();
+    await settled();
     await page.getByTestId('callback-submit').click();
     await expectToast('回访结果已记录');
 
