@@ -41,6 +41,8 @@ export interface PlatformOptions {
   /** Use an already opened database (tests share a template); otherwise config decides. */
   database?: DbHandle;
   startWorkers?: boolean;
+  /** Build the smart-intake model at start (about a minute of one core); browser tests opt out. */
+  assistWarmUp?: boolean;
 }
 
 /** Composition root: opens the database, migrates, seeds a fresh install and wires the modules. */
@@ -82,7 +84,7 @@ export async function createPlatform(config: AppConfig, opts: PlatformOptions = 
   if (opts.startWorkers !== false) {
     outbox.start();
     timers.start();
-    startAssist(deps, (err) => app.log.error({ err }, 'assist warm-up failed'));
+    if (opts.assistWarmUp !== false) startAssist(deps, (err) => app.log.error({ err }, 'assist warm-up failed'));
   }
 
   return {

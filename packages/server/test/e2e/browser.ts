@@ -36,7 +36,8 @@ export async function startBrowserSession(): Promise<BrowserSession> {
   mkdirSync(SHOTS, { recursive: true });
 
   const database: DbHandle = await openDatabase({});
-  const platform = await createPlatform(testConfig({ webDist: WEB_DIST }), { database, logger: false });
+  // No model build in the background: it would take a core from chromium for the first minute.
+  const platform = await createPlatform(testConfig({ webDist: WEB_DIST }), { database, logger: false, assistWarmUp: false });
   await platform.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = platform.app.server.address() as AddressInfo;
 
