@@ -369,10 +369,32 @@ export class B2bua extends EventEmitter<B2buaEvents> {
 
   /** Where an extension or URI is reached: a registered phone's contact, or the URI itself. */
   resolveTarget(target: string): { uri: string; destination?: ReturnType<SipStack['bindingDestination']> } {
-    if (/^(sips?|tel):/i.test(target)) return { uri: target };
+    if (/^(sips?|tel):/i.test(target)) {
+      // A URI in our own domain (a REFER's Refer-To: sip:1002@domain) names a registered extension.
+      const registered = this.registeredUri(target);
+      return registered ?? { uri: target };
+    }
     if (!/^[\w.+*#-]{1,64}$/.test(target)) throw new B2buaError('bad-target', `not an extension or SIP URI: ${target.slice(0, 80)}`);
     const binding = this.stack.lookup(`${target}@${this.domain}`)[0];
     if (!binding) throw new B2buaError('not-registered', `extension ${target} is not registered`, 480);
+    const destination = this.stack.bindingDestination(binding);
+    return destination ? { uri: binding.contact, destination } : { uri: binding.contact };
+  }
+
+  private registeredUri(target: string): { uri: string; destination?: ReturnType<SipStack['bindingDestination']> } | undefined {
+    let user: string | undefined;
+    let host: string;
+    try {
+      const uri = parseSipUri(target);
+      if (uri.scheme === 'tel') return undefined;
+      user = uri.user?.split(';')[0];
+      host = uri.host;
+    } catch {
+      return undefined;
+    }
+    if (!user || host.toLowerCase() !== this.domain.toLowerCase()) return undefined;
+    const binding = this.stack.lookup(`${user}@${this.domain}`)[0];
+    if (!binding) return undefined;
     const destination = this.stack.bindingDestination(binding);
     return destination ? { uri: binding.contact, destination } : { uri: binding.contact };
   }

@@ -147,6 +147,11 @@ export interface SipCallOptions {
   /** Sends to this peer instead of resolving the URI (e.g. a registered phone behind NAT). */
   destination?: SipPeer;
   credentials?: DigestCredentials;
+  /**
+   * User part of the Contact of this request (default the stack's contactUser): a gateway that
+   * registers several AORs from one stack gives each its own Contact, so calls to it can be told apart.
+   */
+  contactUser?: string;
 }
 
 export interface SipRequestOptions extends Omit<SipCallOptions, 'displayName'> {
@@ -165,6 +170,8 @@ export interface SipRegisterOptions {
   credentials?: DigestCredentials;
   expires?: number;
   transport?: SipTransportName;
+  /** User part of the Contact to bind (default the stack's contactUser). */
+  contactUser?: string;
 }
 
 export interface SipRegistrationState {
@@ -318,11 +325,11 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
     return this.registrar?.lookup(aor) ?? [];
   }
 
-  contact(transport: SipTransportName): string {
+  contact(transport: SipTransportName, user?: string): string {
     const port = this.portFor(transport);
     const host = this.address.includes(':') ? `[${this.address}]` : this.address;
     const param = transport === 'udp' ? '' : `;transport=${transport}`;
-    return `<sip:${this.options.contactUser ?? 'hotline'}@${host}:${port ?? 5060}${param}>`;
+    return `<sip:${user ?? this.options.contactUser ?? 'hotline'}@${host}:${port ?? 5060}${param}>`;
   }
 
   // ---- Sending -------------------------------------------------------------------------------
@@ -527,7 +534,7 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
     headers.append('To', `<${options.to ?? target}>`);
     headers.append('Call-ID', options.callId ?? `${randomToken(12)}@${this.options.domain}`);
     headers.append('CSeq', `${options.cseq ?? seq} ${method}`);
-    headers.append('Contact', this.contact(transport));
+    headers.append('Contact', this.contact(transport, options.contactUser));
     for (const [name, value] of options.headers ?? []) headers.append(name, value);
     return headers;
   }
@@ -617,6 +624,7 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
       headers: [['Expires', String(expires)]],
       ...(options.credentials ? { credentials: options.credentials } : {}),
       ...(options.transport ? { transport: options.transport } : {}),
+      ...(options.contactUser !== undefined ? { contactUser: options.contactUser } : {}),
     }).then((response) => {
       if (response.status >= 200) state.cseq = Math.max(state.cseq, getCSeq(response).seq);
       return response;
@@ -644,7 +652,7 @@ export class SipStack extends TypedEmitter<SipStackEvents> implements SipCallHos
         return void attempt();
       }
       if (response && response.status >= 200 && response.status < 300) {
-        const granted = grantedExpires(response, this.contact(options.transport ?? this.preferredTransport(options.registrar)), expires);
+        const granted = grantedExpires(response, this.contact(options.transport ?? this.preferredTransport(options.registrar), options.contactUser), expires);
         options.onState?.({ registered: true, status: response.status, expires: granted });
         return schedule(Math.max(1, granted * 0.8) * 1000);
       }
