@@ -6,10 +6,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { B2bua } from '../src/b2bua/index.js';
 import { mediaCounters } from '../src/media/counters.js';
-import { SipStack, parseSdp } from '../src/sip/index.js';
+import { FrameClock } from '../src/media/frame-clock.js';
+import { PortAllocator } from '../src/media/port-allocator.js';
+import { RtpSession } from '../src/media/rtp-session.js';
+import { PCMA, SipStack, createAudioSdp, parseSdp, sdpCodecs, serializeSdp } from '../src/sip/index.js';
 import { SoftphoneGateway } from '../src/webrtc/index.js';
-import { Caller, DOMAIN, EventLog, peerStack, randomRange, startEngine } from './b2bua/helpers.js';
-import { FakeBrowser, MessageLog, delay, dominantTone, udpHandles, waitUntil } from './webrtc-helpers.js';
+import { Caller, DOMAIN, EventLog, peerStack, randomRange, sine, startEngine } from './b2bua/helpers.js';
+import { FakeBrowser, MessageLog, Recording, delay, dominantTone, udpHandles, waitUntil } from './webrtc-helpers.js';
 
 const PASSWORDS: Record<string, string> = { '1001': 'pw-1001', '1002': 'pw-1002' };
 const cleanup: Array<() => Promise<unknown>> = [];
@@ -180,5 +183,65 @@ describe('softphone gateway robustness', () => {
     expect(gateway.sessions).toBe(0);
     expect(engine.stack.lookup(`1001@${DOMAIN}`)).toHaveLength(0);
     expect(mediaCounters().sessionsOpen).toBeGreaterThanOrEqual(0);
+  });
+
+  it('a PCMA-only offer without telephone-event: audio converted both ways, DTMF as SIP INFO, BYE from the browser', async () => {
+    const registrar = await SipStack.create({
+      udp: { port: 0, host: '127.0.0.1' },
+      domain: DOMAIN,
+      publicAddress: '127.0.0.1',
+      registrar: { users: (u) => (u === '1001' ? 'pw' : undefined) },
+      sessionTimers: false,
+    });
+    cleanup.push(() => registrar.close());
+    const gateway = await gatewayFor(registrar.udpPort ?? 0, { password: () => 'pw' });
+    const session = await gateway.attach('1001');
+    const log = new MessageLog(session);
+    const binding = registrar.lookup(`1001@${DOMAIN}`)[0];
+    if (!binding) throw new Error('not registered');
+    // The registrar's own stack plays a PBX that only speaks A-law and has no RFC 4733.
+    const rtp = await RtpSession.open({ allocator: new PortAllocator(randomRange(20)), bindAddress: '127.0.0.1', codec: 'PCMA', telephoneEventPt: null });
+    const heard = new Recording();
+    const payloadTypes = new Set<number>();
+    rtp.on('rtp', (p) => payloadTypes.add(p.payloadType));
+    rtp.on('audio', (f) => heard.push(f.pcm));
+    const voice = sine(700, 1000);
+    let offset = 0;
+    const clock = new FrameClock(() => {
+      rtp.sendAudio(voice.subarray(offset, offset + 160));
+      offset = (offset + 160) % voice.length;
+    });
+    cleanup.push(async () => {
+      clock.stop();
+      await rtp.close();
+    });
+    const sdp = serializeSdp(createAudioSdp({ address: '127.0.0.1', port: rtp.localPort, codecs: [PCMA] }));
+    const destination = registrar.bindingDestination(binding);
+    const out = registrar.call(binding.contact, sdp, { displayName: '13900000001', ...(destination ? { destination } : {}) });
+    const infos: string[] = [];
+    out.on('info', (i) => infos.push(i.dtmf?.signal ?? '?'));
+    const incoming = await log.waitFor('incoming');
+    expect(incoming).toMatchObject({ from: '13900000001' });
+    expect(incoming.fromName).toBeUndefined();
+    const browser = new FakeBrowser(440);
+    cleanup.push(() => browser.close());
+    await session.handle({ type: 'answer', callId: incoming.callId, sdp: await browser.answer(incoming.sdp) });
+    const answer = parseSdp((await out.waitAnswer()) ?? '');
+    const media = answer.media[0];
+    if (!media) throw new Error('no media');
+    expect(sdpCodecs(media).map((c) => c.name)).toEqual(['PCMA']);
+    rtp.setRemote({ address: '127.0.0.1', port: media.port });
+    clock.start();
+    browser.talk();
+    await waitUntil(() => dominantTone(browser.heard.since(300), [440, 700]) === 700, 5000, 'browser hears the A-law side');
+    await waitUntil(() => dominantTone(heard.since(300), [440, 700]) === 440, 5000, 'A-law side hears the browser');
+    expect([...payloadTypes]).toEqual([8]);
+    await session.handle({ type: 'dtmf', callId: incoming.callId, digits: '7*' });
+    await waitUntil(() => infos.length === 2, 3000, 'INFO digits');
+    expect(infos).toEqual(['7', '*']);
+    const ended = new Promise((resolve) => out.once('terminated', resolve));
+    await session.handle({ type: 'hangup', callId: incoming.callId });
+    expect(await ended).toMatchObject({ reason: 'remote-bye' });
+    await waitUntil(() => gateway.stats().portsInUse === 0 && gateway.stats().calls === 0, 3000, 'released');
   });
 });

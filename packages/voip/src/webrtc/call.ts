@@ -497,10 +497,17 @@ export class SoftphoneCall {
     if (sip && sip.state !== 'terminated') {
       let timer: NodeJS.Timeout | undefined;
       const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, HANGUP_WAIT_MS)));
-      await Promise.race([sip.hangup(this.direction === 'inbound' && this.phase === 'ringing' ? 486 : undefined).catch(() => undefined), waited]);
+      await Promise.race([sip.hangup(this.unansweredStatus(reason)).catch(() => undefined), waited]);
       clearTimeout(timer);
     }
     await this.finish(reason);
+  }
+
+  /** Final status for an inbound call still ringing: the agent declined (486), or it cannot be taken. */
+  private unansweredStatus(reason: SoftphoneEndReason): number | undefined {
+    if (this.direction !== 'inbound' || this.phase === 'connected') return undefined;
+    if (reason === 'hangup' || reason === 'rejected') return 486;
+    return reason === 'failed' ? 500 : 480;
   }
 
   /** Ends the call for `reason` (the gateway or session closing): hangs up and releases everything. */
@@ -524,6 +531,8 @@ export class SoftphoneCall {
   }
 
   private fail(err: unknown, code: SoftphoneErrorCode): void {
+    // A setup step interrupted by the call ending (closed peer connection) is not a failure.
+    if (this.ended) return;
     this.host.logger.error({ callId: this.id, err: String(err), stack: err instanceof Error ? err.stack : undefined }, 'softphone call failed');
     if (this.announced && !this.ended) this.host.send(errorMessage(code, this.id));
     void this.hangupSip('failed');
