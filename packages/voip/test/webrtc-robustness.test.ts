@@ -244,4 +244,36 @@ describe('softphone gateway robustness', () => {
     expect(await ended).toMatchObject({ reason: 'remote-bye' });
     await waitUntil(() => gateway.stats().portsInUse === 0 && gateway.stats().calls === 0, 3000, 'released');
   });
+
+  it('a transfer to an extension that is not registered fails with an error and the call goes on', async () => {
+    const engine = await engineWithAgents();
+    const events = new EventLog(engine);
+    const gateway = await gatewayFor(engine.stack.udpPort ?? 0);
+    const session = await gateway.attach('1001');
+    const log = new MessageLog(session);
+    const c = await caller();
+    await c.dial(engine);
+    c.talk(700);
+    const incoming = await log.waitFor('incoming');
+    const browser = new FakeBrowser(440);
+    cleanup.push(() => browser.close());
+    await session.handle({ type: 'answer', callId: incoming.callId, sdp: await browser.answer(incoming.sdp) });
+    await log.waitFor('state', (m) => m.state === 'connected');
+    browser.talk();
+    await events.waitFor('call.bridged');
+    await session.handle({ type: 'transfer', callId: incoming.callId, target: '1003' });
+    const error = await log.waitFor('error');
+    expect(error).toMatchObject({ code: 'transfer-failed', callId: incoming.callId });
+    expect(error.message).toMatch(/转接失败.*480/);
+    // Still talking: a fresh stretch of the caller's audio reaches the browser.
+    const before = browser.heard.count;
+    await waitUntil(() => browser.heard.count > before + 10, 3000, 'audio after the failed transfer');
+    expect(dominantTone(browser.heard.since(200), [440, 700])).toBe(700);
+    expect(log.states(incoming.callId)).toEqual(['connected']);
+    const cdrPromise = events.waitCdr();
+    await session.handle({ type: 'hangup', callId: incoming.callId });
+    const cdr = await cdrPromise;
+    expect(cdr.transfers).toEqual([expect.objectContaining({ kind: 'refer', to: 'sip:1003@hotline.test', ok: false })]);
+    expect(cdr.endReason).toBe('agent-hangup');
+  });
 });

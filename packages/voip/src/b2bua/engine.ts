@@ -394,7 +394,8 @@ export class B2bua extends EventEmitter<B2buaEvents> {
     }
     if (!user || host.toLowerCase() !== this.domain.toLowerCase()) return undefined;
     const binding = this.stack.lookup(`${user}@${this.domain}`)[0];
-    if (!binding) return undefined;
+    // Our own domain is not resolved by DNS (that would loop back to us): unregistered is final.
+    if (!binding) throw new B2buaError('not-registered', `extension ${user} is not registered`, 480);
     const destination = this.stack.bindingDestination(binding);
     return destination ? { uri: binding.contact, destination } : { uri: binding.contact };
   }
