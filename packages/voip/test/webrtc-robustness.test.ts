@@ -276,4 +276,28 @@ describe('softphone gateway robustness', () => {
     expect(cdr.transfers).toEqual([expect.objectContaining({ kind: 'refer', to: 'sip:1003@hotline.test', ok: false })]);
     expect(cdr.endReason).toBe('agent-hangup');
   });
+
+  it('the browser answers but its media never connects: media-failed after 15 s, BYE, everything released', async () => {
+    const registrar = await SipStack.create({ udp: { port: 0, host: '127.0.0.1' }, domain: DOMAIN, publicAddress: '127.0.0.1', registrar: {}, sessionTimers: false });
+    cleanup.push(() => registrar.close());
+    const gateway = await gatewayFor(registrar.udpPort ?? 0);
+    const session = await gateway.attach('1001');
+    const log = new MessageLog(session);
+    const binding = registrar.lookup(`1001@${DOMAIN}`)[0];
+    if (!binding) throw new Error('not registered');
+    const out = registrar.call(binding.contact, 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n');
+    const incoming = await log.waitFor('incoming');
+    // The tab is closed right after it produced its answer: nobody answers ICE checks.
+    const browser = new FakeBrowser(440);
+    const sdp = await browser.answer(incoming.sdp);
+    await browser.close();
+    const ended = new Promise((resolve) => out.once('terminated', resolve));
+    await session.handle({ type: 'answer', callId: incoming.callId, sdp });
+    await log.waitFor('state', (m) => m.state === 'connected');
+    expect(await log.waitFor('state', (m) => m.state === 'ended', 20_000)).toMatchObject({ callId: incoming.callId, reason: 'media-failed' });
+    expect(log.messages.find((m) => m.type === 'error')).toMatchObject({ code: 'media-failed', callId: incoming.callId });
+    expect(await ended).toMatchObject({ reason: 'remote-bye' });
+    await waitUntil(() => gateway.stats().portsInUse === 0 && gateway.stats().calls === 0 && gateway.stats().sipCalls === 0, 3000, 'released');
+    expect(gateway.sessions).toBe(1);
+  }, 30_000);
 });
