@@ -53,6 +53,8 @@ export class RegistrationError extends Error {
 
 export class SoftphoneSessionImpl extends EventEmitter<{ message: [SoftphoneServerMessage]; closed: [] }> implements SoftphoneSession {
   private call: SoftphoneCall | undefined;
+  /** Every call not yet released (an ended one may still be closing its peer connection). */
+  private readonly calls = new Set<SoftphoneCall>();
   private closing: Promise<void> | undefined;
   private registered = false;
   private expiresAt = 0;
@@ -79,6 +81,7 @@ export class SoftphoneSessionImpl extends EventEmitter<{ message: [SoftphoneServ
       send: (message) => session.send(message),
       placeCall: (target, sdp) => session.placeCall(target, sdp),
       released: (call) => {
+        session.calls.delete(call);
         if (session.call === call) session.call = undefined;
       },
     };
@@ -196,7 +199,7 @@ export class SoftphoneSessionImpl extends EventEmitter<{ message: [SoftphoneServ
   /** An INVITE for this extension arrived from the B2BUA. */
   onInvite(sip: SipInboundCall): void {
     if (this.closed) return sip.reject(480);
-    if (this.call) return sip.reject(486);
+    if (this.call && !this.call.ended) return sip.reject(486);
     const id = sip.callerId;
     let from = id.number;
     let name = id.displayName;
@@ -207,6 +210,7 @@ export class SoftphoneSessionImpl extends EventEmitter<{ message: [SoftphoneServ
     }
     if (id.withheld) from = 'anonymous';
     this.call = SoftphoneCall.inbound(this.host, sip, from, name);
+    this.calls.add(this.call);
   }
 
   private placeCall(target: string, sdp: string): SipOutboundCall {
@@ -230,8 +234,9 @@ export class SoftphoneSessionImpl extends EventEmitter<{ message: [SoftphoneServ
       if (!result.ok) return this.send(result.error);
       const message = result.message;
       if (message.type === 'dial') {
-        if (this.call) return this.send(errorMessage('busy'));
+        if (this.call && !this.call.ended) return this.send(errorMessage('busy'));
         this.call = SoftphoneCall.outbound(this.host, message.target);
+        this.calls.add(this.call);
         return;
       }
       const call = this.call;
@@ -274,8 +279,7 @@ export class SoftphoneSessionImpl extends EventEmitter<{ message: [SoftphoneServ
     this.refreshTimer = undefined;
     this.expiryTimer = undefined;
     const callReason: SoftphoneEndReason = reason ?? 'closed';
-    const call = this.call;
-    if (call) await call.close(callReason);
+    await Promise.all([...this.calls].map((call) => call.close(callReason)));
     if (this.registered && reason !== 'registration-lost') {
       this.registered = false;
       let timer: NodeJS.Timeout | undefined;
