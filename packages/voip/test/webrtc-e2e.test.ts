@@ -6,7 +6,9 @@
  * to SIPp and the scenario completes. Audio is checked by tone: citizen 700 Hz, agents 440 and
  * 880 Hz, music on hold 300 Hz.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { B2bua } from '../src/b2bua/index.js';
 import { FrameClock } from '../src/media/frame-clock.js';
@@ -16,7 +18,7 @@ import { parseWav } from '../src/media/wav.js';
 import { SoftphoneGateway } from '../src/webrtc/index.js';
 import type { SoftphoneSession } from '../src/webrtc/index.js';
 import { DOMAIN, EventLog, SIPP, binaryAvailable, randomRange, rms, runSipp, sine, startEngine, tempDir } from './b2bua/helpers.js';
-import { FakeBrowser, MessageLog, Recording, delay, dominantTone, udpHandles, waitUntil } from './webrtc-helpers.js';
+import { FakeBrowser, MessageLog, Recording, delay, dominantTone, mulawWav, runSippIn, udpHandles, waitUntil } from './webrtc-helpers.js';
 
 const dir = tempDir('webrtc-e2e-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -182,7 +184,7 @@ describe.skipIf(!binaryAvailable(SIPP, ['-v']))('WebRTC softphone gateway end to
     await waitUntil(() => udpHandles() <= udpBefore, 5000, `UDP sockets closed (${udpHandles()} > ${udpBefore})`);
   });
 
-  it('an agent dials out from the browser: INVITE through the registrar, the IVR answers and the browser hears it', async () => {
+  it('an agent dials out from the browser: INVITE through the registrar, the B2BUA answers and the browser hears its queue music', async () => {
     const { events, gateway } = await startAll(() => undefined);
     const a1 = await agent(gateway, '1001', 440);
     await a1.session.handle({ type: 'dial', target: '12345' });
@@ -198,5 +200,34 @@ describe.skipIf(!binaryAvailable(SIPP, ['-v']))('WebRTC softphone gateway end to
     const cdr = await events.waitCdr();
     expect(cdr.caller).toBe('1001');
     await waitUntil(() => gateway.stats().portsInUse === 0, 3000, 'ports released');
+  });
+
+  it('SIPp streams the citizen\'s voice itself (rtp_stream, u-law WAV): the browser hears it, then hangs up', async () => {
+    const { events, gateway } = await startAll();
+    const a1 = await agent(gateway, '1001', 440);
+    const work = tempDir('webrtc-sipp-stream-');
+    cleanup.push(async () => rmSync(work, { recursive: true, force: true }));
+    writeFileSync(join(work, 'citizen.wav'), mulawWav(sine(700, 3000)));
+    const scenario = join(dirname(fileURLToPath(import.meta.url)), 'webrtc-scenarios', 'citizen-stream.xml');
+    const sipp = runSippIn({ cwd: work, scenario, remotePort: gateway.options.registrar.port, timeoutS: 40 });
+    const incoming = await a1.log.waitFor('incoming', () => true, 15_000);
+    expect(incoming.from).toMatch(/^13700000\d+$/);
+    await a1.session.handle({ type: 'answer', callId: incoming.callId, sdp: await a1.browser.answer(incoming.sdp) });
+    await a1.log.waitFor('state', (m) => m.callId === incoming.callId && m.state === 'connected');
+    a1.browser.talk();
+    await hears(a1.browser.heard, 700, 'browser (SIPp rtp_stream)');
+    await a1.browser.connected();
+    await delay(1000);
+    await a1.session.handle({ type: 'hangup', callId: incoming.callId });
+    const result = await sipp;
+    expect(result.exitCode, result.output).toBe(0);
+    expect(result.successful).toBe(1);
+    const cdr = await events.waitCdr();
+    expect(cdr.endReason).toBe('agent-hangup');
+    const wav = parseWav(readFileSync(cdr.recordingPath ?? ''));
+    const left = wav.samples.filter((_, i) => i % 2 === 0);
+    const right = wav.samples.filter((_, i) => i % 2 === 1);
+    expect(dominantTone(left, [440, 700])).toBe(700);
+    expect(dominantTone(right, [440, 700])).toBe(440);
   });
 });
