@@ -61,10 +61,13 @@ async function startAll(onQueue: () => string | undefined = () => '1001'): Promi
   );
   cleanup.push(() => engine.close());
   const events = new EventLog(engine);
+  const ice = randomRange(200);
   const gateway = await SoftphoneGateway.create({
     registrar: { host: '127.0.0.1', port: engine.stack.udpPort ?? 0, domain: DOMAIN },
     password: (e) => PASSWORDS[e] ?? '',
     rtp: { ...randomRange(40), bindAddress: '127.0.0.1' },
+    iceHostAddress: '127.0.0.1',
+    icePortRange: [ice.min, ice.max],
   });
   cleanup.push(() => gateway.close());
   return { engine, events, gateway };
@@ -105,7 +108,14 @@ describe.skipIf(!binaryAvailable(SIPP, ['-v']))('WebRTC softphone gateway end to
     expect(incoming.from).toMatch(/^13900000\d+$/);
     expect(incoming.sdp).toMatch(/m=audio \d+ UDP\/TLS\/RTP\/SAVPF 0\r\n/);
     expect(incoming.sdp).toMatch(/a=fingerprint:sha-256 /);
-    expect(incoming.sdp).toMatch(/a=candidate:.* 127\.0\.0\.1 \d+ typ host/);
+    const candidates = [...incoming.sdp.matchAll(/a=candidate:\S+ \d+ udp \d+ (\S+) (\d+) typ host/g)];
+    expect(candidates.length).toBeGreaterThan(0);
+    for (const [, address, port] of candidates) {
+      expect(address).toBe('127.0.0.1');
+      const range = gateway.options.icePortRange ?? [0, 0];
+      expect(Number(port)).toBeGreaterThanOrEqual(range[0]);
+      expect(Number(port)).toBeLessThanOrEqual(range[1]);
+    }
     expect(incoming.sdp).toMatch(/a=end-of-candidates/);
     await a1.session.handle({ type: 'answer', callId: incoming.callId, sdp: await a1.browser.answer(incoming.sdp) });
     await a1.log.waitFor('state', (m) => m.callId === incoming.callId && m.state === 'connected');

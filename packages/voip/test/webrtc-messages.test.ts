@@ -88,6 +88,7 @@ describe('SoftphoneSession.handle with bad input', () => {
       registrar: { host: '127.0.0.1', port: registrar.udpPort ?? 0, domain: DOMAIN },
       password: () => 'pw',
       rtp: { ...randomRange(20), bindAddress: '127.0.0.1' },
+      iceHostAddress: '127.0.0.1',
     });
     session = await gateway.attach('1001');
     log = new MessageLog(session);

@@ -37,6 +37,7 @@ async function gatewayFor(port: number, extra: { registerExpires?: number; passw
     registrar: { host: '127.0.0.1', port, domain: DOMAIN },
     password: extra.password ?? ((e) => PASSWORDS[e] ?? 'none'),
     rtp: { ...randomRange(40), bindAddress: '127.0.0.1' },
+    iceHostAddress: '127.0.0.1',
     ...(extra.registerExpires !== undefined ? { registerExpires: extra.registerExpires } : {}),
   });
   cleanup.push(() => gateway.close());

@@ -25,6 +25,14 @@ export interface SoftphoneGatewayOptions {
   sip?: { host?: string; port?: number };
   /** ICE servers for werift (default none: host candidates only). */
   iceServers?: IceServer[];
+  /**
+   * The one local address WebRTC host candidates use (e.g. '127.0.0.1' in tests, or the LAN address
+   * agents reach); default every non-loopback interface. Independent of rtp.bindAddress, which is
+   * only the socket towards the B2BUA (often loopback).
+   */
+  iceHostAddress?: string;
+  /** UDP ports werift's ICE sockets use, for firewalls (default ephemeral ports). */
+  icePortRange?: [number, number];
   /** Seconds asked for in REGISTER (default 300); refreshed at 80 % of what the registrar grants. */
   registerExpires?: number;
   logger?: SipLogger;
@@ -59,10 +67,12 @@ export class SoftphoneGateway {
   ) {
     const logger = options.logger ?? silentLogger;
     const bind = options.rtp.bindAddress ?? options.sip?.host ?? '127.0.0.1';
+    const iceHost = concreteAddress(options.iceHostAddress);
     const peer: PeerSettings = {
       iceServers: options.iceServers ?? [],
       gatherTimeoutMs: 5_000,
-      ...(concreteAddress(bind) ? { hostAddress: concreteAddress(bind) as string } : {}),
+      ...(iceHost ? { hostAddress: iceHost } : {}),
+      ...(options.icePortRange ? { portRange: options.icePortRange } : {}),
     };
     this.context = {
       stack,
@@ -86,6 +96,11 @@ export class SoftphoneGateway {
     }
     if (typeof registrar.domain !== 'string' || registrar.domain === '') throw new Error('SoftphoneGateway: registrar.domain is required');
     if (typeof options.password !== 'function') throw new Error('SoftphoneGateway: password(extension) is required');
+    if (options.iceHostAddress !== undefined && !concreteAddress(options.iceHostAddress)) throw new Error('SoftphoneGateway: iceHostAddress must be an IP address');
+    const range = options.icePortRange;
+    if (range && !(Number.isInteger(range[0]) && Number.isInteger(range[1]) && range[0] > 0 && range[1] <= 65535 && range[1] - range[0] >= 1)) {
+      throw new Error('SoftphoneGateway: icePortRange must be [min, max] with min < max');
+    }
     const allocator = new PortAllocator({ min: rtp.min, max: rtp.max });
     const host = options.sip?.host ?? '127.0.0.1';
     const stack = await SipStack.create({

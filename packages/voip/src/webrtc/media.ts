@@ -24,6 +24,7 @@ export interface PeerSettings {
   iceServers: IceServer[];
   /** A concrete local address: ICE host candidates use only it. Undefined = every interface. */
   hostAddress?: string;
+  portRange?: [number, number];
   /** How long to wait for ICE gathering (STUN/TURN) before offering what we have. */
   gatherTimeoutMs: number;
 }
@@ -42,6 +43,7 @@ function peerConfig(settings: PeerSettings): Partial<PeerConfig> {
     headerExtensions: { audio: [], video: [] },
     iceServers: settings.iceServers.map((s) => ({ urls: s.urls, ...(s.username !== undefined ? { username: s.username } : {}), ...(s.credential !== undefined ? { credential: s.credential } : {}) })),
   };
+  if (settings.portRange) config.icePortRange = settings.portRange;
   const host = settings.hostAddress;
   if (host) {
     const v4 = isIP(host) === 4;
