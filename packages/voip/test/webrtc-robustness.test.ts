@@ -301,4 +301,15 @@ describe('softphone gateway robustness', () => {
     await waitUntil(() => gateway.stats().portsInUse === 0 && gateway.stats().calls === 0 && gateway.stats().sipCalls === 0, 3000, 'released');
     expect(gateway.sessions).toBe(1);
   }, 30_000);
+
+  it('a registrar asking for a longer interval (423 Min-Expires) gets it', async () => {
+    const registrar = await SipStack.create({ udp: { port: 0, host: '127.0.0.1' }, domain: DOMAIN, publicAddress: '127.0.0.1', registrar: { users: () => 'pw', minExpires: 120 } });
+    cleanup.push(() => registrar.close());
+    const gateway = await gatewayFor(registrar.udpPort ?? 0, { registerExpires: 60, password: () => 'pw' });
+    const session = await gateway.attach('1001');
+    const log = new MessageLog(session);
+    expect(await log.waitFor('registered')).toEqual({ type: 'registered', extension: '1001', expires: 120 });
+    const binding = registrar.lookup(`1001@${DOMAIN}`)[0];
+    expect((binding?.expiresAt ?? 0) - Date.now()).toBeGreaterThan(110_000);
+  });
 });

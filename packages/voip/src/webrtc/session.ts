@@ -61,6 +61,8 @@ export class SoftphoneSessionImpl extends EventEmitter<{ message: [SoftphoneServ
   private refreshTimer: NodeJS.Timeout | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private readonly host: SoftphoneCallHost;
+  /** Seconds we ask for: registerExpires, raised to the registrar's Min-Expires after a 423. */
+  private askExpires: number;
 
   constructor(
     private readonly ctx: SessionContext,
@@ -70,6 +72,7 @@ export class SoftphoneSessionImpl extends EventEmitter<{ message: [SoftphoneServ
     readonly displayName: string | undefined,
   ) {
     super();
+    this.askExpires = ctx.registerExpires;
     const session = this;
     this.host = {
       logger: ctx.logger,
@@ -122,6 +125,16 @@ export class SoftphoneSessionImpl extends EventEmitter<{ message: [SoftphoneServ
     });
   }
 
+  /** REGISTER for `asked` seconds, once more with Min-Expires after a 423 (RFC 3261 §10.2.8). */
+  private async registerFor(): Promise<SipResponse> {
+    const response = await this.registerOnce(this.askExpires);
+    if (response.status !== 423) return response;
+    const min = Number(response.headers.get('Min-Expires'));
+    if (!Number.isInteger(min) || min <= this.askExpires || min > 86_400) return response;
+    this.askExpires = min;
+    return this.registerOnce(min);
+  }
+
   /** Seconds granted for our Contact: its expires parameter, else Expires, else what we asked. */
   private granted(response: SipResponse, asked: number): number {
     const needle = `sip:${this.contactUser}@`;
@@ -137,14 +150,14 @@ export class SoftphoneSessionImpl extends EventEmitter<{ message: [SoftphoneServ
   async register(): Promise<void> {
     let response: SipResponse;
     try {
-      response = await this.registerOnce(this.ctx.registerExpires);
+      response = await this.registerFor();
     } catch (err) {
       throw new RegistrationError(`registration of extension ${this.extension} failed: ${err instanceof Error ? err.message : String(err)}`);
     }
     if (response.status < 200 || response.status >= 300) {
       throw new RegistrationError(`registration of extension ${this.extension} failed: ${response.status} ${response.reason}`, response.status);
     }
-    const expires = this.granted(response, this.ctx.registerExpires);
+    const expires = this.granted(response, this.askExpires);
     this.registered = true;
     this.onRegistered(expires);
     // The caller attaches its listener when attach() resolves: tell it on the next turn.
@@ -173,13 +186,13 @@ export class SoftphoneSessionImpl extends EventEmitter<{ message: [SoftphoneServ
     if (this.closed) return;
     let response: SipResponse | undefined;
     try {
-      response = await this.registerOnce(this.ctx.registerExpires);
+      response = await this.registerFor();
     } catch (err) {
       this.ctx.logger.warn({ extension: this.extension, err: String(err) }, 'softphone re-registration failed');
     }
     if (this.closed) return;
     if (response && response.status >= 200 && response.status < 300) {
-      this.onRegistered(this.granted(response, this.ctx.registerExpires));
+      this.onRegistered(this.granted(response, this.askExpires));
       return;
     }
     const status = response?.status;
