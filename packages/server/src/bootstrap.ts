@@ -8,6 +8,7 @@ import { FieldCipher } from './platform/crypto/index.js';
 import { InProcessBus, type Bus } from './platform/events/bus.js';
 import { OutboxDispatcher } from './platform/events/outbox.js';
 import { ParamStore } from './platform/params.js';
+import { openBlobStore } from './platform/blob/open.js';
 import { buildHttpApp, type App } from './platform/http/app.js';
 import { platformMigrations } from './platform/platform.migrations.js';
 import { identityMigrations } from './modules/identity/identity.migrations.js';
@@ -59,7 +60,8 @@ export async function createPlatform(config: AppConfig, opts: PlatformOptions = 
   await migrateToLatest(handle.db as never, MIGRATIONS);
   const cipher = new FieldCipher({ sm4KeyHex: config.keys.sm4KeyHex, indexKeyHex: config.keys.indexKeyHex });
   const params = new ParamStore(handle.db);
-  const deps: Deps = { config, db: handle.db, clock, bus: opts.bus ?? new InProcessBus(), cipher, params };
+  const blobs = await openBlobStore(config.dataDir);
+  const deps: Deps = { config, db: handle.db, clock, bus: opts.bus ?? new InProcessBus(), cipher, params, blobs: blobs.store };
   await params.ensureDefaults(clock);
   await seedIfEmpty(deps);
 
@@ -97,6 +99,7 @@ export async function createPlatform(config: AppConfig, opts: PlatformOptions = 
       await outbox.stop();
       await app.close();
       await deps.bus.close();
+      await blobs.close();
       if (!opts.database) await handle.close();
     },
   };

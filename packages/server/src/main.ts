@@ -7,7 +7,7 @@ const config = loadConfig();
 const platform = await createPlatform(config);
 const { app } = platform;
 // The media role (SIP/RTP engine with IVR) runs only when HOTLINE_MEDIA_ENABLED=true.
-const media = await startMediaRole({ bus: platform.deps.bus, db: platform.deps.db, dataDir: config.dataDir, logger: app.log });
+const media = await startMediaRole({ bus: platform.deps.bus, db: platform.deps.db, blobs: platform.deps.blobs, dataDir: config.dataDir, logger: app.log });
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

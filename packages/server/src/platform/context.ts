@@ -6,6 +6,7 @@ import type { FieldCipher } from './crypto/index.js';
 import type { AdminType, DataScope } from './db/schema.js';
 import type { AuditActor } from './audit/audit.js';
 import type { ParamStore } from './params.js';
+import type { BlobStore } from './blob/blob-store.js';
 
 /** Infrastructure every use case may need; built once in the composition root. */
 export interface Deps {
@@ -15,6 +16,8 @@ export interface Deps {
   bus: Bus;
   cipher: FieldCipher;
   params: ParamStore;
+  /** Recordings and other files: a directory by default, S3-compatible storage in production. */
+  blobs: BlobStore;
 }
 
 /** The authenticated caller of a request, resolved from the session on every request. */

@@ -702,6 +702,45 @@ export interface IntakeNonceTable {
   seen_at: Timestamp;
 }
 
+// ---- telephony ----
+/** One inbound call of the media role (migrations 0012/0013); `record` is the engine's full CDR. */
+export interface TelephonyCdrTable {
+  id: string;
+  tenant_id: string | null;
+  sip_call_id: string;
+  caller: string;
+  caller_withheld: ColumnType<boolean, boolean | undefined, boolean>;
+  callee: string;
+  started_at: Timestamp;
+  answered_at: Timestamp | null;
+  bridged_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  end_reason: string | null;
+  queue: string | null;
+  agent: string | null;
+  recording_path: string | null;
+  voicemail_path: string | null;
+  dtmf: ColumnType<string, string | undefined, string>;
+  ivr_path: ColumnType<string[], string | undefined, string>;
+  hold_seconds: ColumnType<number, number | undefined, number>;
+  record: Json;
+  recording_key: string | null;
+  recording_sm3: string | null;
+  recording_size: number | null;
+  voicemail_key: string | null;
+  voicemail_sm3: string | null;
+  voicemail_size: number | null;
+}
+/** Agent extensions (坐席分机): one per user, unique across the installation. */
+export interface TelephonyAgentTable {
+  tenant_id: string;
+  user_id: string;
+  extension: string;
+  display_name: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   audit_log: AuditLogTable;
   access_log: AccessLogTable;
@@ -750,4 +789,6 @@ export interface Database {
   sms_message: SmsMessageTable;
   intake_client: IntakeClientTable;
   intake_nonce: IntakeNonceTable;
+  telephony_cdr: TelephonyCdrTable;
+  telephony_agent: TelephonyAgentTable;
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { Cdr } from '@hotline/voip';
 import { createTestPlatform, type TestPlatform } from '../../../../test/harness.js';
-import { insertCdr } from '../media.role.js';
+import { callAudioKey, insertCdr } from '../media.role.js';
 
 describe('telephony CDR table', () => {
   let p: TestPlatform;
@@ -30,5 +30,23 @@ describe('telephony CDR table', () => {
     expect(rows[0]).toMatchObject({ tenant_code: '650000', caller: '13800000000', queue: 'mandarin', ivr_path: ['menu', 'route', 'mandarin'], hold_seconds: 2.5 });
     expect(new Date(rows[0]?.answered_at ?? 0).getTime()).toBe(t0 + 100);
     expect(rows[0]?.record.ivrInputs).toEqual([{ node: 'menu', digits: '1' }]);
+  });
+
+  it('keeps the blob key, SM3 digest and size of the recording and the voicemail (migration 0013)', async () => {
+    const t0 = Date.parse('2026-01-06T10:00:00+08:00');
+    const cdr: Cdr = {
+      id: 'call-2', sipCallId: 'def@carrier', caller: '13900000000', callerWithheld: false, callee: '12345', startedAt: t0, endedAt: t0 + 30_000,
+      endReason: 'ivr-end', ivrPath: ['menu'], ivrInputs: [], dtmf: '', transfers: [], holdSeconds: 0, legs: [],
+    };
+    const recording = await p.deps.blobs.put(callAudioKey('recordings', cdr), Buffer.from('RIFF rec'), { contentType: 'audio/wav' });
+    const voicemail = await p.deps.blobs.put(callAudioKey('voicemail', cdr), Buffer.from('RIFF voicemail'), { contentType: 'audio/wav' });
+    await insertCdr(p.deps.db, '650000', cdr, { recording, voicemail });
+    const row = await p.deps.db.selectFrom('telephony_cdr').selectAll().where('id', '=', 'call-2').executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ recording_key: 'recordings/20260106/call-2.wav', recording_sm3: recording.sm3, voicemail_key: 'voicemail/20260106/call-2.wav', voicemail_sm3: voicemail.sm3 });
+    expect(Number(row.recording_size)).toBe(8);
+    expect(Number(row.voicemail_size)).toBe(14);
+    // The agents table exists for the agents service: one extension per user, unique installation-wide.
+    const cols = await sql<{ column_name: string }>`select column_name from information_schema.columns where table_name = 'telephony_agent' order by ordinal_position`.execute(p.deps.db);
+    expect(cols.rows.map((r) => r.column_name)).toEqual(['tenant_id', 'user_id', 'extension', 'display_name', 'created_at', 'updated_at']);
   });
 });
