@@ -22,6 +22,7 @@ import { catalogMigrations, catalogRoutes } from './modules/catalog/catalog.modu
 import { registerTicketHandlers, ticketMigrations, ticketModuleRoutes, TicketTimerWorker } from './modules/tickets/tickets.module.js';
 import { assistModuleRoutes, startAssist, stopAssist } from './modules/assist/assist.module.js';
 import { telephonyMigrations } from './modules/telephony/telephony.migrations.js';
+import { registerTelephonyRoutes } from './modules/telephony/telephony.routes.js';
 import { seedBase } from './seed/base.seed.js';
 import { seedDemo } from './seed/demo.seed.js';
 
@@ -77,6 +78,7 @@ export async function createPlatform(config: AppConfig, opts: PlatformOptions = 
       await catalogRoutes(a, deps);
       await ticketModuleRoutes(a, deps);
       await assistModuleRoutes(a, deps);
+      await registerTelephonyRoutes(a, deps);
     },
   });
   const outbox = new OutboxDispatcher(handle.db, clock, (err, topic) => app.log.error({ err, topic }, 'outbox handler failed'));

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCodeCheckChar } from '../src/modules/catalog/credit-code.js';
 import { XLSX_MIME } from '../src/platform/excel/sheet.js';
+import { callAudioKey, insertCdr } from '../src/modules/telephony/media.role.js';
 import { Client, createTestPlatform, ids, login, type TestPlatform } from './harness.js';
 
 /**
@@ -64,6 +65,8 @@ interface Refs {
   item: string;
   notification: string;
   agent: string;
+  /** A call record of the root (通话记录) with a recording and a voicemail. */
+  call: string;
   cat: CatalogRefs;
   tix: TicketRefs;
 }
@@ -504,6 +507,13 @@ const OPS: Record<string, OpSetup> = {
   'GET /api/v1/assist/models/items': { who: 'sup' },
   // One training at a time: the valid request starts a job (1 epoch), the hostile ones are refused or get 409.
   'POST /api/v1/assist/models/items/train': { who: 'sup', body: () => ({ epochs: 1 }) },
+  // ---- 话务 ----
+  'GET /api/v1/telephony/calls': {
+    who: 'rev',
+    query: () => ({ page: '1', pageSize: '20', order: 'desc', from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z', caller: '13800000000', callerMatch: 'exact', agent: '1001', endReason: 'caller-hangup', queue: 'mandarin', hasRecording: 'true' }),
+  },
+  'GET /api/v1/telephony/calls/{id}': { who: 'rev', params: (r) => ({ id: r.call }) },
+  'GET /api/v1/telephony/calls/{id}/recording': { who: 'rev', params: (r) => ({ id: r.call }), query: () => ({ kind: 'voicemail' }) },
 };
 
 /**
@@ -633,7 +643,7 @@ describe('hostile input against every operation', () => {
     expect(note.status).toBe(201);
     // The public H5 endpoints get hundreds of requests here too.
     expect((await sec.put('/api/v1/config/security.publicRateLimitPerMinute', { value: 100000 })).status).toBe(200);
-    refs = { A, tenant: tenant.body.id, org: org.body.id, user: user.body.id, role: role.body.id, dict: 'bi_dict', item: item.body.id, notification: note.body.id, agent: agentId, cat: await catalogRefs(), tix: await ticketRefs(await I.org('ZJT')) };
+    refs = { A, tenant: tenant.body.id, org: org.body.id, user: user.body.id, role: role.body.id, dict: 'bi_dict', item: item.body.id, notification: note.body.id, agent: agentId, call: await callRef(), cat: await catalogRefs(), tix: await ticketRefs(await I.org('ZJT')) };
     spec = (await p.app.inject({ url: '/api/openapi.json' })).json() as Spec;
   });
   afterAll(() => p?.close());
@@ -643,6 +653,16 @@ describe('hostile input against every operation', () => {
     const r = await res;
     expect(r.status, `${what}: ${JSON.stringify(r.body)}`).toBe(status);
     return r.body;
+  }
+
+  /** A call of the root's hotline as the media role stores it: the CDR row and its audio in the blob store. */
+  async function callRef(): Promise<string> {
+    const at = Date.parse('2026-01-05T09:00:00+08:00');
+    const cdr = { id: 'bi-call-1', sipCallId: 'bi@carrier', caller: '13800000000', callerWithheld: false, callee: '12345', startedAt: at, bridgedAt: at + 9000, endedAt: at + 60_000, endReason: 'caller-hangup' as const, ivrPath: ['menu', 'route', 'mandarin'], ivrInputs: [{ node: 'menu', digits: '1' }], dtmf: '1', transfers: [], legs: [], holdSeconds: 0, queue: 'mandarin', agent: '1001' };
+    const recording = await p.deps.blobs.put(callAudioKey('recordings', cdr), Buffer.from('RIFF recording'), { contentType: 'audio/wav' });
+    const voicemail = await p.deps.blobs.put(callAudioKey('voicemail', cdr), Buffer.from('RIFF voicemail'), { contentType: 'audio/wav' });
+    await insertCdr(p.deps.db, '650000', cdr, { recording, voicemail });
+    return cdr.id;
   }
 
   /** The root's catalogue records that the valid requests work on (made through the API). */

@@ -7,6 +7,7 @@ import { creditCodeCheckChar } from '../src/modules/catalog/credit-code.js';
 import { INHERITED_ITEM_MESSAGE } from '../src/modules/catalog/item.service.js';
 import { startImport } from '../src/platform/excel/import-jobs.js';
 import { XLSX_MIME } from '../src/platform/excel/sheet.js';
+import { callAudioKey, insertCdr } from '../src/modules/telephony/media.role.js';
 import { Client, createTestPlatform, ids, login, TICKET_API, type Res, type TestPlatform } from './harness.js';
 
 /**
@@ -89,6 +90,8 @@ interface Target {
   dict?: { code: string; item: string };
   /** An import job started by a user of the tenant (jobs are visible to their owner only). */
   importJob: string;
+  /** A call record of the tenant (通话记录) with a recording. */
+  call: string;
   /** The tenant's catalogue, where one is attacked. */
   cat?: CatalogTarget;
 }
@@ -112,7 +115,7 @@ interface OwnCatalog {
   draftEntry: string;
 }
 
-type AttackerKind = 'sys' | 'sec' | 'audit' | 'cat' | 'catrev';
+type AttackerKind = 'sys' | 'sec' | 'audit' | 'cat' | 'catrev' | 'tel';
 interface Attacker {
   name: string;
   kind: AttackerKind;
@@ -268,6 +271,12 @@ const CASES: Record<string, Case[]> = {
   ],
   'POST /api/v1/notifications/{id}/read': [{ as: 'any', expect: 'hidden', req: (t) => ({ method: 'POST', url: `/api/v1/notifications/${t.notification}/read` }) }],
   'GET /api/v1/imports/{id}': [{ as: 'any', expect: 'hidden', req: (t) => get(`/api/v1/imports/${t.importJob}`) }],
+  // 话务: a call record and its recording, by a call-center supervisor of another tenant.
+  'GET /api/v1/telephony/calls/{id}': [{ as: 'tel', expect: 'hidden', req: (t) => get(`/api/v1/telephony/calls/${t.call}`) }],
+  'GET /api/v1/telephony/calls/{id}/recording': [
+    { as: 'tel', expect: 'hidden', req: (t) => get(`/api/v1/telephony/calls/${t.call}/recording`) },
+    { as: 'tel', expect: 'hidden', req: (t) => get(`/api/v1/telephony/calls/${t.call}/recording?kind=voicemail`) },
+  ],
   'GET /api/v1/audit/logs': [{ as: 'audit', expect: 'list', req: (t) => get(`/api/v1/audit/logs?targetId=${t.user}&pageSize=200`), check: auditInSubtree }],
   'GET /api/v1/audit/logs/export': [{ as: 'audit', expect: 'list', req: (t) => get(`/api/v1/audit/logs/export?targetId=${t.user}`), check: exportInSubtree }],
 
@@ -722,6 +731,16 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
     return { id: created.body.id, c };
   }
 
+  /** A call of the tenant owning the number, with a recording in the blob store, as the media role stores it. */
+  async function callOf(tenantCode: string, id: string): Promise<string> {
+    const at = Date.parse('2026-01-05T10:00:00+08:00');
+    const cdr = { id, sipCallId: `${id}@carrier`, caller: '13812345678', callerWithheld: false, callee: '12345', startedAt: at, endedAt: at + 60_000, endReason: 'caller-hangup' as const, ivrPath: ['menu'], ivrInputs: [], dtmf: '1', transfers: [], legs: [], holdSeconds: 0, queue: 'mandarin', agent: '1001' };
+    const recording = await p.deps.blobs.put(callAudioKey('recordings', cdr), Buffer.from(`RIFF ${MARK}`), { contentType: 'audio/wav' });
+    const voicemail = await p.deps.blobs.put(callAudioKey('voicemail', cdr), Buffer.from(`RIFF ${MARK}`), { contentType: 'audio/wav' });
+    await insertCdr(p.deps.db, tenantCode, cdr, { recording, voicemail });
+    return id;
+  }
+
   /** No route starts an import yet, so the job is started the way a module's import route would. */
   async function importJobOf(c: Client): Promise<string> {
     const actor = await authenticate(p.deps, c.token!, { ip: '127.0.0.1', userAgent: 'vitest' });
@@ -880,6 +899,7 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
       session: await latestSession(kashHandler),
       dict: { code: 'kash_dict', item: itemB.body.id },
       importJob: await importJobOf(kashSession),
+      call: await callOf('653100', 'tenancy-call-kash'),
     };
 
     // ---- B's catalogue, kept by B's own 事项管理员 and reviewed at the root ----
@@ -910,6 +930,9 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
       { name: 'audit_wlmq', kind: 'audit', c: auditWlmq.c, ...wlmq },
       { name: 'catalog_wlmq', kind: 'cat', c: catalogWlmq, ...wlmq, user: await I.user('catalog_wlmq'), inherited, own: await ownCatalog(catalogWlmq, A) },
       { name: 'catreview_wlmq', kind: 'catrev', c: catreviewWlmq.c, ...wlmq, user: catreviewWlmq.id, inherited },
+      // Call-center supervisors (通话记录, recordings) of 乌鲁木齐 and of 天山区 (which also attacks upwards).
+      { name: 'tel_wlmq', kind: 'tel', c: (await provision(A, 'WLMQ-12345', 'tel_wlmq', 'supervisor')).c, ...wlmq },
+      { name: 'tel_ts', kind: 'tel', c: (await provision(A2, 'TS-ZWFW', 'tel_ts', 'supervisor')).c, tenant: A2, org: await I.org('TS-ZWFW'), user: handlerTs, subtree: a2Subtree, above: await aboveOf(A2) },
     ];
 
     // ---- tenant A's own records: the 天山区 admin attacks upwards ----
@@ -928,6 +951,7 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
       notification: noteA.body.id,
       session: await latestSession(handlerWlmq),
       importJob: await importJobOf(wlmqSession),
+      call: await callOf('650100', 'tenancy-call-wlmq'),
     };
     ghost = {
       label: 'ghost',
@@ -940,6 +964,7 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
       session: randomUUID(),
       dict: { code: `ghost_${randomBytes(4).toString('hex')}`, item: randomUUID() },
       importJob: randomUUID(),
+      call: `ghost-call-${randomBytes(4).toString('hex')}`,
       cat: {
         enterprise: randomUUID(),
         creditCode: creditCode(8888888, '653100'),
@@ -1008,8 +1033,8 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
           continue;
         }
         for (const me of attackers.filter((a) => kase.as === 'any' || a.kind === kase.as)) {
-          // The 天山区 admin also attacks its parent 乌鲁木齐; the city admins only attack 喀什.
-          const targets = me.name === 'ts_admin' ? [bTarget, aTarget] : [bTarget];
+          // 天山区's attackers also attack their parent 乌鲁木齐; the city's only attack 喀什.
+          const targets = me.tenant === A2 ? [bTarget, aTarget] : [bTarget];
           for (const t of targets) {
             const real = kase.req(t, me);
             if (!real) continue;
@@ -1129,6 +1154,16 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
     for (const me of attackers) {
       if (me.kind === 'cat' || me.kind === 'catrev') {
         await catalogueSweep(me, bSubtree);
+        continue;
+      }
+      if (me.kind === 'tel') {
+        const calls = await me.c.get<{ items: { id: string; tenantId: string }[]; total: number }>('/api/v1/telephony/calls?pageSize=200');
+        expect(calls.status).toBe(200);
+        expect(calls.body.items.length).toBe(calls.body.total);
+        expect(calls.body.items.every((c) => me.subtree.has(c.tenantId)), `${me.name} sees a call outside its subtree`).toBe(true);
+        expect(calls.body.items.some((c) => c.id === bTarget.call)).toBe(false);
+        // 乌鲁木齐's supervisor sees 乌鲁木齐's call (its own tenant); 天山区's does not (it is above).
+        expect(calls.body.items.some((c) => c.id === aTarget.call)).toBe(me.tenant === A);
         continue;
       }
       if (me.kind !== 'audit') {

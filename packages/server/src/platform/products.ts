@@ -26,6 +26,7 @@ const PRODUCT_PREFIXES: [prefix: string, products: string[]][] = [
   ['/api/v1/ticket-config', ['tickets']],
   ['/api/v1/citizens', ['tickets']],
   ['/api/v1/assist', ['tickets']],
+  ['/api/v1/telephony', ['telephony']],
 ];
 
 export function productsForPath(routeUrl: string): string[] | undefined {

@@ -28,18 +28,20 @@ const COMMON = ['dashboard:view', 'message:read'];
 const CATALOG_READ = ['catalog:read', 'catalog:time-limit:read', 'catalog:enterprise:read'];
 const SYSTEM_ADMIN = ['identity:tenant:read', 'identity:tenant:write', 'identity:org:read', 'identity:org:write', 'identity:user:read', 'identity:user:write', 'system:dict:read', 'system:dict:write', 'system:config:read', 'system:config:write'];
 const SECURITY_ADMIN = ['identity:role:read', 'identity:role:write', 'identity:user:grant', 'identity:user:unlock', 'identity:user:reset-password', 'security:session:read', 'security:session:revoke', 'security:config:read', 'security:config:write'];
+// 话务: agents use the softphone and hear their own calls; reviewers and supervisors hear the team's.
+const CALLS = ['telephony:call:read', 'telephony:recording:play'];
 const AUDIT_ADMIN = ['audit:log:read', 'audit:log:export', 'audit:log:verify', 'audit:login-log:read', 'audit:access-log:read'];
 
 export const BUILTIN_ROLES: RoleSeed[] = [
-  { code: 'sys_admin', name: '系统管理员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...SYSTEM_ADMIN, 'message:send'] },
+  { code: 'sys_admin', name: '系统管理员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...SYSTEM_ADMIN, 'message:send', 'telephony:agent:manage'] },
   { code: 'security_admin', name: '安全管理员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...SECURITY_ADMIN] },
   { code: 'audit_admin', name: '审计管理员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...AUDIT_ADMIN] },
   { code: 'catalog_admin', name: '事项管理员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, 'catalog:write', 'catalog:enterprise:write', 'catalog:time-limit:write'] },
   { code: 'catalog_reviewer', name: '事项审核员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, 'catalog:review', 'catalog:enterprise:approve'] },
-  { code: 'hotline_agent', name: '话务坐席', dataScope: 'self', permissions: [...COMMON, ...CATALOG_READ, 'ticket:read', 'ticket:register', 'citizen:pii', 'assist:use'] },
+  { code: 'hotline_agent', name: '话务坐席', dataScope: 'self', permissions: [...COMMON, ...CATALOG_READ, 'ticket:read', 'ticket:register', 'citizen:pii', 'assist:use', ...CALLS, 'telephony:softphone:use'] },
   { code: 'dispatcher', name: '派单员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, 'message:send', 'ticket:read', 'ticket:register', 'ticket:dispatch', 'ticket:export', 'assist:use'] },
-  { code: 'reviewer', name: '审核回访员', dataScope: 'tenant', permissions: [...COMMON, ...CATALOG_READ, 'ticket:read', 'ticket:dispatch', 'ticket:review', 'ticket:callback', 'ticket:export', 'citizen:pii', 'assist:use'] },
-  { code: 'supervisor', name: '督办主管', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, 'message:send', 'ticket:read', 'ticket:supervise', 'ticket:export', 'ticket:config', 'assist:train'] },
+  { code: 'reviewer', name: '审核回访员', dataScope: 'tenant', permissions: [...COMMON, ...CATALOG_READ, 'ticket:read', 'ticket:dispatch', 'ticket:review', 'ticket:callback', 'ticket:export', 'citizen:pii', 'assist:use', ...CALLS] },
+  { code: 'supervisor', name: '督办主管', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, 'message:send', 'ticket:read', 'ticket:supervise', 'ticket:export', 'ticket:config', 'assist:train', ...CALLS] },
   { code: 'unit_handler', name: '承办人员', dataScope: 'org', permissions: [...COMMON, ...CATALOG_READ, 'ticket:read', 'ticket:handle'] },
   { code: 'unit_leader', name: '承办单位负责人', dataScope: 'org_subtree', permissions: [...COMMON, ...CATALOG_READ, 'message:send', 'ticket:read', 'ticket:handle', 'ticket:handle:approve', 'ticket:export'] },
 ];

@@ -41,6 +41,11 @@ export const PERMISSIONS: PermissionDef[] = [
   // smart intake (智能座席助手): analyse demands; retrain the item model
   def('assist:use', 'assist'),
   def('assist:train', 'assist'),
+  // 话务 (call center): 通话记录查询, 录音播放/下载 (audited), 软电话, 坐席分机管理
+  def('telephony:call:read', 'telephony'),
+  def('telephony:recording:play', 'telephony'),
+  def('telephony:softphone:use', 'telephony'),
+  def('telephony:agent:manage', 'telephony'),
   // system admin: structure and master data
   def('identity:tenant:read', 'tenant', 'system'),
   def('identity:tenant:write', 'tenant', 'system'),
