@@ -43,6 +43,7 @@ const TicketSupervisionPage = page(() => import('./pages/tickets/SupervisionPage
 const SlaRulesPage = page(() => import('./pages/tickets/SlaRulesPage'));
 const TicketSearchPage = page(() => import('./pages/tickets/TicketSearchPage'));
 const TicketDetailPage = page(() => import('./pages/tickets/TicketDetailPage'));
+const CallRecordsPage = page(() => import('./pages/telephony/CallRecordsPage'));
 const H5SubmitPage = page(() => import('./pages/tickets/h5/H5SubmitPage'));
 const H5QueryPage = page(() => import('./pages/tickets/h5/H5QueryPage'));
 const H5EvaluatePage = page(() => import('./pages/tickets/h5/H5EvaluatePage'));
@@ -138,6 +139,7 @@ function AppRoutes() {
         <Route path="tickets/sla-rules" element={guarded('/tickets/sla-rules', <SlaRulesPage />)} />
         {/* The detail is reached from lists and links; the server decides who may see the ticket. */}
         <Route path="tickets/:id" element={<Suspense fallback={<PageFallback />}><TicketDetailPage /></Suspense>} />
+        <Route path="telephony/calls" element={guarded('/telephony/calls', <CallRecordsPage />)} />
         <Route path="profile" element={<Suspense fallback={<PageFallback />}><ProfilePage /></Suspense>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
