@@ -70,8 +70,8 @@ create index telephony_agent_tenant_idx on telephony_agent (tenant_id);
 
 -- Installations seeded before the 话务 product existed: enable it (with its menus) where the work
 -- orders are enabled, as a fresh seed does for every region and 兵团 tenant, and give the built-in
--- roles their telephony permissions (built-in roles change only with the code). A fresh database
--- has no rows yet here; the seed does the same.
+-- roles their telephony permissions (built-in roles change only with the code), sorted the way the
+-- seed sorts them. A fresh database has no rows yet here; the seed does the same.
 insert into tenant_product (tenant_id, product_key)
   select tp.tenant_id, 'telephony' from tenant_product tp join tenant t on t.id = tp.tenant_id
   where tp.product_key = 'tickets' and t.kind <> 'partner'
@@ -80,13 +80,13 @@ insert into tenant_menu (tenant_id, menu_key)
   select tp.tenant_id, m.menu_key from tenant_product tp cross join (values ('telephony.calls'), ('telephony.softphone')) as m (menu_key)
   where tp.product_key = 'telephony'
   on conflict do nothing;
-update role set permissions = (select array_agg(distinct p order by p) from unnest(permissions || array['telephony:call:read', 'telephony:recording:play', 'telephony:softphone:use']::text[]) as p)
+update role set permissions = array(select p from (select distinct p from unnest(permissions || array['telephony:call:read', 'telephony:recording:play', 'telephony:softphone:use']::text[]) as p) d order by p collate "C")
   where builtin and code = 'hotline_agent';
-update role set permissions = (select array_agg(distinct p order by p) from unnest(permissions || array['telephony:call:read', 'telephony:recording:play']::text[]) as p)
+update role set permissions = array(select p from (select distinct p from unnest(permissions || array['telephony:call:read', 'telephony:recording:play']::text[]) as p) d order by p collate "C")
   where builtin and code = 'reviewer';
-update role set permissions = (select array_agg(distinct p order by p) from unnest(permissions || array['telephony:call:read', 'telephony:recording:play']::text[]) as p)
+update role set permissions = array(select p from (select distinct p from unnest(permissions || array['telephony:call:read', 'telephony:recording:play']::text[]) as p) d order by p collate "C")
   where builtin and code = 'supervisor';
-update role set permissions = (select array_agg(distinct p order by p) from unnest(permissions || array['telephony:agent:manage']::text[]) as p)
+update role set permissions = array(select p from (select distinct p from unnest(permissions || array['telephony:agent:manage']::text[]) as p) d order by p collate "C")
   where builtin and code = 'sys_admin';
 `,
       ),

@@ -1,0 +1,60 @@
+/**
+ * Migration 0013 on an installation seeded before the 话务 product existed: it enables the product
+ * and its menus where the work orders are enabled (not for partner hotlines), and gives the
+ * built-in roles exactly the telephony permissions a fresh seed gives them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { MIGRATIONS } from '../../../bootstrap.js';
+import { ManualClock } from '../../../platform/clock.js';
+import { migrateToLatest } from '../../../platform/db/migrator.js';
+import { openTestDatabase } from '../../../../test/harness.js';
+import type { DbHandle } from '../../../platform/db/database.js';
+import { BUILTIN_ROLES, seedBase } from '../../../seed/base.seed.js';
+
+const TELEPHONY_MENUS = ['telephony.calls', 'telephony.softphone'];
+
+describe('migration 0013-telephony-recordings on an older installation', () => {
+  let handle: DbHandle;
+  beforeAll(async () => {
+    handle = await openTestDatabase();
+  });
+  afterAll(() => handle?.close());
+
+  it('enables 话务 where tickets are enabled and grants the built-in roles their telephony permissions', async () => {
+    const db = handle.db;
+    // A PostgreSQL test database is cloned from a migrated template: start that one over from 0012.
+    const applied = await sql<{ name: string }>`select name from kysely_migration where name = '0013-telephony-recordings'`.execute(db).catch(() => ({ rows: [] }));
+    if (applied.rows.length > 0) {
+      await sql`delete from kysely_migration where name = '0013-telephony-recordings'`.execute(db);
+      await sql`drop table telephony_agent`.execute(db);
+      for (const c of ['recording_key', 'recording_sm3', 'recording_size', 'voicemail_key', 'voicemail_sm3', 'voicemail_size']) await sql.raw(`alter table telephony_cdr drop column ${c}`).execute(db);
+      await sql`drop index telephony_cdr_agent_idx`.execute(db);
+    } else {
+      await migrateToLatest(db as never, MIGRATIONS.filter((m) => m.name < '0013'));
+      await db.transaction().execute((trx) => seedBase(trx, new ManualClock()).then(() => undefined));
+    }
+    // What an installation seeded before this module looked like: no 话务 product, menus or permissions.
+    await db.deleteFrom('tenant_product').where('product_key', '=', 'telephony').execute();
+    await db.deleteFrom('tenant_menu').where('menu_key', 'in', TELEPHONY_MENUS).execute();
+    await sql`update role set permissions = array(select p from unnest(permissions) as p where p not like 'telephony:%' order by p collate "C")`.execute(db);
+
+    expect(await migrateToLatest(db as never, MIGRATIONS)).toContain('0013-telephony-recordings');
+
+    const tenants = await db.selectFrom('tenant').select(['id', 'kind']).execute();
+    const withTickets = new Set((await db.selectFrom('tenant_product').select('tenant_id').where('product_key', '=', 'tickets').execute()).map((r) => r.tenant_id));
+    const withTelephony = new Set((await db.selectFrom('tenant_product').select('tenant_id').where('product_key', '=', 'telephony').execute()).map((r) => r.tenant_id));
+    for (const t of tenants) expect(withTelephony.has(t.id), `${t.kind} ${t.id}`).toBe(withTickets.has(t.id) && t.kind !== 'partner');
+    expect(withTelephony.size).toBeGreaterThan(100);
+    const menus = await db.selectFrom('tenant_menu').select(['tenant_id', 'menu_key']).where('menu_key', 'in', TELEPHONY_MENUS).execute();
+    expect(menus).toHaveLength(withTelephony.size * 2);
+
+    const roles = await db.selectFrom('role').select(['code', 'permissions']).where('builtin', '=', true).execute();
+    for (const seeded of BUILTIN_ROLES) {
+      const row = roles.find((r) => r.code === seeded.code);
+      expect(row?.permissions, seeded.code).toEqual([...seeded.permissions].sort());
+    }
+    // The agents table is there for the agents service.
+    expect((await sql<{ n: number }>`select count(*)::int as n from telephony_agent`.execute(db)).rows[0]?.n).toBe(0);
+  });
+});
