@@ -332,6 +332,10 @@ describe('recordings', () => {
       expect((res.body as Buffer).length).toBe(size);
     }
     expect(await playRows('call-a1')).toHaveLength(before + cases.length + 4);
+    // HEAD is not offered (it would be audited as a play that sent nothing).
+    const head = await p.app.inject({ method: 'HEAD', url, headers: { authorization: `Bearer ${rev.token ?? ''}` } });
+    expect(head.statusCode).toBe(404);
+    expect(await playRows('call-a1')).toHaveLength(before + cases.length + 4);
   });
 
   it('plays voicemail with kind=voicemail; a call without a recording answers 404', async () => {

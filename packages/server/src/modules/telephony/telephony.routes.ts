@@ -33,6 +33,8 @@ export async function registerTelephonyRoutes(app: App, deps: Deps): Promise<voi
   app.get(
     '/api/v1/telephony/calls/:id/recording',
     {
+      // No automatic HEAD: every read of a recording is audited as a play, and HEAD would log one with no bytes sent.
+      exposeHeadRoute: false,
       config: { permission: PLAY, audit: 'telephony.recording.play' },
       schema: { ...tags, params: CallParams, querystring: Type.Object({ kind: Opt(OneOf(['recording', 'voicemail'] as const)) }) },
     },
