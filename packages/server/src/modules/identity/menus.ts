@@ -44,6 +44,7 @@ export const MENUS: MenuDef[] = [
   { key: 'tickets.slaRules', product: 'tickets', path: '/tickets/sla-rules', titleKey: 'menu.tickets.slaRules', icon: 'FieldTimeOutlined', permissions: ['ticket:config'] },
   { key: 'telephony.calls', product: 'telephony', path: '/telephony/calls', titleKey: 'menu.telephony.calls', icon: 'HistoryOutlined', permissions: ['telephony:call:read'] },
   { key: 'telephony.softphone', product: 'telephony', path: '/telephony/softphone', titleKey: 'menu.telephony.softphone', icon: 'PhoneOutlined', permissions: ['telephony:softphone:use'] },
+  { key: 'telephony.agents', product: 'telephony', path: '/telephony/agents', titleKey: 'menu.telephony.agents', icon: 'TeamOutlined', permissions: ['telephony:agent:manage'] },
   { key: 'catalog.items', product: 'catalog', path: '/catalog/items', titleKey: 'menu.catalog.items', icon: 'ProfileOutlined', permissions: ['catalog:read'] },
   { key: 'catalog.reviews', product: 'catalog', path: '/catalog/reviews', titleKey: 'menu.catalog.reviews', icon: 'AuditOutlined', permissions: ['catalog:review'] },
   { key: 'catalog.responsibilities', product: 'catalog', path: '/catalog/responsibilities', titleKey: 'menu.catalog.responsibilities', icon: 'PartitionOutlined', permissions: ['catalog:read'] },

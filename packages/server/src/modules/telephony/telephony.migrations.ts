@@ -77,7 +77,7 @@ insert into tenant_product (tenant_id, product_key)
   where tp.product_key = 'tickets' and t.kind <> 'partner'
   on conflict do nothing;
 insert into tenant_menu (tenant_id, menu_key)
-  select tp.tenant_id, m.menu_key from tenant_product tp cross join (values ('telephony.calls'), ('telephony.softphone')) as m (menu_key)
+  select tp.tenant_id, m.menu_key from tenant_product tp cross join (values ('telephony.calls'), ('telephony.softphone'), ('telephony.agents')) as m (menu_key)
   where tp.product_key = 'telephony'
   on conflict do nothing;
 update role set permissions = array(select p from (select distinct p from unnest(permissions || array['telephony:call:read', 'telephony:recording:play', 'telephony:softphone:use']::text[]) as p) d order by p collate "C")

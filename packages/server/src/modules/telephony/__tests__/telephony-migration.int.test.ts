@@ -12,7 +12,7 @@ import { openTestDatabase } from '../../../../test/harness.js';
 import type { DbHandle } from '../../../platform/db/database.js';
 import { BUILTIN_ROLES, seedBase } from '../../../seed/base.seed.js';
 
-const TELEPHONY_MENUS = ['telephony.calls', 'telephony.softphone'];
+const TELEPHONY_MENUS = ['telephony.calls', 'telephony.softphone', 'telephony.agents'];
 
 describe('migration 0013-telephony-recordings on an older installation', () => {
   let handle: DbHandle;
@@ -47,7 +47,7 @@ describe('migration 0013-telephony-recordings on an older installation', () => {
     for (const t of tenants) expect(withTelephony.has(t.id), `${t.kind} ${t.id}`).toBe(withTickets.has(t.id) && t.kind !== 'partner');
     expect(withTelephony.size).toBeGreaterThan(100);
     const menus = await db.selectFrom('tenant_menu').select(['tenant_id', 'menu_key']).where('menu_key', 'in', TELEPHONY_MENUS).execute();
-    expect(menus).toHaveLength(withTelephony.size * 2);
+    expect(menus).toHaveLength(withTelephony.size * TELEPHONY_MENUS.length);
 
     const roles = await db.selectFrom('role').select(['code', 'permissions']).where('builtin', '=', true).execute();
     for (const seeded of BUILTIN_ROLES) {
