@@ -25,7 +25,7 @@ const seed = Number(values.seed);
 const EVALS: Record<string, () => Record<string, unknown>> = {
   classification: () => evaluateClassification({ folds, seed, repeats: Number(values.repeats), holdout: values.holdout }),
   titles: () => evaluateTitles({ folds, seed }),
-  retrieval: () => evaluateRetrieval(),
+  retrieval: () => evaluateRetrieval({ folds, seed }),
   intent: () => evaluateIntent({ folds, seed }),
   elements: () => evaluateElements(),
   latency: () => evaluateLatency(),

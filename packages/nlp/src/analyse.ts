@@ -10,6 +10,7 @@ import type { UnitRecommender, UnitSuggestion } from './recommend/units.js';
 import { analyseSentiment, type Sentiment } from './sentiment.js';
 import { summarise, type Summary } from './summary/summarise.js';
 import { generateTitle, type TitleModel } from './summary/title.js';
+import type { TitleCompressor } from './summary/title-compressor.js';
 import { citizenText } from './summary/transcript.js';
 import type { DuplicateCandidate, DuplicateIndex } from './dedup/duplicates.js';
 
@@ -21,6 +22,8 @@ export interface AnalyseContext {
   units?: UnitRecommender;
   intentModel?: TextClassifier;
   titleModel?: TitleModel;
+  /** Trained titler (TitleCompressor.train on the deployment's tickets); generateTitle stays the fallback. */
+  titler?: TitleCompressor;
   sensitive?: SensitiveMatcher;
   gazetteer?: Gazetteer;
   /** Open tickets to look for near-duplicates in. */
@@ -95,7 +98,7 @@ export function analyse(input: unknown, ctx: AnalyseContext = {}): Analysis {
     region,
     items,
     units,
-    title: generateTitle(demand, { intent: intent.label, place, model: ctx.titleModel, focusTerms: items[0]?.matchedTerms }),
+    title: ctx.titler?.generate(demand) || generateTitle(demand, { intent: intent.label, place, model: ctx.titleModel, focusTerms: items[0]?.matchedTerms }),
     summary: summarise(demand),
     sentiment: analyseSentiment(demand),
     sensitive: (ctx.sensitive ?? (sharedSensitive ??= new SensitiveMatcher())).flag(text),

@@ -20,6 +20,7 @@ export * from './summary/sentences.js';
 export * from './summary/summarise.js';
 export * from './summary/title.js';
 export * from './summary/title-training.js';
+export * from './summary/title-compressor.js';
 export * from './sentiment.js';
 export * from './recommend/intent.js';
 export * from './recommend/items.js';

@@ -91,3 +91,21 @@ describe('TextSearchIndex', () => {
     expect(idx.search('火星移民')).toEqual([]);
   });
 });
+
+describe('TextSearchIndex context field', () => {
+  it('finds an answer through questions asked about its document, without highlighting them', () => {
+    const idx = new TextSearchIndex();
+    idx.add({ id: 'a1', text: '给予75%的贴息支持，贴息期限不超过1年', context: '江西省对疫情防控保障企业的贷款有何优惠？' });
+    idx.add({ id: 'a2', text: '可以通过邮寄、传真等方式提交' });
+    idx.add({ id: 'a3', text: '延长申报期限至2月28日' });
+    const hits = idx.search('江西省保障企业贷款贴息政策');
+    expect(hits[0]?.id).toBe('a1');
+    expect(hits[0]?.highlights.every((h) => '给予75%的贴息支持，贴息期限不超过1年'.slice(h.start, h.end) === h.text)).toBe(true);
+    // Context is what lifts a1 for words only the context has.
+    expect(idx.search('江西省贷款')[0]?.id).toBe('a1');
+    expect(idx.scoreAll('江西省贷款').length).toBe(3);
+    const weak = new TextSearchIndex({ contextWeight: 0 });
+    weak.add({ id: 'a1', text: '给予75%的贴息支持', context: '江西省贷款' });
+    expect(weak.search('江西省贷款')).toEqual([]);
+  });
+});

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { NlpError } from '../errors.js';
 import { TextClassifier, type TrainProgress } from '../ml/text-classifier.js';
 import { ItemRecommender, type CatalogueItem, type ItemHistoryRecord } from '../recommend/items.js';
+import { TitleCompressor } from '../summary/title-compressor.js';
 import { trainTitleModel } from '../summary/title-training.js';
 
 /**
@@ -10,9 +11,10 @@ import { trainTitleModel } from '../summary/title-training.js';
  * classifier (e.g. intent), or the title model. Progress on stderr, JSON summary on stdout.
  */
 const USAGE = `usage:
-  train items --catalogue items.json [--history history.jsonl] --out model.json [--epochs N]
+  train items --catalogue items.json [--history history.jsonl] --out model.json [--epochs N] [--balanced] [--catalogue-weight W]
   train classifier --data labelled.jsonl --out model.json        (lines: {"text","label"})
-  train title --pairs pairs.jsonl --out title-model.json          (lines: {"text","title"})`;
+  train title --pairs pairs.jsonl --out title-model.json          (lines: {"text","title"}; clause scorer)
+  train titler --pairs pairs.jsonl --out titler.json              (lines: {"text","title"}; TitleCompressor)`;
 
 function readJsonl<T>(path: string): T[] {
   return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as T);
@@ -32,7 +34,8 @@ function main(argv: string[]): Record<string, unknown> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { catalogue: { type: 'string' }, history: { type: 'string' }, data: { type: 'string' }, pairs: { type: 'string' }, out: { type: 'string' }, epochs: { type: 'string' } },
+    options: { catalogue: { type: 'string' }, history: { type: 'string' }, data: { type: 'string' }, pairs: { type: 'string' }, out: { type: 'string' }, epochs: { type: 'string' },
+      balanced: { type: 'boolean' }, 'catalogue-weight': { type: 'string' } },
   });
   const out = required(values.out, 'out');
   const epochs = values.epochs ? Number(values.epochs) : undefined;
@@ -41,7 +44,8 @@ function main(argv: string[]): Record<string, unknown> {
     case 'items': {
       const items = JSON.parse(readFileSync(required(values.catalogue, 'catalogue'), 'utf8')) as CatalogueItem[];
       const history = values.history ? readJsonl<ItemHistoryRecord>(values.history) : [];
-      const model = history.length > 0 ? ItemRecommender.train(items, history, { epochs, onProgress: progress }) : ItemRecommender.bootstrap(items, { epochs });
+      const catalogueWeight = values['catalogue-weight'] ? Number(values['catalogue-weight']) : undefined;
+      const model = history.length > 0 ? ItemRecommender.train(items, history, { epochs, balanced: values.balanced, catalogueWeight, onProgress: progress }) : ItemRecommender.bootstrap(items, { epochs });
       model.save(out);
       return { model: 'items', items: items.length, history: history.length, out, ms: Date.now() - t0 };
     }
@@ -54,6 +58,12 @@ function main(argv: string[]): Record<string, unknown> {
       const pairs = readJsonl<{ text: string; title: string }>(required(values.pairs, 'pairs'));
       writeFileSync(out, JSON.stringify(trainTitleModel(pairs)));
       return { model: 'title', pairs: pairs.length, out, ms: Date.now() - t0 };
+    }
+    case 'titler': {
+      const pairs = readJsonl<{ text: string; title: string }>(required(values.pairs, 'pairs'));
+      const model = TitleCompressor.train(pairs);
+      model.save(out);
+      return { model: 'titler', pairs: pairs.length, budget: model.budget, out, ms: Date.now() - t0 };
     }
     default:
       throw new NlpError('INVALID_INPUT', USAGE);

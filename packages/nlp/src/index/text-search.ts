@@ -3,12 +3,17 @@ import { AhoCorasick, longestNonOverlapping } from '../match/aho-corasick.js';
 import { normalise, normaliseAligned } from '../text/normalise.js';
 import { isStopword } from '../text/stopwords.js';
 import { charNgrams, cutForSearch } from '../text/tokenizer.js';
-import { Bm25Index, type Bm25Options } from './bm25.js';
+import { Bm25Index, topK, type Bm25Options } from './bm25.js';
 
 export interface SearchDocument {
   id: string;
   title?: string;
   text: string;
+  /**
+   * Searchable but not shown or highlighted: e.g. the questions callers already asked about this
+   * item or its source document (FAQ history). Scored as a separate BM25 field.
+   */
+  context?: string;
 }
 
 export interface SearchHit {
@@ -23,6 +28,8 @@ export interface TextSearchOptions extends Bm25Options {
   synonyms?: Record<string, readonly string[]>;
   /** How many times title tokens count (default 2). */
   titleWeight?: number;
+  /** Weight of the `context` field next to title + text (default 1). */
+  contextWeight?: number;
 }
 
 /** Words (search mode, for recall on compounds) plus character bigrams (for unknown words and typos of one character). */
@@ -37,11 +44,16 @@ export function searchTokens(text: string): string[] {
  */
 export class TextSearchIndex {
   private readonly bm25: Bm25Index<string>;
+  /** Second BM25 field over SearchDocument.context, same document order as bm25. */
+  private readonly context: Bm25Index<string>;
+  private hasContext = false;
   private readonly texts = new Map<string, string>();
+  private readonly ids: string[] = [];
   private readonly synonyms: Map<string, readonly string[]>;
 
   constructor(private readonly opts: TextSearchOptions = {}) {
     this.bm25 = new Bm25Index<string>(opts);
+    this.context = new Bm25Index<string>(opts);
     this.synonyms = symmetricSynonyms(opts.synonyms ?? {});
   }
 
@@ -53,7 +65,11 @@ export class TextSearchIndex {
     const title = doc.title ? searchTokens(doc.title) : [];
     const repeated = Array.from({ length: this.opts.titleWeight ?? 2 }, () => title).flat();
     this.bm25.add(doc.id, [...repeated, ...searchTokens(doc.text)]);
+    const ctx = doc.context?.trim() ? searchTokens(doc.context) : [];
+    if (ctx.length > 0) this.hasContext = true;
+    this.context.add(doc.id, ctx);
     this.texts.set(doc.id, doc.text);
+    this.ids.push(doc.id);
   }
 
   /** Query terms with their weights: the query's own tokens at 1, synonym expansions at 0.5. */
@@ -75,13 +91,26 @@ export class TextSearchIndex {
   search(query: string, k = 10): SearchHit[] {
     if (query.trim().length === 0) return [];
     const { tokens, weights, words } = this.expand(query);
-    return this.bm25.search(tokens, k, weights).map((h) => ({ ...h, highlights: highlight(this.texts.get(h.id) ?? '', words) }));
+    if (!this.hasContext) return this.bm25.search(tokens, k, weights).map((h) => ({ ...h, highlights: highlight(this.texts.get(h.id) ?? '', words) }));
+    const scores = this.combined(tokens, weights);
+    return topK(scores, k).map((i) => {
+      const id = this.ids[i] ?? '';
+      return { id, score: scores[i] ?? 0, highlights: highlight(this.texts.get(id) ?? '', words) };
+    });
   }
 
   /** Raw scores of every document in insertion order (evaluation and re-ranking). */
   scoreAll(query: string): Float64Array {
     const { tokens, weights } = this.expand(query);
-    return this.bm25.scoreAll(tokens, weights);
+    return this.hasContext ? this.combined(tokens, weights) : this.bm25.scoreAll(tokens, weights);
+  }
+
+  private combined(tokens: string[], weights: Map<string, number>): Float64Array {
+    const main = this.bm25.scoreAll(tokens, weights);
+    const ctx = this.context.scoreAll(tokens, weights);
+    const w = this.opts.contextWeight ?? 1;
+    for (let i = 0; i < main.length; i++) main[i] = (main[i] ?? 0) + w * (ctx[i] ?? 0);
+    return main;
   }
 }
 
