@@ -23,6 +23,7 @@ import { registerTicketHandlers, ticketMigrations, ticketModuleRoutes, TicketTim
 import { assistModuleRoutes, startAssist, stopAssist } from './modules/assist/assist.module.js';
 import { telephonyMigrations } from './modules/telephony/telephony.migrations.js';
 import { registerTelephonyRoutes } from './modules/telephony/telephony.routes.js';
+import { SoftphoneService } from './modules/telephony/softphone.service.js';
 import { seedBase } from './seed/base.seed.js';
 import { seedDemo } from './seed/demo.seed.js';
 
@@ -33,6 +34,8 @@ export interface Platform {
   app: App;
   deps: Deps;
   outbox: OutboxDispatcher;
+  /** The browser softphone; its gateway starts with the media role (main.ts). */
+  softphone: SoftphoneService;
   close(): Promise<void>;
 }
 
@@ -65,6 +68,7 @@ export async function createPlatform(config: AppConfig, opts: PlatformOptions = 
   const deps: Deps = { config, db: handle.db, clock, bus: opts.bus ?? new InProcessBus(), cipher, params, blobs: blobs.store };
   await params.ensureDefaults(clock);
   await seedIfEmpty(deps);
+  const softphone = new SoftphoneService(deps);
 
   const app = await buildHttpApp({
     deps,
@@ -78,7 +82,7 @@ export async function createPlatform(config: AppConfig, opts: PlatformOptions = 
       await catalogRoutes(a, deps);
       await ticketModuleRoutes(a, deps);
       await assistModuleRoutes(a, deps);
-      await registerTelephonyRoutes(a, deps);
+      await registerTelephonyRoutes(a, deps, softphone);
     },
   });
   const outbox = new OutboxDispatcher(handle.db, clock, (err, topic) => app.log.error({ err, topic }, 'outbox handler failed'));
@@ -95,7 +99,9 @@ export async function createPlatform(config: AppConfig, opts: PlatformOptions = 
     app,
     deps,
     outbox,
+    softphone,
     async close() {
+      await softphone.close();
       await timers.stop();
       await stopAssist(deps);
       await outbox.stop();

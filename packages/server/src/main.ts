@@ -2,12 +2,22 @@ import { loadConfig } from './platform/config.js';
 import { createPlatform } from './bootstrap.js';
 import { DEMO_PASSWORD, DEMO_USERS } from './seed/demo.seed.js';
 import { startMediaRole } from './modules/telephony/media.role.js';
+import { softphoneNetwork } from './modules/telephony/softphone.service.js';
 
 const config = loadConfig();
 const platform = await createPlatform(config);
 const { app } = platform;
 // The media role (SIP/RTP engine with IVR) runs only when HOTLINE_MEDIA_ENABLED=true.
-const media = await startMediaRole({ bus: platform.deps.bus, db: platform.deps.db, blobs: platform.deps.blobs, dataDir: config.dataDir, logger: app.log });
+const media = await startMediaRole({
+  bus: platform.deps.bus,
+  db: platform.deps.db,
+  blobs: platform.deps.blobs,
+  dataDir: config.dataDir,
+  logger: app.log,
+  softphoneKey: config.keys.indexKeyHex,
+});
+// Browser agents reach the media role through the WebRTC gateway, in this process.
+if (media) await platform.softphone.start(media, { ...softphoneNetwork(process.env), logger: app.log });
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

@@ -514,6 +514,10 @@ const OPS: Record<string, OpSetup> = {
   },
   'GET /api/v1/telephony/calls/{id}': { who: 'rev', params: (r) => ({ id: r.call }) },
   'GET /api/v1/telephony/calls/{id}/recording': { who: 'rev', params: (r) => ({ id: r.call }), query: () => ({ kind: 'voicemail' }) },
+  'GET /api/v1/telephony/softphone': { who: 'agent' },
+  'GET /api/v1/telephony/agents': { who: 'sys' },
+  'PUT /api/v1/telephony/agents/{userId}': { who: 'sys', params: (r) => ({ userId: r.agent }), body: () => ({ extension: '8099' }) },
+  'DELETE /api/v1/telephony/agents/{userId}': { who: 'sys', params: (r) => ({ userId: r.agent }) },
 };
 
 /**

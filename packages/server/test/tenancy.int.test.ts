@@ -277,6 +277,9 @@ const CASES: Record<string, Case[]> = {
     { as: 'tel', expect: 'hidden', req: (t) => get(`/api/v1/telephony/calls/${t.call}/recording`) },
     { as: 'tel', expect: 'hidden', req: (t) => get(`/api/v1/telephony/calls/${t.call}/recording?kind=voicemail`) },
   ],
+  // 坐席分机: an administrator assigns extensions to the users of their own tenant only.
+  'PUT /api/v1/telephony/agents/{userId}': [{ as: 'sys', expect: 'hidden', req: (t) => ({ method: 'PUT', url: `/api/v1/telephony/agents/${t.user}`, body: { extension: '8777' } }) }],
+  'DELETE /api/v1/telephony/agents/{userId}': [{ as: 'sys', expect: 'hidden', req: (t) => ({ method: 'DELETE', url: `/api/v1/telephony/agents/${t.user}` }) }],
   'GET /api/v1/audit/logs': [{ as: 'audit', expect: 'list', req: (t) => get(`/api/v1/audit/logs?targetId=${t.user}&pageSize=200`), check: auditInSubtree }],
   'GET /api/v1/audit/logs/export': [{ as: 'audit', expect: 'list', req: (t) => get(`/api/v1/audit/logs/export?targetId=${t.user}`), check: exportInSubtree }],
 

@@ -44,6 +44,8 @@ const SlaRulesPage = page(() => import('./pages/tickets/SlaRulesPage'));
 const TicketSearchPage = page(() => import('./pages/tickets/TicketSearchPage'));
 const TicketDetailPage = page(() => import('./pages/tickets/TicketDetailPage'));
 const CallRecordsPage = page(() => import('./pages/telephony/CallRecordsPage'));
+const SoftphonePage = page(() => import('./pages/telephony/SoftphonePage'));
+const AgentsPage = page(() => import('./pages/telephony/AgentsPage'));
 const H5SubmitPage = page(() => import('./pages/tickets/h5/H5SubmitPage'));
 const H5QueryPage = page(() => import('./pages/tickets/h5/H5QueryPage'));
 const H5EvaluatePage = page(() => import('./pages/tickets/h5/H5EvaluatePage'));
@@ -140,6 +142,8 @@ function AppRoutes() {
         {/* The detail is reached from lists and links; the server decides who may see the ticket. */}
         <Route path="tickets/:id" element={<Suspense fallback={<PageFallback />}><TicketDetailPage /></Suspense>} />
         <Route path="telephony/calls" element={guarded('/telephony/calls', <CallRecordsPage />)} />
+        <Route path="telephony/softphone" element={guarded('/telephony/softphone', <SoftphonePage />)} />
+        <Route path="telephony/agents" element={guarded('/telephony/agents', <AgentsPage />)} />
         <Route path="profile" element={<Suspense fallback={<PageFallback />}><ProfilePage /></Suspense>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -128,5 +128,10 @@ export async function seedDemo(trx: Db, clock: Clock, cipher: FieldCipher): Prom
       })
       .execute();
     await trx.insertInto('user_role').values({ user_id: id, role_id: roles.get(u.role)! }).execute();
+    const extension = DEMO_EXTENSIONS[u.username];
+    if (extension) await trx.insertInto('telephony_agent').values({ tenant_id: org.tenant_id, user_id: id, extension, display_name: u.displayName, created_at: now, updated_at: now }).execute();
   }
 }
+
+/** The demo agents' softphone extensions (HOTLINE_MEDIA_QUEUE_TARGET=8001 rings agent01). */
+const DEMO_EXTENSIONS: Readonly<Record<string, string>> = { agent01: '8001' };

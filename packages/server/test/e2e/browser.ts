@@ -28,7 +28,17 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-export async function startBrowserSession(): Promise<BrowserSession> {
+export interface BrowserSessionOptions {
+  /**
+   * Chromium's fake capture device as the microphone (a beep every second), granted without a
+   * prompt, and real host ICE candidates instead of mDNS names, for the WebRTC softphone.
+   */
+  fakeMicrophone?: boolean;
+}
+
+const FAKE_MICROPHONE_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--disable-features=WebRtcHideLocalIpsWithMdns'];
+
+export async function startBrowserSession(opts: BrowserSessionOptions = {}): Promise<BrowserSession> {
   if (!existsSync(`${WEB_DIST}/index.html`)) {
     throw new Error(`The web app is not built: ${WEB_DIST}/index.html is missing. Build it first: cd packages/web && npx vite build`);
   }
@@ -43,9 +53,9 @@ export async function startBrowserSession(): Promise<BrowserSession> {
 
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(opts.fakeMicrophone ? FAKE_MICROPHONE_ARGS : [])],
   });
-  const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}`, viewport: VIEWPORT, locale: 'zh-CN', timezoneId: TIME_ZONE });
+  const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}`, viewport: VIEWPORT, locale: 'zh-CN', timezoneId: TIME_ZONE, ...(opts.fakeMicrophone ? { permissions: ['microphone'] } : {}) });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const pageErrors: string[] = [];

@@ -18,6 +18,7 @@ import type { B2buaCall, CallEvent, Cdr, IvrFlow, SipLogger } from '@hotline/voi
 import type { Bus } from '../../platform/events/bus.js';
 import type { Db } from '../../platform/db/database.js';
 import { assertBlobKey, type BlobInfo, type BlobStore } from '../../platform/blob/index.js';
+import { softphonePassword } from './softphone.service.js';
 import { DEFAULT_IVR_FLOW, HOLD_TEXT } from './default-flow.js';
 import { loadMediaConfig, type MediaRoleConfig } from './media.config.js';
 
@@ -41,6 +42,11 @@ export interface MediaRoleDeps {
   /** Replaces the default flow (tests, tenants with their own menu). */
   flow?: IvrFlow;
   env?: Record<string, string | undefined>;
+  /**
+   * The installation key from which browser agents' SIP passwords are derived (softphone.service):
+   * with it, the registrar also accepts the softphone gateway's registrations.
+   */
+  softphoneKey?: string;
 }
 
 /** Starts the engine when the configuration enables it; returns undefined otherwise. */
@@ -53,7 +59,7 @@ export async function startMediaRole(deps: MediaRoleDeps): Promise<MediaRole | u
 export async function createMediaRole(config: MediaRoleConfig, deps: MediaRoleDeps): Promise<MediaRole> {
   const tts = new EspeakTts({ cacheDir: config.promptsDir });
   const logger = deps.logger;
-  if (config.sipUsers.size === 0) logger?.warn({}, 'HOTLINE_SIP_USERS is empty: phones register without authentication (development only)');
+  if (config.sipUsers.size === 0 && !deps.softphoneKey) logger?.warn({}, 'HOTLINE_SIP_USERS is empty: phones register without authentication (development only)');
   const hold = await holdMusic(tts, logger);
   const engine = await B2bua.create({
     sip: {
@@ -62,7 +68,7 @@ export async function createMediaRole(config: MediaRoleConfig, deps: MediaRoleDe
       host: config.sipHost,
       ...(config.publicAddress ? { publicAddress: config.publicAddress } : {}),
       domain: config.sipDomain,
-      ...(config.sipUsers.size > 0 ? { users: (user: string) => config.sipUsers.get(user) } : {}),
+      ...(config.sipUsers.size > 0 || deps.softphoneKey ? { users: registrarUsers(config, deps.softphoneKey) } : {}),
       ...(logger ? { logger } : {}),
     },
     rtp: {
@@ -103,6 +109,11 @@ export async function createMediaRole(config: MediaRoleConfig, deps: MediaRoleDe
       await writes;
     },
   };
+}
+
+/** Desk phones from HOTLINE_SIP_USERS first, then browser agents' derived passwords. */
+function registrarUsers(config: MediaRoleConfig, softphoneKey: string | undefined): (user: string) => string | undefined {
+  return (user) => config.sipUsers.get(user) ?? (softphoneKey ? softphonePassword(softphoneKey, user) : undefined);
 }
 
 async function holdMusic(tts: EspeakTts, logger: SipLogger | undefined): Promise<Int16Array> {

@@ -3,6 +3,8 @@ import type { App } from '../../platform/http/app.js';
 import type { Deps } from '../../platform/context.js';
 import { OneOf, PageQuery } from '../../platform/http/schemas.js';
 import * as calls from './calls.service.js';
+import { registerSoftphoneRoutes } from './softphone.routes.js';
+import type { SoftphoneService } from './softphone.service.js';
 
 const tags = { tags: ['话务'] };
 const Opt = <T extends Parameters<typeof Type.Optional>[0]>(t: T) => Type.Optional(t);
@@ -27,7 +29,7 @@ const CALL_READ = 'telephony:call:read';
 const PLAY = 'telephony:recording:play';
 
 /** 话务 routes: call records and recordings here; the softphone's routes are added below. */
-export async function registerTelephonyRoutes(app: App, deps: Deps): Promise<void> {
+export async function registerTelephonyRoutes(app: App, deps: Deps, softphone: SoftphoneService): Promise<void> {
   app.get('/api/v1/telephony/calls', { config: { permission: CALL_READ }, schema: { ...tags, querystring: Type.Object(CallFilters) } }, async (req) => calls.listCalls(deps, req.actor!, req.query));
   app.get('/api/v1/telephony/calls/:id', { config: { permission: CALL_READ }, schema: { ...tags, params: CallParams } }, async (req) => calls.getCall(deps, req.actor!, req.params.id));
   app.get(
@@ -57,6 +59,5 @@ export async function registerTelephonyRoutes(app: App, deps: Deps): Promise<voi
     },
   );
 
-  // ---- 软电话 (softphone.routes.ts) registers its routes here: one line, e.g.
-  // await registerSoftphoneRoutes(app, deps, softphone);
+  await registerSoftphoneRoutes(app, deps, softphone);
 }

@@ -1,0 +1,184 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IvrFlow } from '@hotline/voip';
+import type { Platform } from '../../src/bootstrap.js';
+import { loadMediaConfig } from '../../src/modules/telephony/media.config.js';
+import { createMediaRole, type MediaRole } from '../../src/modules/telephony/media.role.js';
+import { screenshotFailures, startBrowserSession, submitLogin, type BrowserSession } from './browser.js';
+
+/**
+ * Demo: "a real call is answered on the call platform". A citizen (SIPp, a real SIP UA on
+ * loopback) dials 12345; the IVR puts the call in the queue, which rings the agent's extension;
+ * the agent answers in Chromium through the softphone page (WebRTC to the server's gateway, a
+ * fake microphone that plays a beep), holds and resumes the citizen, and hangs up. The CDR names
+ * the agent and the stereo recording holds the citizen on the left and the browser on the right.
+ */
+const SIPP = process.env.SIPP_PATH ?? '/usr/bin/sipp';
+const SCENARIO = fileURLToPath(new URL('./scenarios/softphone-caller.xml', import.meta.url));
+const EXTENSION = '8001';
+// Straight to the queue: the IVR itself is covered by the media role's and the engine's tests.
+const QUEUE_FLOW: IvrFlow = {
+  name: 'e2e queue',
+  start: 'queue',
+  nodes: { queue: { type: 'transfer', queue: 'general', next: 'bye' }, bye: { type: 'hangup' } },
+};
+
+function sippAvailable(): boolean {
+  if (existsSync(SIPP) && spawnSync(SIPP, ['-v'], { timeout: 5_000 }).error === undefined) return true;
+  if (process.env.CI === 'true') throw new Error(`${SIPP} is required in CI but missing`);
+  return false;
+}
+
+async function freeUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
+
+interface SippRun {
+  done: Promise<{ code: number | null; output: string }>;
+  kill(): void;
+}
+
+async function callHotline(sipPort: number): Promise<SippRun> {
+  const work = mkdtempSync(join(tmpdir(), 'sipp-softphone-'));
+  const args = [
+    `127.0.0.1:${sipPort}`, '-sf', SCENARIO, '-t', 'u1', '-i', '127.0.0.1', '-p', String(await freeUdpPort()), '-mp', String(await freeUdpPort()),
+    '-s', '12345', '-m', '1', '-timeout', '120s', '-timeout_error', '-nostdin',
+  ];
+  const child = spawn(SIPP, args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const append = (b: Buffer) => {
+    output = (output + b.toString('latin1')).slice(-8_000);
+  };
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
+  const done = new Promise<{ code: number | null; output: string }>((resolve) =>
+    child.on('close', (code) => {
+      rmSync(work, { recursive: true, force: true });
+      resolve({ code, output });
+    }),
+  );
+  return { done, kill: () => child.kill('SIGKILL') };
+}
+
+/** RMS of one channel of a 16-bit stereo WAV (0 = left). */
+function channelRms(wav: Buffer, channel: 0 | 1): number {
+  const data = wav.indexOf('data');
+  const start = data + 8;
+  let sum = 0;
+  let n = 0;
+  for (let i = start + channel * 2; i + 1 < wav.length; i += 4) {
+    const s = wav.readInt16LE(i);
+    sum += s * s;
+    n++;
+  }
+  return n === 0 ? 0 : Math.sqrt(sum / n);
+}
+
+const run = sippAvailable() ? describe : describe.skip;
+
+run('softphone in the browser', () => {
+  let session: BrowserSession | undefined;
+  let platform: Platform;
+  let page: Page;
+  let media: MediaRole | undefined;
+  let sipp: SippRun | undefined;
+  const dataDir = mkdtempSync(join(tmpdir(), 'softphone-e2e-'));
+
+  beforeAll(async () => {
+    session = await startBrowserSession({ fakeMicrophone: true });
+    platform = session.platform;
+    page = session.page;
+    const base = 43_000 + 2 * Math.floor(Math.random() * 3000);
+    const config = loadMediaConfig(
+      {
+        HOTLINE_MEDIA_ENABLED: 'true', HOTLINE_SIP_HOST: '127.0.0.1', HOTLINE_SIP_PORT: '0',
+        HOTLINE_RTP_PORT_MIN: String(base), HOTLINE_RTP_PORT_MAX: String(base + 199), HOTLINE_MEDIA_QUEUE_TARGET: EXTENSION,
+      },
+      dataDir,
+    );
+    media = await createMediaRole(config, { bus: platform.deps.bus, db: platform.deps.db, blobs: platform.deps.blobs, dataDir, flow: QUEUE_FLOW, softphoneKey: platform.deps.config.keys.indexKeyHex });
+    await platform.softphone.start(media, { rtp: { min: base + 200, max: base + 399 } });
+  }, 90_000);
+
+  afterAll(async () => {
+    sipp?.kill();
+    await platform?.softphone.close();
+    await media?.close();
+    await session?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  screenshotFailures('e2e-softphone', () => page);
+
+  it('the agent goes online with the assigned extension', async () => {
+    await submitLogin(page, 'agent01');
+    await page.waitForURL('**/dashboard');
+    await page.goto('/telephony/softphone');
+    await expect.poll(() => page.getByTestId('softphone-line').getAttribute('data-state'), { timeout: 15_000 }).toBe('registered');
+    expect(await page.getByTestId('softphone-extension').innerText()).toContain(EXTENSION);
+  });
+
+  it('a citizen calls 12345, the call rings in the browser and the agent answers', async () => {
+    sipp = await callHotline(media!.engine.stack.udpPort!);
+    await page.getByTestId('softphone-answer').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('softphone-caller').innerText()).toBe('13800138000');
+    await page.getByTestId('softphone-answer').click();
+    await expect.poll(() => page.getByTestId('softphone-call').getAttribute('data-state'), { timeout: 15_000 }).toBe('connected');
+    // The citizen's voice reaches the page: the remote track carries audio.
+    await expect
+      .poll(() => page.evaluate(async () => {
+        const audio = document.querySelector<HTMLAudioElement>('[data-testid="softphone-audio"]');
+        const stream = audio?.srcObject as MediaStream | null;
+        return stream?.getAudioTracks()[0]?.readyState ?? 'none';
+      }), { timeout: 10_000 })
+      .toBe('live');
+  });
+
+  it('holds and resumes the citizen', async () => {
+    await page.waitForTimeout(1500);
+    await page.getByTestId('softphone-hold').click();
+    await expect.poll(() => page.getByTestId('softphone-call').getAttribute('data-state'), { timeout: 10_000 }).toBe('held');
+    await page.waitForTimeout(1000);
+    await page.getByTestId('softphone-hold').click();
+    await expect.poll(() => page.getByTestId('softphone-call').getAttribute('data-state'), { timeout: 10_000 }).toBe('connected');
+  });
+
+  it('hangs up; the call record names the agent and its recording holds both parties', async () => {
+    await page.waitForTimeout(2000);
+    await page.getByTestId('softphone-hangup').click();
+    await expect.poll(() => page.getByTestId('softphone-call').getAttribute('data-state'), { timeout: 10_000 }).toBe('ended');
+    const outcome = await sipp!.done;
+    expect(outcome.code, outcome.output).toBe(0);
+
+    // The CDR is written when the call ends; the agent finds it on the call records page.
+    await expect.poll(async () => (await platform.deps.db.selectFrom('telephony_cdr').select('id').execute()).length, { timeout: 10_000 }).toBe(1);
+    const cdr = await platform.deps.db.selectFrom('telephony_cdr').selectAll().executeTakeFirstOrThrow();
+    expect(cdr.agent).toContain(EXTENSION);
+    expect(cdr.recording_key).toBeTruthy();
+    await page.goto('/telephony/calls');
+    await page.getByTestId(`call-detail-${cdr.id}`).waitFor();
+    expect(await page.getByTestId('call-records-table').innerText()).toContain('13800138000');
+
+    // The recording, through the API the page's player uses (an audited play).
+    const wav = Buffer.from(
+      await page.evaluate(async (id) => {
+        const token = sessionStorage.getItem('hotline.token') ?? '';
+        const res = await fetch(`/api/v1/telephony/calls/${id}/recording`, { headers: { Authorization: `Bearer ${token}` } });
+        if (!res.ok) throw new Error(`recording: HTTP ${res.status}`);
+        return Array.from(new Uint8Array(await res.arrayBuffer()));
+      }, cdr.id),
+    );
+    expect(channelRms(wav, 0), 'citizen (left)').toBeGreaterThan(100);
+    expect(channelRms(wav, 1), 'agent in the browser (right)').toBeGreaterThan(100);
+  });
+});
