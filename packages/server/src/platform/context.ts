@@ -16,7 +16,7 @@ export interface Deps {
   bus: Bus;
   cipher: FieldCipher;
   params: ParamStore;
-  /** Recordings and other files: a directory by default, S3-compatible storage in production. */
+  /** Recordings and other files: a directory under the data dir (an object-store adapter can implement the same port). */
   blobs: BlobStore;
 }
 

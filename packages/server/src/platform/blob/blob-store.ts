@@ -2,8 +2,8 @@ import type { Readable } from 'node:stream';
 
 /**
  * The blob-storage port (recordings, voicemail, later attachments and reports). The embedded
- * default is a directory (fs-blob-store.ts); an S3-compatible adapter implements the same
- * interface. Keys are relative, '/'-separated names such as `recordings/20260105/<callId>.wav`;
+ * default is a directory (fs-blob-store.ts); an object-store (S3-compatible) adapter would
+ * implement the same interface — none exists yet. Keys are relative, '/'-separated names such as `recordings/20260105/<callId>.wav`;
  * every implementation refuses keys that could leave its root (see assertBlobKey).
  */
 export interface BlobMeta {
