@@ -3,10 +3,14 @@
  * agent01 on the real server (PostgreSQL, fresh database, LOG_LEVEL warn) once the item model is
  * built, with demands of 30 to 2,000 characters. One client is the agent at the console; four
  * concurrent clients show the cost under a little contention. Reports client-side p50/p95/p99 and
- * the server-reported analysis time. Prints JSON.
+ * the server-reported analysis time. Then, with history: BENCH_ASSIST_HISTORY (default 60) tickets
+ * are registered from those demands, dispatched to one unit, handled, approved and called back
+ * through the API, the models are retrained (item model and title model; 5 epochs, the latency does
+ * not depend on them), and the same loads run again — now with the dispatch-history re-ranking
+ * applied (every demand has ≥ 3 similar closed tickets) and the trained titler. Prints JSON.
  *
  *   npm run bench -- assist
- *   BENCH_ASSIST_SECONDS=20 npm run bench -- assist
+ *   BENCH_ASSIST_SECONDS=20 BENCH_ASSIST_HISTORY=0 npm run bench -- assist
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +23,7 @@ const ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:543
 const DB = 'hotline_bench_assist';
 const PORT = Number(process.env.BENCH_ASSIST_PORT ?? Number(process.env.BENCH_PORT ?? 3917) + 2);
 const SECONDS = Number(process.env.BENCH_ASSIST_SECONDS ?? 10);
+const HISTORY = Number(process.env.BENCH_ASSIST_HISTORY ?? 60);
 const base = `http://127.0.0.1:${PORT}`;
 
 const DEMANDS = [
@@ -82,6 +87,67 @@ async function load(token: string, clients: number, seconds: number) {
   };
 }
 
+async function api<T>(token: string, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${base}${path}`, { method, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), authorization: `Bearer ${token}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const json = (await res.json().catch(() => ({}))) as T;
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
+  return json;
+}
+
+async function loginAs(username: string): Promise<string> {
+  const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'Hotline@2026' }) });
+  return String(((await res.json()) as { token: string }).token);
+}
+
+interface Fill {
+  title: string;
+  content: string;
+  itemId: string | null;
+  kind: string | null;
+  regionCode: string | null;
+  regionName: string | null;
+}
+
+/** Closed tickets through the whole work-order loop, all finished by 自治区住房和城乡建设厅 (ZJT). */
+async function seedHistory(agent: string, count: number): Promise<{ tickets: number; seconds: number }> {
+  const t0 = Date.now();
+  const [dispatcher, reviewer, handler] = await Promise.all(['dispatcher01', 'reviewer01', 'handler_xj'].map(loginAs)) as [string, string, string];
+  const c = new pg.Client({ connectionString: ADMIN_URL.replace(/\/[^/]*$/, `/${DB}`) });
+  await c.connect();
+  const orgId = String((await c.query<{ id: string }>(`select id from org where code = 'ZJT'`)).rows[0]!.id);
+  await c.end();
+  const demands = DEMANDS.filter((d) => d.length < 500);
+  for (let i = 0; i < count; i++) {
+    const { fill } = await api<{ fill: Fill }>(agent, 'POST', '/api/v1/assist/analyse', { text: demands[i % demands.length] });
+    const t = await api<{ id: string }>(agent, 'POST', '/api/v1/tickets', {
+      channel: 'phone',
+      title: fill.title,
+      content: fill.content,
+      ...(fill.itemId ? { itemId: fill.itemId } : {}),
+      ...(fill.kind ? { kind: fill.kind } : {}),
+      ...(fill.regionCode ? { regionCode: fill.regionCode, regionName: fill.regionName } : {}),
+      citizen: { name: '张三', phone: `1389998${String(1000 + i)}` },
+    });
+    const { taskIds } = await api<{ taskIds: string[] }>(dispatcher, 'POST', `/api/v1/tickets/${t.id}/dispatch`, { mode: 'single', orgIds: [orgId], opinion: '请核实处理' });
+    await api(handler, 'POST', `/api/v1/ticket-tasks/${taskIds[0]}/sign`);
+    await api(handler, 'POST', `/api/v1/ticket-tasks/${taskIds[0]}/report`, { result: '已核实处理并答复市民' });
+    await api(reviewer, 'POST', `/api/v1/tickets/${t.id}/review`, { approve: true, opinion: '同意' });
+    await api(reviewer, 'POST', `/api/v1/tickets/${t.id}/callback`, { result: 'satisfied', handlingRating: 5, serviceRating: 5, channel: 'phone' });
+  }
+  return { tickets: count, seconds: Math.round((Date.now() - t0) / 100) / 10 };
+}
+
+/** Retrains from history (item and title models) and waits for the job. */
+async function retrain(): Promise<unknown> {
+  const sup = await loginAs('supervisor01');
+  await api(sup, 'POST', '/api/v1/assist/models/items/train', { epochs: 5 });
+  for (;;) {
+    await sleep(1000);
+    const info = await api<{ job: { status: string } }>(sup, 'GET', '/api/v1/assist/models/items');
+    if (info.job.status !== 'running') return info;
+  }
+}
+
 export async function runAssistBench(): Promise<Record<string, unknown>> {
   await recreateDatabase();
   // A fresh database has new item ids, so a model kept from an earlier run would be rebuilt anyway.
@@ -112,7 +178,15 @@ export async function runAssistBench(): Promise<Record<string, unknown>> {
     await load(token, 1, 2); // warm-up
     const one = await load(token, 1, SECONDS);
     const four = await load(token, 4, SECONDS);
-    return { benchmark: 'assist-analyse', database: 'postgresql', cpus: cpus().length, seconds: SECONDS, demands: DEMANDS.length, model, modelReadyAfterMs, oneClient: one, fourClients: four };
+    let withHistory: Record<string, unknown> | null = null;
+    if (HISTORY > 0) {
+      const seeded = await seedHistory(token, HISTORY);
+      const info = (await retrain()) as { job: { status: string; titleModel: unknown }; titleModel: unknown };
+      const probe = await api<{ units: { unitName: string; reasons: string[] }[]; unitHistory: unknown; title: string }>(token, 'POST', '/api/v1/assist/analyse', { text: DEMANDS[0] });
+      await load(token, 1, 2);
+      withHistory = { seeded, retrain: { job: info.job.status, titleModel: info.titleModel }, example: { title: probe.title, topUnit: probe.units[0], unitHistory: probe.unitHistory }, oneClient: await load(token, 1, SECONDS), fourClients: await load(token, 4, SECONDS) };
+    }
+    return { benchmark: 'assist-analyse', database: 'postgresql', cpus: cpus().length, seconds: SECONDS, demands: DEMANDS.length, model, modelReadyAfterMs, oneClient: one, fourClients: four, withHistory };
   } finally {
     const exited = new Promise((resolve) => server.once('exit', resolve));
     server.kill('SIGTERM');

@@ -1,9 +1,10 @@
-import { analyse, citizenText, decideDispatch, isNlpError, type Elements, type ItemRecommender, type ItemSuggestion, type Sentiment, type SensitiveFlag } from '@hotline/nlp';
+import { analyse, citizenText, decideDispatch, isNlpError, type Elements, type ItemRecommender, type ItemSuggestion, type Sentiment, type SensitiveFlag, type UnitSuggestion } from '@hotline/nlp';
 import type { Actor, Deps } from '../../platform/context.js';
 import { AppError, invalid } from '../../platform/errors.js';
 import { commit } from '../../platform/usecase.js';
 import { loadVisibleTenant } from '../identity/tenant.service.js';
-import { assistEngines, visibleItems, type ItemMeta } from './engines.js';
+import { assistEngines, visibleItems, type EngineSnapshot, type ItemMeta } from './engines.js';
+import { rerankUnits, type UnitHistorySummary, type UnitHistoryView } from './unit-history.js';
 import { refineWithLlm } from './llm.adapter.js';
 
 /** Auto-dispatch is suggested only when the top unit's share reaches this (below it: 3 candidates for a manual choice). */
@@ -33,7 +34,14 @@ export interface AssistResult {
   elements: Elements;
   region: { code: string; name: string; text: string; start: number; end: number; detail: string; confidence: number; prefecture: DivisionView | null; county: DivisionView | null; township: DivisionView | null; alternatives: string[] } | null;
   items: ItemSuggestion[];
-  units: { unitId: string; orgId: string | null; unitName: string; tenantId: string | null; tenantName: string | null; probability: number; reasons: string[]; itemIds: string[] }[];
+  /**
+   * Top-3 handling units: responsibility list × 属地, re-ranked by this hotline's dispatch history
+   * (unit-history.ts has the rule). `history` is what the history says of the unit (null: nothing,
+   * or too little history to count).
+   */
+  units: { unitId: string; orgId: string | null; unitName: string; tenantId: string | null; tenantName: string | null; probability: number; reasons: string[]; itemIds: string[]; history: UnitHistoryView | null }[];
+  /** How much similar history the ranking saw and whether it was enough to change it. */
+  unitHistory: UnitHistorySummary;
   dispatchDecision: { auto: boolean; unitId: string | null; orgId: string | null; cooperative: boolean; threshold: number; reason: string };
   title: string;
   summary: { text: string; keywords: string[] };
@@ -48,6 +56,8 @@ export interface AssistResult {
   fill: TicketFill;
   /** The item model in use (null while the first one is still being built). */
   model: { kind: string; trainedAt: string } | null;
+  /** The title model trained on this installation's closed tickets (null: the unsupervised titler wrote the title). */
+  titleModel: { trainedAt: string; pairs: number } | null;
   warnings: string[];
 }
 
@@ -135,6 +145,7 @@ export async function analyseDemand(deps: Deps, actor: Actor, input: AnalyseInpu
       items: snap.items ? scoped(snap.items, snap.itemMeta, actor.tenantPath) : undefined,
       units: snap.units,
       duplicates: dup?.index,
+      titler: snap.titler,
       title: input.title,
       maxChars: MAX_CHARS,
     });
@@ -144,18 +155,21 @@ export async function analyseDemand(deps: Deps, actor: Actor, input: AnalyseInpu
   }
   const warnings = [...a.warnings];
   let units = a.units;
+  let unitRegion = a.region?.code;
   if (!a.region && a.items.length > 0) {
     // No place in the demand: the hotline's own jurisdiction is the best guess for 属地, rather than
     // every region's units at once. The agent is told, and should ask the caller where it is.
     const code = await tenantCode(deps, actor);
     if (code) {
+      unitRegion = code;
       units = snap.units.suggest({ items: a.items, regionCode: code, text: citizenText(text) ?? text }, 3);
       warnings.push('未识别到诉求地点，按本热线辖区推荐承办单位，请向来电人核实地址');
     }
   }
+  const ranked = await withHistory(deps, actor, snap, { units, items: a.items, regionCode: unitRegion, text: citizenText(text) ?? text });
   if (!snap.items && snap.itemMeta.size > 1) warnings.push('事项模型正在生成，稍后再试可获得事项推荐');
   if (!dup) warnings.push('相似工单索引正在建立，本次未查重');
-  const decision = decideDispatch(units, a.items, AUTO_DISPATCH_THRESHOLD);
+  const decision = decideDispatch(ranked.units, a.items, AUTO_DISPATCH_THRESHOLD);
   const region = a.region;
   const place = region ? (region.township ?? region.county ?? region.prefecture) : undefined;
   const offline: Omit<AssistResult, 'fill'> = {
@@ -182,14 +196,16 @@ export async function analyseDemand(deps: Deps, actor: Actor, input: AnalyseInpu
       : null,
     // Filtered again in case the library stops calling suggestTicket (the scoped override above).
     items: visibleItems(a.items, snap.itemMeta, actor.tenantPath).map((i) => ({ ...i, probability: round(i.probability) })),
-    units: units.map((u) => {
+    units: ranked.units.map((u) => {
       const m = snap.unitMeta.get(u.unitId);
-      return { unitId: u.unitId, orgId: m?.orgId ?? null, unitName: u.unitName, tenantId: m?.tenantId ?? null, tenantName: m?.tenantName ?? null, probability: round(u.probability), reasons: u.reasons, itemIds: u.itemIds };
+      const tenantId = m?.tenantId ?? u.fromHistory?.orgTenantId ?? null;
+      return { unitId: u.unitId, orgId: u.orgId, unitName: u.unitName, tenantId, tenantName: m?.tenantName ?? (tenantId ? tenantNameOf(snap, tenantId) : null), probability: round(u.probability), reasons: u.reasons, itemIds: u.itemIds, history: u.history };
     }),
+    unitHistory: ranked.summary,
     dispatchDecision: {
       auto: !!decision.auto,
       unitId: decision.auto?.unitId ?? null,
-      orgId: decision.auto ? (snap.unitMeta.get(decision.auto.unitId)?.orgId ?? null) : null,
+      orgId: decision.auto ? (ranked.units.find((u) => u.unitId === decision.auto!.unitId)?.orgId ?? null) : null,
       cooperative: decision.cooperative,
       threshold: AUTO_DISPATCH_THRESHOLD,
       reason: decision.reason,
@@ -203,6 +219,7 @@ export async function analyseDemand(deps: Deps, actor: Actor, input: AnalyseInpu
       return m ? [{ id: d.id, no: m.no, title: m.title, score: round(d.similarity), containment: round(d.containment) }] : [];
     }),
     model: snap.model ? { kind: snap.model.kind, trainedAt: snap.model.trainedAt } : null,
+    titleModel: snap.titler && snap.titleModel ? { trainedAt: snap.titleModel.trainedAt, pairs: snap.titleModel.pairs } : null,
     warnings,
   };
   const t0 = performance.now();
@@ -215,7 +232,40 @@ export async function itemModelInfo(deps: Deps) {
   const engines = assistEngines(deps);
   const snap = await engines.snapshot();
   const job = engines.job;
-  return { model: snap.model, building: !snap.items && snap.itemMeta.size > 1, buildError: engines.buildError, job: job ? publicJob(job) : null };
+  return {
+    model: snap.model,
+    building: !snap.items && snap.itemMeta.size > 1,
+    buildError: engines.buildError,
+    job: job ? publicJob(job) : null,
+    /** The title model: trained on the installation's closed tickets, or inactive (unsupervised titles). */
+    titleModel: { active: !!snap.titler, pairs: snap.titleModel?.pairs ?? 0, trainedAt: snap.titleModel?.trainedAt ?? null },
+  };
+}
+
+/** How many list candidates history may re-rank (it can lift a unit from below the top 3). */
+const HISTORY_DEPTH = 10;
+
+/**
+ * The list ranking re-ranked by the caller's hotline's dispatch history. History only counts with
+ * enough evidence (see UNIT_HISTORY_RULE); only then is the list asked for a deeper ranking.
+ */
+async function withHistory(deps: Deps, actor: Actor, snap: EngineSnapshot, q: { units: UnitSuggestion[]; items: ItemSuggestion[]; regionCode: string | undefined; text: string }) {
+  const rows = q.items.length > 0 ? await assistEngines(deps).unitHistory(actor.tenantId) : [];
+  const unitOf = (r: { orgId: string; orgTenantId: string; orgName: string }) => {
+    if (snap.unitMeta.has(r.orgId)) return r.orgId;
+    const byName = `${r.orgTenantId}:${r.orgName}`;
+    return snap.unitMeta.has(byName) ? byName : undefined;
+  };
+  const orgOf = (unitId: string) => snap.unitMeta.get(unitId)?.orgId ?? null;
+  const first = rerankUnits({ units: q.units, items: q.items, regionCode: q.regionCode, rows, unitOf, orgOf, k: 3 });
+  if (!first.summary.applied) return first;
+  const deeper = snap.units.suggest({ items: q.items, regionCode: q.regionCode, text: q.text }, HISTORY_DEPTH);
+  return rerankUnits({ units: deeper, items: q.items, regionCode: q.regionCode, rows, unitOf, orgOf, k: 3 });
+}
+
+function tenantNameOf(snap: EngineSnapshot, tenantId: string): string | null {
+  for (const m of snap.unitMeta.values()) if (m.tenantId === tenantId) return m.tenantName;
+  return null;
 }
 
 export function publicJob(job: NonNullable<ReturnType<typeof assistEngines>['job']>) {

@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { DuplicateIndex, ItemRecommender, UnitRecommender, warmUp, type CatalogueItem, type ItemHistoryRecord, type ItemSuggestion, type ResponsibilityEntry } from '@hotline/nlp';
+import { DuplicateIndex, ItemRecommender, TitleCompressor, UnitRecommender, warmUp, type CatalogueItem, type ItemHistoryRecord, type ItemSuggestion, type ResponsibilityEntry, type TitlePair } from '@hotline/nlp';
 import type { Deps } from '../../platform/context.js';
 import { catalogueForAssist } from '../catalog/list.service.js';
 import { ticketTextsForAssist } from '../tickets/query.service.js';
-import type { HoldOut, ModelJob, WorkerMessage } from './model.worker.js';
+import { dispatchHistoryForAssist, titlePairsForAssist, type DispatchHistoryRow } from '../tickets/assist-history.js';
+import { MIN_TITLE_PAIRS, type HoldOut, type ModelJob, type WorkerMessage } from './model.worker.js';
+import { UNIT_HISTORY_RULE } from './unit-history.js';
 
 /**
  * The engines of smart intake, one set per installation: the item classifier (bootstrapped from
@@ -23,6 +25,11 @@ const DUP_REFRESH_MS = 15_000;
 const DUP_LIMIT = 5000;
 const DUP_FIRST_WAIT_MS = 250;
 const HISTORY_LIMIT = 50_000;
+/** Title pairs read for the title model (the newest closed tickets; ~6 s of training per 2,000). */
+const TITLE_PAIRS_LIMIT = 5000;
+/** A hotline's dispatch-history aggregate is re-read at most this often (and after every retrain). */
+export const UNIT_HISTORY_TTL_MS = 60_000;
+const UNIT_HISTORY_ROWS = 20_000;
 
 export interface ItemMeta {
   name: string;
@@ -49,6 +56,13 @@ export interface ModelInfo {
   catalogueHash: string;
 }
 
+/** The trained title model in use (none: the unsupervised titler). */
+export interface TitleModelInfo {
+  trainedAt: string;
+  /** Closed tickets' (content, final title) pairs it learnt from. */
+  pairs: number;
+}
+
 export interface TrainingJob {
   id: string;
   status: 'running' | 'succeeded' | 'failed';
@@ -61,6 +75,8 @@ export interface TrainingJob {
   startedBy: string;
   finishedAt: string | null;
   error: string | null;
+  /** What became of the title model in this job (null until its phase is reached). */
+  titleModel: { trained: boolean; pairs: number; message: string } | null;
   /** Settles when the job ends; tests await it instead of polling. */
   done?: Promise<void>;
 }
@@ -89,6 +105,8 @@ export interface EngineSnapshot {
   units: UnitRecommender;
   unitMeta: Map<string, UnitMeta>;
   model: ModelInfo | null;
+  titler: TitleCompressor | undefined;
+  titleModel: TitleModelInfo | null;
 }
 
 function hashCatalogue(items: readonly CatalogueItem[]): string {
@@ -133,6 +151,10 @@ export class AssistEngines {
   private catalogue: Catalogue | undefined;
   private loading: Promise<Catalogue> | undefined;
   private itemModel: { rec: ItemRecommender; info: ModelInfo } | undefined;
+  /** undefined: not looked for yet; null: none persisted (the unsupervised titler is used). */
+  private titleModel: { rec: TitleCompressor; info: TitleModelInfo } | null | undefined;
+  private readonly unitHistories = new Map<string, { at: number; rows: DispatchHistoryRow[] }>();
+  private readonly unitHistoryLoads = new Map<string, Promise<DispatchHistoryRow[]>>();
   private building: Promise<void> | undefined;
   private readonly dups = new Map<string, DupState>();
   private readonly firstDups = new Map<string, Promise<DupState>>();
@@ -155,13 +177,49 @@ export class AssistEngines {
 
   private paths() {
     const dir = this.modelDir;
-    return dir ? { model: join(dir, 'items.json'), meta: join(dir, 'items.meta.json') } : null;
+    return dir ? { model: join(dir, 'items.json'), meta: join(dir, 'items.meta.json'), title: join(dir, 'titles.json'), titleMeta: join(dir, 'titles.meta.json') } : null;
   }
 
   /** The current engines, loading the catalogue on first use and after TTL_MS. The item model may still be building. */
   async snapshot(): Promise<EngineSnapshot> {
     const cat = await this.currentCatalogue();
-    return { items: this.itemModel?.rec, itemMeta: cat.itemMeta, units: cat.units, unitMeta: cat.unitMeta, model: this.itemModel?.info ?? null };
+    if (this.titleModel === undefined) this.titleModel = this.loadPersistedTitle();
+    return { items: this.itemModel?.rec, itemMeta: cat.itemMeta, units: cat.units, unitMeta: cat.unitMeta, model: this.itemModel?.info ?? null, titler: this.titleModel?.rec, titleModel: this.titleModel?.info ?? null };
+  }
+
+  /** The persisted title model, if any (a broken file counts as none: the unsupervised titler serves). */
+  private loadPersistedTitle(): { rec: TitleCompressor; info: TitleModelInfo } | null {
+    const p = this.paths();
+    if (!p || !existsSync(p.title) || !existsSync(p.titleMeta)) return null;
+    try {
+      const info = JSON.parse(readFileSync(p.titleMeta, 'utf8')) as TitleModelInfo;
+      return { rec: TitleCompressor.load(p.title), info: { trainedAt: info.trainedAt, pairs: info.pairs } };
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Dispatch history of one hotline tenant (see tickets' dispatchHistoryForAssist): one small
+   * aggregate query per tenant every UNIT_HISTORY_TTL_MS (concurrent requests share it), and after
+   * every retrain. If the query fails, the last copy (or none) serves and the ranking is the list's.
+   */
+  async unitHistory(tenantId: string): Promise<DispatchHistoryRow[]> {
+    const now = this.deps.clock.now();
+    const st = this.unitHistories.get(tenantId);
+    if (st && now.getTime() - st.at < UNIT_HISTORY_TTL_MS) return st.rows;
+    let loading = this.unitHistoryLoads.get(tenantId);
+    if (!loading) {
+      loading = dispatchHistoryForAssist(this.deps.db, { tenantId, now, windowDays: UNIT_HISTORY_RULE.windowDays, recentDays: UNIT_HISTORY_RULE.recentDays, limit: UNIT_HISTORY_ROWS })
+        .then((rows) => {
+          this.unitHistories.set(tenantId, { at: now.getTime(), rows });
+          return rows;
+        })
+        .catch(() => st?.rows ?? [])
+        .finally(() => this.unitHistoryLoads.delete(tenantId));
+      this.unitHistoryLoads.set(tenantId, loading);
+    }
+    return loading;
   }
 
   /** Settles when the catalogue is loaded and an item model is in place (or failed to build). */
@@ -176,6 +234,7 @@ export class AssistEngines {
   invalidate(): void {
     this.catalogue = undefined;
     this.dups.clear();
+    this.unitHistories.clear();
   }
 
   /** Stops model builds (the platform is closing). */
@@ -252,24 +311,41 @@ export class AssistEngines {
   }
 
   /** Builds a model in a worker, loads it, persists it under dataDir/models and swaps it in. */
-  private async build(cat: Catalogue, kind: ModelJob['kind'], history: ItemHistoryRecord[], onProgress: (m: Extract<WorkerMessage, { type: 'progress' }>) => void, epochs?: number): Promise<ModelInfo> {
+  private async build(
+    cat: Catalogue,
+    kind: ModelJob['kind'],
+    history: ItemHistoryRecord[],
+    onProgress: (m: Extract<WorkerMessage, { type: 'progress' }>) => void,
+    epochs?: number,
+    titlePairs?: TitlePair[],
+  ): Promise<ModelInfo & { titlePairs: number | null }> {
     const dir = this.modelDir ?? join(tmpdir(), 'hotline-assist');
     mkdirSync(dir, { recursive: true });
-    const out = join(dir, `items.${randomUUID()}.tmp.json`);
+    const tag = randomUUID();
+    const out = join(dir, `items.${tag}.tmp.json`);
+    const titleOut = join(dir, `titles.${tag}.tmp.json`);
     try {
-      const done = await runModelJob({ kind, items: cat.items, history, out, ...this.buildOptions, ...(epochs ? { epochs } : {}) }, onProgress, this.workers);
+      const done = await runModelJob({ kind, items: cat.items, history, out, ...this.buildOptions, ...(epochs ? { epochs } : {}), ...(titlePairs ? { titlePairs, titleOut } : {}) }, onProgress, this.workers);
       if (this.closed) throw new Error('服务正在关闭');
       const rec = ItemRecommender.load(out, cat.items);
+      const title = done.titlePairs !== null ? TitleCompressor.load(titleOut) : undefined;
       const info: ModelInfo = { kind: kind === 'train' ? 'trained' : 'bootstrap', trainedAt: this.deps.clock.now().toISOString(), examples: done.examples, catalogueItems: cat.items.length, holdOut: done.holdOut, stale: false, catalogueHash: cat.hash };
+      const titleInfo: TitleModelInfo | undefined = title ? { trainedAt: info.trainedAt, pairs: done.titlePairs! } : undefined;
       const p = this.paths();
       if (p) {
         renameSync(out, p.model);
         writeFileSync(p.meta, JSON.stringify({ ...info, itemIds: cat.items.map((i) => i.id) }));
+        if (titleInfo) {
+          renameSync(titleOut, p.title);
+          writeFileSync(p.titleMeta, JSON.stringify(titleInfo));
+        }
       }
       this.itemModel = { rec, info };
-      return info;
+      if (title && titleInfo) this.titleModel = { rec: title, info: titleInfo };
+      return { ...info, titlePairs: done.titlePairs };
     } finally {
       rmSync(out, { force: true });
+      rmSync(titleOut, { force: true });
     }
   }
 
@@ -286,6 +362,7 @@ export class AssistEngines {
       startedBy,
       finishedAt: null,
       error: null,
+      titleModel: null,
     };
     this.job = job;
     job.done = (async () => {
@@ -294,15 +371,33 @@ export class AssistEngines {
       const cat = await this.currentCatalogue();
       const rows = await ticketTextsForAssist(this.deps.db, { labelled: true, limit: HISTORY_LIMIT });
       const history: ItemHistoryRecord[] = rows.filter((r) => r.itemId && cat.itemMeta.has(r.itemId)).map((r) => ({ text: r.content, title: r.title, itemId: r.itemId! }));
-      const phases = history.length >= 20 ? ['holdout', 'final'] : ['final'];
-      job.phase = phases[0]!;
-      await this.build(cat, 'train', history, (m) => {
-        job.phase = m.phase;
-        job.epoch = m.epoch;
-        job.epochs = m.epochs;
-        const done = phases.indexOf(m.phase);
-        job.progress = Math.min(0.99, (Math.max(0, done) + m.epoch / Math.max(1, m.epochs)) / phases.length);
-      }, epochs);
+      // Title model: (content, final title) of closed tickets; below the library's minimum the
+      // current titler (trained earlier, or the unsupervised one) stays and the job says so.
+      const pairs = await titlePairsForAssist(this.deps.db, { limit: TITLE_PAIRS_LIMIT });
+      if (this.titleModel === undefined) this.titleModel = this.loadPersistedTitle();
+      const titling = pairs.length >= MIN_TITLE_PAIRS;
+      job.phase = history.length >= 20 ? 'holdout' : 'final';
+      const built = await this.build(
+        cat,
+        'train',
+        history,
+        (m) => {
+          job.phase = m.phase;
+          job.epoch = m.epoch;
+          job.epochs = m.epochs;
+          job.progress = Math.max(job.progress, m.progress);
+        },
+        epochs,
+        titling ? pairs : undefined,
+      );
+      job.titleModel =
+        built.titlePairs !== null
+          ? { trained: true, pairs: built.titlePairs, message: `标题模型已用 ${built.titlePairs} 条办结工单的标题训练` }
+          : {
+              trained: false,
+              pairs: pairs.length,
+              message: `办结工单不足 ${MIN_TITLE_PAIRS} 条（现有 ${pairs.length} 条），未训练标题模型，${this.titleModel ? '继续使用上次训练的标题模型' : '继续使用无监督标题生成'}`,
+            };
       job.status = 'succeeded';
       job.progress = 1;
     })()
