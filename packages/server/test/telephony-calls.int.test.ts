@@ -131,9 +131,8 @@ beforeAll(async () => {
   kashgar = await I.tenant('653100');
   [rev, sup, agent, disp, sys] = await Promise.all([login(p, 'reviewer01'), login(p, 'supervisor01'), login(p, 'agent01'), login(p, 'dispatcher01'), login(p, 'sysadmin')]);
   kash = await provisionUser(p, { tenantId: kashgar, orgId: await I.org('KS-12345'), username: 'kash_reviewer', roleCode: 'reviewer' });
-  // agent01 answers on extension 1001 (the agents service assigns these; here straight into its table).
-  const now = p.clock.now();
-  await p.deps.db.insertInto('telephony_agent').values({ tenant_id: root, user_id: await I.user('agent01'), extension: '1001', display_name: '古丽娜尔', created_at: now, updated_at: now }).execute();
+  // agent01 answers on extension 1001 here (the demo seed gave 8001).
+  expect((await sys.put(`/api/v1/telephony/agents/${await I.user('agent01')}`, { extension: '1001' })).status).toBe(200);
 
   await add(
     '650000',

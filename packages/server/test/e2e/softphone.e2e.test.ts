@@ -10,7 +10,7 @@ import type { IvrFlow } from '@hotline/voip';
 import type { Platform } from '../../src/bootstrap.js';
 import { loadMediaConfig } from '../../src/modules/telephony/media.config.js';
 import { createMediaRole, type MediaRole } from '../../src/modules/telephony/media.role.js';
-import { screenshotFailures, startBrowserSession, submitLogin, type BrowserSession } from './browser.js';
+import { SHOTS, screenshotFailures, startBrowserSession, submitLogin, type BrowserSession } from './browser.js';
 
 /**
  * Demo: "a real call is answered on the call platform". A citizen (SIPp, a real SIP UA on
@@ -142,6 +142,7 @@ run('softphone in the browser', () => {
         return stream?.getAudioTracks()[0]?.readyState ?? 'none';
       }), { timeout: 10_000 })
       .toBe('live');
+    await page.screenshot({ path: `${SHOTS}/softphone-connected.png` });
   });
 
   it('holds and resumes the citizen', async () => {
