@@ -79,8 +79,14 @@ describe('assist: learning from closed tickets', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body;
   };
-  /** The cached history aggregate is re-read after its TTL. */
-  const later = () => clock.advance(UNIT_HISTORY_TTL_MS + 1000);
+  /**
+   * A minute later the cached history aggregate is stale; the next request would still answer from
+   * it while the fresh one loads, so the test drops the caches as a retrain does.
+   */
+  const later = () => {
+    clock.advance(UNIT_HISTORY_TTL_MS + 1000);
+    assistEngines(p.deps).invalidate();
+  };
   const ok = async <T>(r: Promise<{ status: number; body: T }>, status = 200): Promise<T> => {
     const res = await r;
     expect(res.status, JSON.stringify(res.body)).toBe(status);
@@ -160,13 +166,22 @@ describe('assist: learning from closed tickets', () => {
 
   it('another hotline’s history re-ranks only that hotline’s units', async () => {
     for (let i = 0; i < 8; i++) await closeTicket(B, 'WLMQ-ZJJ');
-    later();
+    clock.advance(UNIT_HISTORY_TTL_MS + 1000);
+    // The first request after the TTL answers from the cached aggregate (no agent waits for the
+    // query); the fresh one is in place a moment later.
+    const stale = await analyse(B.agent);
+    expect(stale.unitHistory.applied).toBe(false);
+    let b = stale;
+    for (let i = 0; i < 100 && !b.unitHistory.applied; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      b = await analyse(B.agent);
+    }
+    expect(b.unitHistory).toMatchObject({ applied: true, evidence: 8 });
     // 乌鲁木齐's eight tickets say nothing about the 自治区 hotline's dispatching.
+    later();
     const a = await analyse(A.agent);
     expect(view(a)).toEqual(view(baselineA));
     expect(a.unitHistory.applied).toBe(false);
-    const b = await analyse(B.agent);
-    expect(b.unitHistory).toMatchObject({ applied: true, evidence: 8 });
     const top = b.units[0]!;
     expect(top.unitName).toBe('乌鲁木齐市住房和城乡建设局');
     expect(top.reasons).toContain('近90天同类工单由该单位办结 8 件');

@@ -201,8 +201,10 @@ export class AssistEngines {
 
   /**
    * Dispatch history of one hotline tenant (see tickets' dispatchHistoryForAssist): one small
-   * aggregate query per tenant every UNIT_HISTORY_TTL_MS (concurrent requests share it), and after
-   * every retrain. If the query fails, the last copy (or none) serves and the ranking is the list's.
+   * aggregate query per tenant at most every UNIT_HISTORY_TTL_MS, and again after every retrain
+   * (invalidate). Only a tenant's first request waits for it; later a stale copy answers while the
+   * next one loads in the background, so no agent waits on the aggregate. If the query fails, the
+   * last copy (or none: the list ranking alone) serves.
    */
   async unitHistory(tenantId: string): Promise<DispatchHistoryRow[]> {
     const now = this.deps.clock.now();
@@ -219,7 +221,7 @@ export class AssistEngines {
         .finally(() => this.unitHistoryLoads.delete(tenantId));
       this.unitHistoryLoads.set(tenantId, loading);
     }
-    return loading;
+    return st ? st.rows : loading;
   }
 
   /** Settles when the catalogue is loaded and an item model is in place (or failed to build). */
