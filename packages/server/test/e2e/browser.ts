@@ -25,6 +25,8 @@ export interface BrowserSession {
   page: Page;
   /** Uncaught errors thrown in the page; tests assert it stays empty. */
   pageErrors: string[];
+  /** Another tab in the same browser (its own session storage, so another user can log in). */
+  newPage(): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function startBrowserSession(opts: BrowserSessionOptions = {}): Pro
     platform,
     page,
     pageErrors,
+    newPage: () => context.newPage(),
     async close() {
       await browser.close();
       await platform.close();

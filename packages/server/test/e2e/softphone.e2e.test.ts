@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IvrFlow } from '@hotline/voip';
 import type { Platform } from '../../src/bootstrap.js';
+import { ids, login, provisionUser } from '../harness.js';
 import { loadMediaConfig } from '../../src/modules/telephony/media.config.js';
 import { createMediaRole, type MediaRole } from '../../src/modules/telephony/media.role.js';
 import { SHOTS, screenshotFailures, startBrowserSession, submitLogin, type BrowserSession } from './browser.js';
@@ -16,12 +17,15 @@ import { SHOTS, screenshotFailures, startBrowserSession, submitLogin, type Brows
  * Demo: "a real call is answered on the call platform". A citizen (SIPp, a real SIP UA on
  * loopback) dials 12345; the IVR puts the call in the queue, which rings the agent's extension;
  * the agent answers in Chromium through the softphone page (WebRTC to the server's gateway, a
- * fake microphone that plays a beep), holds and resumes the citizen, and hangs up. The CDR names
- * the agent and the stereo recording holds the citizen on the left and the browser on the right.
+ * fake microphone that plays a beep), holds and resumes the citizen, and transfers the call to a
+ * colleague's extension; the colleague answers in another tab and hangs up. The CDR names the
+ * agent and the transfer, and the stereo recording holds the citizen on the left and the
+ * browsers on the right.
  */
 const SIPP = process.env.SIPP_PATH ?? '/usr/bin/sipp';
 const SCENARIO = fileURLToPath(new URL('./scenarios/softphone-caller.xml', import.meta.url));
 const EXTENSION = '8001';
+const COLLEAGUE = '8002';
 // Straight to the queue: the IVR itself is covered by the media role's and the engine's tests.
 const QUEUE_FLOW: IvrFlow = {
   name: 'e2e queue',
@@ -90,6 +94,7 @@ run('softphone in the browser', () => {
   let session: BrowserSession | undefined;
   let platform: Platform;
   let page: Page;
+  let colleague: Page;
   let media: MediaRole | undefined;
   let sipp: SippRun | undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'softphone-e2e-'));
@@ -154,17 +159,40 @@ run('softphone in the browser', () => {
     await expect.poll(() => page.getByTestId('softphone-call').getAttribute('data-state'), { timeout: 10_000 }).toBe('connected');
   });
 
-  it('hangs up; the call record names the agent and its recording holds both parties', async () => {
-    await page.waitForTimeout(2000);
-    await page.getByTestId('softphone-hangup').click();
-    await expect.poll(() => page.getByTestId('softphone-call').getAttribute('data-state'), { timeout: 10_000 }).toBe('ended');
+  it('transfers the citizen to a colleague, who answers in another tab and hangs up', async () => {
+    const I = await ids(platform);
+    await provisionUser(platform, { tenantId: await I.tenant('650000'), orgId: await I.org('RX-SL1'), username: 'agent_e2e2', roleCode: 'hotline_agent' });
+    const sys = await login(platform, 'sysadmin');
+    expect((await sys.put(`/api/v1/telephony/agents/${await I.user('agent_e2e2')}`, { extension: COLLEAGUE })).status).toBe(200);
+    colleague = await session!.newPage();
+    await submitLogin(colleague, 'agent_e2e2', 'Changed@Pass2026y');
+    await colleague.waitForURL('**/dashboard');
+    await colleague.goto('/telephony/softphone');
+    await expect.poll(() => colleague.getByTestId('softphone-line').getAttribute('data-state'), { timeout: 15_000 }).toBe('registered');
+
+    await page.getByTestId('softphone-transfer-target').fill(COLLEAGUE);
+    await page.getByTestId('softphone-transfer').click();
+    // A blind transfer completes when the colleague answers; until then the first agent is told it is under way.
+    await page.getByTestId('softphone-transferring').waitFor();
+    await colleague.getByTestId('softphone-answer').click({ timeout: 20_000 });
+    expect(await colleague.getByTestId('softphone-caller').innerText()).toBe('13800138000');
+    await expect.poll(() => colleague.getByTestId('softphone-call').getAttribute('data-state'), { timeout: 15_000 }).toBe('connected');
+    await expect.poll(() => page.getByTestId('softphone-call').getAttribute('data-state'), { timeout: 15_000 }).toBe('ended');
+    expect(await page.getByTestId('softphone-call').innerText()).toContain('已转接');
+
+    await colleague.waitForTimeout(2000);
+    await colleague.getByTestId('softphone-hangup').click();
+    await expect.poll(() => colleague.getByTestId('softphone-call').getAttribute('data-state'), { timeout: 10_000 }).toBe('ended');
     const outcome = await sipp!.done;
     expect(outcome.code, outcome.output).toBe(0);
+  });
 
+  it('the call record names the agent and the transfer, and its recording holds both parties', async () => {
     // The CDR is written when the call ends; the agent finds it on the call records page.
     await expect.poll(async () => (await platform.deps.db.selectFrom('telephony_cdr').select('id').execute()).length, { timeout: 10_000 }).toBe(1);
     const cdr = await platform.deps.db.selectFrom('telephony_cdr').selectAll().executeTakeFirstOrThrow();
     expect(cdr.agent).toContain(EXTENSION);
+    expect(JSON.stringify(cdr.record)).toContain(COLLEAGUE);
     expect(cdr.recording_key).toBeTruthy();
     await page.goto('/telephony/calls');
     await page.getByTestId(`call-detail-${cdr.id}`).waitFor();

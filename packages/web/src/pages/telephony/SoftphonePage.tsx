@@ -39,8 +39,13 @@ export default function SoftphonePage() {
   const phone = useSoftphone(audio);
   const [status, setStatus] = useState<Status | null>(null);
   const [target, setTarget] = useState('');
+  /** The extension a blind transfer is ringing; the call ends when it answers. */
+  const [transferring, setTransferring] = useState<string | null>(null);
   const { call, connect } = phone;
   const live = call !== null && call.state !== 'ended';
+  useEffect(() => {
+    if (!live || phone.problem?.code === 'transfer-failed') setTransferring(null);
+  }, [live, phone.problem]);
   const talk = useTalkTime(call?.connectedAt, live);
 
   useEffect(() => {
@@ -135,10 +140,18 @@ export default function SoftphonePage() {
                     data-testid="softphone-transfer-target"
                     dir="ltr"
                   />
-                  <Button disabled={!target} onClick={() => phone.transfer(target)} data-testid="softphone-transfer">
+                  <Button
+                    disabled={!target || transferring !== null}
+                    onClick={() => {
+                      setTransferring(target);
+                      phone.transfer(target);
+                    }}
+                    data-testid="softphone-transfer"
+                  >
                     {t('softphone.transfer')}
                   </Button>
                 </Space.Compact>
+                {transferring && <Alert type="info" showIcon message={t('softphone.transferring', { target: transferring })} data-testid="softphone-transferring" />}
                 <div style={{ display: 'grid', gridTemplateColumns: 'repeat(3, 56px)', gap: 8 }} dir="ltr">
                   {KEYS.map((k) => (
                     <Button key={k} onClick={() => phone.dtmf(k)} data-testid={`softphone-dtmf-${k}`}>
