@@ -18,7 +18,7 @@ import { parseWav } from '../src/media/wav.js';
 import { SoftphoneGateway } from '../src/webrtc/index.js';
 import type { SoftphoneSession } from '../src/webrtc/index.js';
 import { DOMAIN, EventLog, SIPP, binaryAvailable, randomRange, rms, runSipp, sine, startEngine, tempDir } from './b2bua/helpers.js';
-import { FakeBrowser, MessageLog, Recording, delay, dominantTone, mulawWav, runSippIn, udpHandles, waitUntil } from './webrtc-helpers.js';
+import { FakeBrowser, MessageLog, Recording, delay, dominantTone, mulawWav, udpHandles, waitUntil } from './webrtc-helpers.js';
 
 const dir = tempDir('webrtc-e2e-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -219,7 +219,7 @@ describe.skipIf(!binaryAvailable(SIPP, ['-v']))('WebRTC softphone gateway end to
     cleanup.push(async () => rmSync(work, { recursive: true, force: true }));
     writeFileSync(join(work, 'citizen.wav'), mulawWav(sine(700, 3000)));
     const scenario = join(dirname(fileURLToPath(import.meta.url)), 'webrtc-scenarios', 'citizen-stream.xml');
-    const sipp = runSippIn({ cwd: work, scenario, remotePort: gateway.options.registrar.port, timeoutS: 40 });
+    const sipp = runSipp({ cwd: work, scenario, remotePort: gateway.options.registrar.port, timeoutS: 40 });
     const incoming = await a1.log.waitFor('incoming', () => true, 15_000);
     expect(incoming.from).toMatch(/^13700000\d+$/);
     await a1.session.handle({ type: 'answer', callId: incoming.callId, sdp: await a1.browser.answer(incoming.sdp) });

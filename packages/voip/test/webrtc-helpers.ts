@@ -208,33 +208,3 @@ export function mulawWav(pcm: Int16Array): Buffer {
   header.writeUInt32LE(data.length, 40);
   return Buffer.concat([header, data]);
 }
-
-/** Runs one SIPp call (UDP, loopback) with `cwd` as its working folder (rtp_stream files live there). */
-export async function runSippIn(o: { cwd: string; scenario: string; remotePort: number; service?: string; timeoutS?: number }): Promise<{ exitCode: number | null; successful: number; output: string }> {
-  const { spawn } = await import('node:child_process');
-  const { readFileSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const { SIPP, freePort } = await import('./b2bua/helpers.js');
-  const stat = join(o.cwd, 'stats.csv');
-  const args = [
-    `127.0.0.1:${o.remotePort}`, '-sf', o.scenario, '-t', 'u1', '-i', '127.0.0.1', '-p', String(await freePort()), '-mp', String(await freePort()),
-    '-s', o.service ?? '12345', '-m', '1', '-timeout', `${o.timeoutS ?? 30}s`, '-timeout_error', '-nostdin', '-trace_stat', '-stf', stat, '-fd', '1',
-  ];
-  const child = spawn(SIPP, args, { cwd: o.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const append = (b: Buffer): void => {
-    output = (output + b.toString('latin1')).slice(-20_000);
-  };
-  child.stdout.on('data', append);
-  child.stderr.on('data', append);
-  const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  let successful = -1;
-  try {
-    const rows = readFileSync(stat, 'latin1').trim().split('\n');
-    const header = rows[0]?.split(';') ?? [];
-    successful = Number(rows[rows.length - 1]?.split(';')[header.indexOf('SuccessfulCall(C)')] ?? -1);
-  } catch {
-    // no statistics: SIPp failed to start; the exit code and output say why
-  }
-  return { exitCode, successful, output };
-}

@@ -54,6 +54,26 @@ async function caller(): Promise<Caller> {
   return c;
 }
 
+/** A caller (700 Hz) bridged to a browser agent (440 Hz) on extension 1001, both talking. */
+async function bridgedCall() {
+  const engine = await engineWithAgents();
+  const events = new EventLog(engine);
+  const gateway = await gatewayFor(engine.stack.udpPort ?? 0);
+  const session = await gateway.attach('1001');
+  const log = new MessageLog(session);
+  const c = await caller();
+  await c.dial(engine);
+  c.talk(700);
+  const incoming = await log.waitFor('incoming');
+  const browser = new FakeBrowser(440);
+  cleanup.push(() => browser.close());
+  await session.handle({ type: 'answer', callId: incoming.callId, sdp: await browser.answer(incoming.sdp) });
+  await log.waitFor('state', (m) => m.state === 'connected');
+  browser.talk();
+  await events.waitFor('call.bridged');
+  return { engine, events, gateway, session, log, c, incoming, browser };
+}
+
 describe('softphone gateway robustness', () => {
   it('browser never answers, the caller hangs up: ended "cancelled", everything released', async () => {
     const baseline = udpHandles();
@@ -81,21 +101,7 @@ describe('softphone gateway robustness', () => {
   });
 
   it('gateway.close() during a call: BYE to the B2BUA, ended "shutdown", closed "shutdown", ports released', async () => {
-    const engine = await engineWithAgents();
-    const events = new EventLog(engine);
-    const gateway = await gatewayFor(engine.stack.udpPort ?? 0);
-    const session = await gateway.attach('1001');
-    const log = new MessageLog(session);
-    const c = await caller();
-    await c.dial(engine);
-    c.talk(700);
-    const incoming = await log.waitFor('incoming');
-    const browser = new FakeBrowser(440);
-    cleanup.push(() => browser.close());
-    await session.handle({ type: 'answer', callId: incoming.callId, sdp: await browser.answer(incoming.sdp) });
-    await log.waitFor('state', (m) => m.state === 'connected');
-    browser.talk();
-    await events.waitFor('call.bridged');
+    const { engine, c, events, gateway, log, incoming, browser } = await bridgedCall();
     await waitUntil(() => dominantTone(browser.heard.since(300), [440, 700]) === 700, 5000, 'browser hears the caller');
     await gateway.close();
     expect(log.messages.filter((m) => m.type === 'state' && m.state === 'ended')).toEqual([{ type: 'state', callId: incoming.callId, state: 'ended', reason: 'shutdown' }]);
@@ -247,21 +253,7 @@ describe('softphone gateway robustness', () => {
   });
 
   it('a transfer to an extension that is not registered fails with an error and the call goes on', async () => {
-    const engine = await engineWithAgents();
-    const events = new EventLog(engine);
-    const gateway = await gatewayFor(engine.stack.udpPort ?? 0);
-    const session = await gateway.attach('1001');
-    const log = new MessageLog(session);
-    const c = await caller();
-    await c.dial(engine);
-    c.talk(700);
-    const incoming = await log.waitFor('incoming');
-    const browser = new FakeBrowser(440);
-    cleanup.push(() => browser.close());
-    await session.handle({ type: 'answer', callId: incoming.callId, sdp: await browser.answer(incoming.sdp) });
-    await log.waitFor('state', (m) => m.state === 'connected');
-    browser.talk();
-    await events.waitFor('call.bridged');
+    const { events, session, log, incoming, browser } = await bridgedCall();
     await session.handle({ type: 'transfer', callId: incoming.callId, target: '1003' });
     const error = await log.waitFor('error');
     expect(error).toMatchObject({ code: 'transfer-failed', callId: incoming.callId });

@@ -218,6 +218,8 @@ export interface SippOptions {
   rate?: number;
   timeoutS?: number;
   args?: string[];
+  /** Working folder (files the scenario names, e.g. rtp_stream audio; the scenario path may then be absolute); default a temporary one. */
+  cwd?: string;
 }
 
 export interface SippOutcome {
@@ -233,9 +235,10 @@ export async function runSipp(o: SippOptions): Promise<SippOutcome> {
   const { readFileSync: read, rmSync: rm } = await import('node:fs');
   const { dirname: dirOf } = await import('node:path');
   const { fileURLToPath } = await import('node:url');
-  const work = tempDir('sipp-b2bua-');
+  const { isAbsolute } = await import('node:path');
+  const work = o.cwd ?? tempDir('sipp-b2bua-');
   const stat = join(work, 'stats.csv');
-  const scenario = join(dirOf(fileURLToPath(import.meta.url)), 'scenarios', o.scenario);
+  const scenario = isAbsolute(o.scenario) ? o.scenario : join(dirOf(fileURLToPath(import.meta.url)), 'scenarios', o.scenario);
   const args = [
     `127.0.0.1:${o.remotePort}`, '-sf', scenario, '-t', 'u1', '-i', '127.0.0.1', '-p', String(await freePort()), '-mp', String(await freePort()),
     '-s', o.service ?? '12345', '-m', String(o.calls ?? 1), '-r', String(o.rate ?? 10), '-timeout', `${o.timeoutS ?? 20}s`, '-timeout_error',
@@ -262,6 +265,6 @@ export async function runSipp(o: SippOptions): Promise<SippOutcome> {
   } catch {
     // no statistics: SIPp failed to start; the exit code and output say why
   }
-  rm(work, { recursive: true, force: true });
+  if (!o.cwd) rm(work, { recursive: true, force: true });
   return { exitCode, successful, failed, output };
 }
