@@ -168,7 +168,7 @@ describe.skipIf(!binaryAvailable(SIPP, ['-v']))('WebRTC softphone gateway end to
     expect(cdr.endReason).toBe('agent-hangup');
     expect(cdr.agent).toBe('1001');
     expect(cdr.transfers).toEqual([expect.objectContaining({ kind: 'refer', from: '1001', to: 'sip:1002@hotline.test', ok: true })]);
-    expect(cdr.holdSeconds).toBe(0);
+    expect(cdr.holdSeconds).toBeGreaterThan(0); // the agent held the citizen from the browser
     const wav = parseWav(readFileSync(cdr.recordingPath ?? ''));
     expect(wav.channels).toBe(2);
     const left = wav.samples.filter((_, i) => i % 2 === 0);

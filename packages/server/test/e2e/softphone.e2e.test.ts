@@ -197,6 +197,12 @@ run('softphone in the browser', () => {
     await page.goto('/telephony/calls');
     await page.getByTestId(`call-detail-${cdr.id}`).waitFor();
     expect(await page.getByTestId('call-records-table').innerText()).toContain('13800138000');
+    // The detail drawer plays the recording (each play is audited).
+    await page.getByTestId(`call-detail-${cdr.id}`).click();
+    await page.getByTestId('call-recording-play').click();
+    await page.getByTestId('call-recording-audio').waitFor();
+    await expect.poll(async () => (await platform.deps.db.selectFrom('audit_log').select('id').where('action', '=', 'telephony.recording.play').where('target_id', '=', cdr.id).execute()).length).toBeGreaterThan(0);
+    await page.screenshot({ path: `${SHOTS}/call-record-detail.png` });
 
     // The recording, through the API the page's player uses (an audited play).
     const wav = Buffer.from(

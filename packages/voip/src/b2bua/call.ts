@@ -292,7 +292,7 @@ export class B2buaCall {
     const leg = this.leg(legId);
     if (leg.localHold) return;
     await leg.setLocalHold(true);
-    if (leg === this.citizen) this.holdStartedAt = this.engine.now();
+    if (leg === this.citizen) this.startHoldClock();
     this.emit('call.held', { leg: leg.id, by: 'engine' });
   }
 
@@ -300,11 +300,19 @@ export class B2buaCall {
     const leg = this.leg(legId);
     if (!leg.localHold) return;
     await leg.setLocalHold(false);
-    if (leg === this.citizen && this.holdStartedAt !== undefined) {
-      this.cdr.holdSeconds += (this.engine.now() - this.holdStartedAt) / 1000;
-      this.holdStartedAt = undefined;
-    }
+    if (leg === this.citizen && ![...this.legs.values()].some((l) => l !== this.citizen && l.remoteHold && !l.ended)) this.stopHoldClock();
     this.emit('call.retrieved', { leg: leg.id, by: 'engine' });
+  }
+
+  /** The CDR's hold time is the citizen's waiting time, whoever held the call. */
+  private startHoldClock(): void {
+    this.holdStartedAt ??= this.engine.now();
+  }
+
+  private stopHoldClock(): void {
+    if (this.holdStartedAt === undefined) return;
+    this.cdr.holdSeconds += (this.engine.now() - this.holdStartedAt) / 1000;
+    this.holdStartedAt = undefined;
   }
 
   /** Blind transfer: the caller is connected to `target` and the current agent leaves. */
@@ -490,7 +498,12 @@ export class B2buaCall {
   private addLeg(leg: MediaLeg): void {
     this.legs.set(leg.id, leg);
     leg.on('ended', (end) => this.onLegEnded(leg, end));
-    leg.on('remoteHold', (held) => this.emit(held ? 'call.held' : 'call.retrieved', { leg: leg.id, by: 'remote' }));
+    leg.on('remoteHold', (held) => {
+      // An agent's phone holding the call (re-INVITE sendonly) leaves the citizen waiting with music.
+      if (held) this.startHoldClock();
+      else if (!this.citizen.localHold) this.stopHoldClock();
+      this.emit(held ? 'call.held' : 'call.retrieved', { leg: leg.id, by: 'remote' });
+    });
     leg.sip.on('refer', (request) => {
       // REFER from an agent: blind transfer of the caller to the Refer-To target.
       void this.blindTransfer(request.target, 'refer', {}, () => request.notify(200)).catch((err: unknown) =>
