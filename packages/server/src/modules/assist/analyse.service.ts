@@ -1,4 +1,4 @@
-import { analyse, citizenText, decideDispatch, isNlpError, type Elements, type ItemRecommender, type ItemSuggestion, type Sentiment, type SensitiveFlag, type UnitSuggestion } from '@hotline/nlp';
+import { analyse, citizenText, decideDispatch, isNlpError, type Elements, type ItemRecommender, type ItemSuggestion, type Sentiment, type SensitiveFlag, type UnitRecommender, type UnitSuggestion } from '@hotline/nlp';
 import type { Actor, Deps } from '../../platform/context.js';
 import { AppError, invalid } from '../../platform/errors.js';
 import { commit } from '../../platform/usecase.js';
@@ -137,13 +137,14 @@ export async function analyseDemand(deps: Deps, actor: Actor, input: AnalyseInpu
   }
   const engines = assistEngines(deps);
   const [snap, dup] = await Promise.all([engines.snapshot(), engines.duplicates(actor.tenantPath)]);
+  const deep = deepUnits(snap.units);
   let a;
   try {
     a = analyse(text, {
       referenceDate,
       timeZone: 'Asia/Shanghai',
       items: snap.items ? scoped(snap.items, snap.itemMeta, actor.tenantPath) : undefined,
-      units: snap.units,
+      units: deep.recommender,
       duplicates: dup?.index,
       titler: snap.titler,
       title: input.title,
@@ -162,11 +163,11 @@ export async function analyseDemand(deps: Deps, actor: Actor, input: AnalyseInpu
     const code = await tenantCode(deps, actor);
     if (code) {
       unitRegion = code;
-      units = snap.units.suggest({ items: a.items, regionCode: code, text: citizenText(text) ?? text }, 3);
+      units = deep.recommender.suggest({ items: a.items, regionCode: code, text: citizenText(text) ?? text }, 3);
       warnings.push('未识别到诉求地点，按本热线辖区推荐承办单位，请向来电人核实地址');
     }
   }
-  const ranked = await withHistory(deps, actor, snap, { units, items: a.items, regionCode: unitRegion, text: citizenText(text) ?? text });
+  const ranked = await withHistory(deps, actor, snap, { units: deep.last.length ? deep.last : units, items: a.items, regionCode: unitRegion });
   if (!snap.items && snap.itemMeta.size > 1) warnings.push('事项模型正在生成，稍后再试可获得事项推荐');
   if (!dup) warnings.push('相似工单索引正在建立，本次未查重');
   const decision = decideDispatch(ranked.units, a.items, AUTO_DISPATCH_THRESHOLD);
@@ -246,10 +247,20 @@ export async function itemModelInfo(deps: Deps) {
 const HISTORY_DEPTH = 10;
 
 /**
- * The list ranking re-ranked by the caller's hotline's dispatch history. History only counts with
- * enough evidence (see UNIT_HISTORY_RULE); only then is the list asked for a deeper ranking.
+ * The unit recommender as analyse() sees it, keeping the HISTORY_DEPTH best list candidates of its
+ * last ranking (scoring every 职责清单 unit is the costly part: done once, sliced twice).
  */
-async function withHistory(deps: Deps, actor: Actor, snap: EngineSnapshot, q: { units: UnitSuggestion[]; items: ItemSuggestion[]; regionCode: string | undefined; text: string }) {
+function deepUnits(rec: UnitRecommender): { recommender: UnitRecommender; last: UnitSuggestion[] } {
+  const out = { recommender: Object.create(rec) as UnitRecommender, last: [] as UnitSuggestion[] };
+  out.recommender.suggest = (q, k = 3) => {
+    out.last = rec.suggest(q, Math.max(k, HISTORY_DEPTH));
+    return out.last.slice(0, k);
+  };
+  return out;
+}
+
+/** The list ranking (deepest known) re-ranked by the caller's hotline's dispatch history; see UNIT_HISTORY_RULE. */
+async function withHistory(deps: Deps, actor: Actor, snap: EngineSnapshot, q: { units: UnitSuggestion[]; items: ItemSuggestion[]; regionCode: string | undefined }) {
   const rows = q.items.length > 0 ? await assistEngines(deps).unitHistory(actor.tenantId) : [];
   const unitOf = (r: { orgId: string; orgTenantId: string; orgName: string }) => {
     if (snap.unitMeta.has(r.orgId)) return r.orgId;
@@ -257,10 +268,7 @@ async function withHistory(deps: Deps, actor: Actor, snap: EngineSnapshot, q: { 
     return snap.unitMeta.has(byName) ? byName : undefined;
   };
   const orgOf = (unitId: string) => snap.unitMeta.get(unitId)?.orgId ?? null;
-  const first = rerankUnits({ units: q.units, items: q.items, regionCode: q.regionCode, rows, unitOf, orgOf, k: 3 });
-  if (!first.summary.applied) return first;
-  const deeper = snap.units.suggest({ items: q.items, regionCode: q.regionCode, text: q.text }, HISTORY_DEPTH);
-  return rerankUnits({ units: deeper, items: q.items, regionCode: q.regionCode, rows, unitOf, orgOf, k: 3 });
+  return rerankUnits({ units: q.units, items: q.items, regionCode: q.regionCode, rows, unitOf, orgOf, k: 3 });
 }
 
 function tenantNameOf(snap: EngineSnapshot, tenantId: string): string | null {
