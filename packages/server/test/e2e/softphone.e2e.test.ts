@@ -193,6 +193,7 @@ run('softphone in the browser', () => {
     const cdr = await platform.deps.db.selectFrom('telephony_cdr').selectAll().executeTakeFirstOrThrow();
     expect(cdr.agent).toContain(EXTENSION);
     expect(JSON.stringify(cdr.record)).toContain(COLLEAGUE);
+    expect(cdr.hold_seconds).toBeGreaterThan(0);
     expect(cdr.recording_key).toBeTruthy();
     await page.goto('/telephony/calls');
     await page.getByTestId(`call-detail-${cdr.id}`).waitFor();
