@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createSocket } from 'node:dgram';
+import { createSocket, type Socket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,12 +39,26 @@ function sippAvailable(): boolean {
   return false;
 }
 
-async function freeUdpPort(): Promise<number> {
+async function bindUdp(port: number): Promise<Socket | undefined> {
   const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
+  return new Promise((resolve) => {
+    socket.once('error', () => resolve(undefined));
+    socket.bind(port, '127.0.0.1', () => resolve(socket));
+  });
+}
+
+/** `count` consecutive free UDP ports from an even base (SIPp's -mp takes audio and video RTP/RTCP pairs). */
+async function freeUdpPorts(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const probe = await bindUdp(0);
+    if (!probe) continue;
+    const base = probe.address().port & ~1;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const held = await Promise.all(Array.from({ length: count }, (_, i) => (base + i <= 65535 ? bindUdp(base + i) : undefined)));
+    await Promise.all(held.map((s) => (s ? new Promise<void>((resolve) => s.close(() => resolve())) : undefined)));
+    if (held.every(Boolean)) return base;
+  }
+  throw new Error('no free UDP ports');
 }
 
 interface SippRun {
@@ -55,7 +69,7 @@ interface SippRun {
 async function callHotline(sipPort: number): Promise<SippRun> {
   const work = mkdtempSync(join(tmpdir(), 'sipp-softphone-'));
   const args = [
-    `127.0.0.1:${sipPort}`, '-sf', SCENARIO, '-t', 'u1', '-i', '127.0.0.1', '-p', String(await freeUdpPort()), '-mp', String(await freeUdpPort()),
+    `127.0.0.1:${sipPort}`, '-sf', SCENARIO, '-t', 'u1', '-i', '127.0.0.1', '-p', String(await freeUdpPorts(1)), '-mp', String(await freeUdpPorts(4)),
     '-s', '12345', '-m', '1', '-timeout', '120s', '-timeout_error', '-nostdin',
   ];
   const child = spawn(SIPP, args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });

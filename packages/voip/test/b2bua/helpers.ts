@@ -13,7 +13,7 @@ import { createAudioSdp, parseSdp, serializeSdp, SipStack, answerAudioOffer, sdp
 import type { SipCall, SipInboundCall, SipOutboundCall } from '../../src/sip/index.js';
 
 // Timers, delay and port probing are the SIP tests' own.
-import { FAST_TIMERS, delay, freePort } from '../sip/helpers.js';
+import { FAST_TIMERS, delay, freeMediaPort, freePort } from '../sip/helpers.js';
 export { FAST_TIMERS, delay, freePort };
 export const DOMAIN = 'hotline.test';
 
@@ -240,7 +240,7 @@ export async function runSipp(o: SippOptions): Promise<SippOutcome> {
   const stat = join(work, 'stats.csv');
   const scenario = isAbsolute(o.scenario) ? o.scenario : join(dirOf(fileURLToPath(import.meta.url)), 'scenarios', o.scenario);
   const args = [
-    `127.0.0.1:${o.remotePort}`, '-sf', scenario, '-t', 'u1', '-i', '127.0.0.1', '-p', String(await freePort()), '-mp', String(await freePort()),
+    `127.0.0.1:${o.remotePort}`, '-sf', scenario, '-t', 'u1', '-i', '127.0.0.1', '-p', String(await freePort()), '-mp', String(await freeMediaPort()),
     '-s', o.service ?? '12345', '-m', String(o.calls ?? 1), '-r', String(o.rate ?? 10), '-timeout', `${o.timeoutS ?? 20}s`, '-timeout_error',
     '-nostdin', '-trace_stat', '-stf', stat, '-fd', '1',
     ...Object.entries(o.keys ?? {}).flatMap(([k, v]) => ['-key', k, v]),

@@ -59,6 +59,33 @@ export async function freePort(): Promise<number> {
   throw new Error('no free port');
 }
 
+async function bindUdp(port: number): Promise<dgram.Socket | undefined> {
+  const socket = dgram.createSocket('udp4');
+  return new Promise((resolve) => {
+    socket.once('error', () => resolve(undefined));
+    socket.bind(port, '127.0.0.1', () => resolve(socket));
+  });
+}
+
+/**
+ * A media port for SIPp's -mp: SIPp binds audio RTP/RTCP there and video RTP/RTCP two above, so
+ * all four UDP ports must be free (one free port was not enough: its video socket once hit a port
+ * another suite's RTP session held).
+ */
+export async function freeMediaPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const probe = await bindUdp(0);
+    if (!probe) continue;
+    const base = probe.address().port & ~1;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    if (base + 3 > 65535) continue;
+    const held = await Promise.all([0, 1, 2, 3].map((i) => bindUdp(base + i)));
+    await Promise.all(held.map((s) => (s ? new Promise<void>((resolve) => s.close(() => resolve())) : undefined)));
+    if (held.every(Boolean)) return base;
+  }
+  throw new Error('no four consecutive free UDP ports');
+}
+
 /** Sends raw bytes over UDP and collects replies for a while. */
 export async function udpExchange(port: number, payload: string | Buffer, waitMs = 300): Promise<string[]> {
   const socket = dgram.createSocket('udp4');

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './helpers.js';
+import { freeMediaPort, freePort } from './helpers.js';
 
 export const SIPP = process.env.SIPP_PATH ?? '/usr/bin/sipp';
 const scenarioDir = join(dirname(fileURLToPath(import.meta.url)), 'scenarios');
@@ -46,7 +46,7 @@ export interface SippProcess {
 export async function startSipp(run: SippRun): Promise<SippProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'sipp-'));
   const localPort = run.localPort ?? (await freePort());
-  const mediaPort = await freePort();
+  const mediaPort = await freeMediaPort();
   const statFile = join(dir, 'stats.csv');
   const args = [
     ...(run.remotePort !== undefined ? [`127.0.0.1:${run.remotePort}`] : []),
