@@ -9,6 +9,7 @@ import { decodeG711, encodeG711 } from '../src/media/g711.js';
 import { FrameClock } from '../src/media/frame-clock.js';
 import type { SoftphoneServerMessage, SoftphoneSession } from '../src/webrtc/index.js';
 import { delay } from './sip/helpers.js';
+import { toneAmplitude } from './media/helpers.js';
 
 export { delay };
 
@@ -21,25 +22,12 @@ export function sineFrame(freq: number, offset: number, samples = 160, amplitude
   return out;
 }
 
-/** Power of one frequency in a block (Goertzel), normalised by length. */
-export function tonePower(pcm: Int16Array, freq: number): number {
-  const k = (2 * Math.cos((2 * Math.PI * freq) / 8000));
-  let s1 = 0;
-  let s2 = 0;
-  for (const x of pcm) {
-    const s0 = x + k * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-  }
-  return Math.sqrt(Math.max(0, s1 * s1 + s2 * s2 - k * s1 * s2)) / pcm.length;
-}
-
 /** Which of `freqs` dominates `pcm` (the strongest), or undefined when it is silence. */
 export function dominantTone(pcm: Int16Array, freqs: number[]): number | undefined {
   let best: number | undefined;
   let power = 200;
   for (const f of freqs) {
-    const p = tonePower(pcm, f);
+    const p = toneAmplitude(pcm, f) / 2;
     if (p > power) {
       power = p;
       best = f;
