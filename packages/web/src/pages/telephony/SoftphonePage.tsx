@@ -3,6 +3,7 @@ import { PageContainer } from '@ant-design/pro-components';
 import { Alert, Badge, Button, Card, Descriptions, Input, Space, Typography, Result } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
+import { useRinger } from './useRinger';
 import { useSoftphone, type CallState, type LineState } from './useSoftphone';
 
 interface Status {
@@ -47,6 +48,7 @@ export default function SoftphonePage() {
     if (!live || phone.problem?.code === 'transfer-failed') setTransferring(null);
   }, [live, phone.problem]);
   const talk = useTalkTime(call?.connectedAt, live);
+  useRinger(call?.state === 'ringing', call?.from);
 
   useEffect(() => {
     void api.get<Status>('/telephony/softphone').then((s) => {
