@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { NlpError } from '../errors.js';
+import { writeFileSync } from 'node:fs';
+import { NlpError, readModelJson } from '../errors.js';
 import { TfidfVectorizer, type SparseVector, type TfidfJson } from '../index/tfidf.js';
 import { fitTemperature, softmax } from './calibration.js';
 import { DEFAULT_FEATURES, featureTokens, type FeatureConfig } from './features.js';
@@ -90,12 +90,7 @@ export class TextClassifier {
   }
 
   static load(path: string): TextClassifier {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (e) {
-      throw new NlpError('MODEL_FORMAT', `模型文件无法读取：${(e as Error).message}`);
-    }
+    const parsed = readModelJson(path, '模型文件');
     return TextClassifier.fromJSON(parsed);
   }
 

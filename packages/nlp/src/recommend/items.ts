@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { NlpError } from '../errors.js';
+import { writeFileSync } from 'node:fs';
+import { NlpError, readModelJson } from '../errors.js';
 import { AhoCorasick } from '../match/aho-corasick.js';
 import { TextClassifier, type ClassifierJson, type ClassifierTrainOptions, type LabelledText } from '../ml/text-classifier.js';
 import { normalise } from '../text/normalise.js';
@@ -130,12 +130,7 @@ export class ItemRecommender {
   }
 
   static load(path: string, items: readonly CatalogueItem[]): ItemRecommender {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (e) {
-      throw new NlpError('MODEL_FORMAT', `事项模型无法读取：${(e as Error).message}`);
-    }
+    const parsed = readModelJson(path, '事项模型');
     return ItemRecommender.fromJSON(parsed, items);
   }
 

@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { NlpError } from '../errors.js';
+import { writeFileSync } from 'node:fs';
+import { NlpError, readModelJson } from '../errors.js';
 import type { SparseVector } from '../index/tfidf.js';
 import { seededRandom, shuffled } from '../ml/random.js';
 import { trainSoftmax } from '../ml/softmax-regression.js';
@@ -300,12 +300,7 @@ export class TitleCompressor {
   }
 
   static load(path: string): TitleCompressor {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (e) {
-      throw new NlpError('MODEL_FORMAT', `标题模型无法读取：${(e as Error).message}`);
-    }
+    const parsed = readModelJson(path, '标题模型');
     return TitleCompressor.fromJSON(parsed);
   }
 
