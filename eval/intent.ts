@@ -1,4 +1,4 @@
-import { classifyIntent, TextClassifier, type IntentLabel } from '@hotline/nlp';
+import { classifyIntent, trainIntentModel, type IntentLabel } from '@hotline/nlp';
 import { round, stratifiedFolds } from './cv.js';
 import { dataFile, readJsonl, type Message } from './data.js';
 
@@ -25,7 +25,7 @@ function trainedAccuracy(rows: { text: string; label: IntentLabel }[], folds: nu
   const fold = stratifiedFolds(rows.map((r) => r.label), folds, seed);
   let ok = 0;
   for (let f = 0; f < folds; f++) {
-    const model = TextClassifier.train(rows.filter((_, i) => fold[i] !== f), { calibrate: false, features: { words: true, charOrders: [1, 2] } });
+    const model = trainIntentModel(rows.filter((_, i) => fold[i] !== f));
     rows.forEach((r, i) => {
       if (fold[i] === f && classifyIntent(r.text, model).label === r.label) ok++;
     });

@@ -1,5 +1,5 @@
 import { softmax } from '../ml/calibration.js';
-import type { TextClassifier } from '../ml/text-classifier.js';
+import { TextClassifier, type ClassifierTrainOptions } from '../ml/text-classifier.js';
 import type { IntentLabel } from '../summary/title.js';
 
 export type { IntentLabel };
@@ -60,4 +60,21 @@ export function classifyIntent(text: string, model?: TextClassifier): IntentResu
   const scores = INTENTS.map((label, i) => ({ label, probability: Math.round((probs[i] ?? 0) * 1000) / 1000 })).sort((a, b) => b.probability - a.probability);
   const top = scores[0] ?? { label: '其他' as const, probability: 1 };
   return { label: top.label, probability: top.probability, scores, source: 'rules' };
+}
+
+export interface IntentExample {
+  text: string;
+  label: IntentLabel;
+}
+
+/** Fewest labelled examples worth a model, and at least two intents among them. */
+export const MIN_INTENT_EXAMPLES = 30;
+
+/**
+ * The intent model a deployment trains from its own labelled tickets (the demand type agents
+ * chose), with the settings measured in eval/intent.ts. classifyIntent(text, model) blends it
+ * with the cue rules.
+ */
+export function trainIntentModel(rows: readonly IntentExample[], opts: Pick<ClassifierTrainOptions, 'epochs' | 'onProgress' | 'seed'> = {}): TextClassifier {
+  return TextClassifier.train(rows, { calibrate: false, features: { words: true, charOrders: [1, 2] }, ...opts });
 }
