@@ -185,6 +185,44 @@ describe('assist: smart intake', () => {
     expect(res.body.items.length).toBeGreaterThan(0);
   });
 
+  it('trains an intent model from the demand types agents chose, reports its hold-out accuracy and uses it', async () => {
+    type Status = { intentModel: { active: boolean; examples: number; trainedAt: string | null; holdOut: { size: number; accuracy: number } | null }; job: { status: string; intentModel: { trained: boolean; examples: number; message: string } | null } };
+    const routes = ['1', '7', '12', '35', '52', '101', '305', '910', 'BRT1', 'BRT3', '58', '63', '2', '8', '17', '41', '66', '70', '88', '99', '120', '150', '201', '532', '914'];
+    const places = ['幸福路', '南湖', '红山', '友好', '大湾', '北京路', '长江路', '河滩路', '西虹路', '光明路', '新民路', '黄河路', '二道桥', '碱泉街', '延安路', '和平路', '团结路', '燕儿窝', '七道湾', '米东', '头屯河', '达坂城', '安宁渠', '青格达湖', '卡子湾'];
+    const examples = routes.flatMap((r, i) => [
+      { kind: 'suggest', content: `${r}路公交车晚上九点就收车了，下夜班的人坐不上车，在${places[i]}站多加几个晚班车次会方便很多` },
+      { kind: 'help', content: `我母亲八十多岁独居在${places[i]}，腿脚不便，家里暖气不热已经三天，子女在外地回不来，请社区去看看她` },
+    ]);
+    for (const [i, e] of examples.entries()) {
+      const res = await agent.post('/api/v1/tickets', { channel: 'phone', kind: e.kind, title: e.content.slice(0, 12), content: e.content, citizen: { name: '王五', phone: `1389998${String(1000 + i)}` } });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    }
+    const before = await sup.get<Status>('/api/v1/assist/models/items');
+    expect(before.body.intentModel).toMatchObject({ active: false, examples: 0, holdOut: null });
+    expect((await analyse(agent, { text: '希望在碱泉街增开夜班公交车' })).body.intent.source).toBe('rules');
+
+    expect((await sup.post('/api/v1/assist/models/items/train', { epochs: 3 })).status).toBe(202);
+    await assistEngines(p.deps).job?.done;
+    const after = await sup.get<Status>('/api/v1/assist/models/items');
+    expect(after.body.job.status).toBe('succeeded');
+    expect(after.body.job.intentModel).toMatchObject({ trained: true });
+    expect(after.body.job.intentModel!.message).toMatch(/诉求类型模型已用 \d+ 条工单/);
+    expect(after.body.intentModel.active).toBe(true);
+    expect(after.body.intentModel.examples).toBeGreaterThanOrEqual(50);
+    // 50 examples and more: a fifth is held out to measure the model before it ships.
+    expect(after.body.intentModel.holdOut!.size).toBeGreaterThanOrEqual(10);
+    expect(after.body.intentModel.holdOut!.accuracy).toBeGreaterThanOrEqual(0.8);
+    expect(existsSync(join(dataDir, 'models', 'intents.json'))).toBe(true);
+
+    const bus = await analyse(agent, { text: '我每天下夜班，88路公交车晚上收车太早，希望多加几个晚班车次' });
+    expect(bus.body.intent).toMatchObject({ label: '建议', source: 'model' });
+    expect(bus.body.fill.kind).toBe('suggest');
+    const elder = await analyse(agent, { text: '我父亲独居在团结路，腿脚不便，暖气不热好几天了，请社区帮忙看看' });
+    expect(elder.body.intent).toMatchObject({ label: '求助', source: 'model' });
+    // A restart loads it from the data directory.
+    expect((await new AssistEngines(p.deps).snapshot()).intentModel).toMatchObject({ examples: after.body.intentModel.examples });
+  });
+
   describe('LLM adapter against a local chat-completions server', () => {
     let server: Server;
     let mode: 'ok' | 'slow' | 'error' | 'garbage' | 'invented' = 'ok';

@@ -1,4 +1,4 @@
-import { analyse, citizenText, decideDispatch, isNlpError, type Elements, type ItemRecommender, type ItemSuggestion, type Sentiment, type SensitiveFlag, type UnitRecommender, type UnitSuggestion } from '@hotline/nlp';
+import { analyse, citizenText, decideDispatch, isNlpError, type Elements, type IntentLabel, type ItemRecommender, type ItemSuggestion, type Sentiment, type SensitiveFlag, type UnitRecommender, type UnitSuggestion } from '@hotline/nlp';
 import type { Actor, Deps } from '../../platform/context.js';
 import { AppError, invalid } from '../../platform/errors.js';
 import { commit } from '../../platform/usecase.js';
@@ -6,6 +6,7 @@ import { loadVisibleTenant } from '../identity/tenant.service.js';
 import { assistEngines, visibleItems, type EngineSnapshot, type ItemMeta } from './engines.js';
 import { rerankUnits, type UnitHistorySummary, type UnitHistoryView } from './unit-history.js';
 import { refineWithLlm } from './llm.adapter.js';
+import { KIND_OF_INTENT } from './intent-kinds.js';
 
 /** Auto-dispatch is suggested only when the top unit's share reaches this (below it: 3 candidates for a manual choice). */
 export const AUTO_DISPATCH_THRESHOLD = 0.8;
@@ -74,7 +75,6 @@ export interface TicketFill {
   citizen: { name: string | null; phone: string | null; idNo: string | null; gender: 'M' | 'F' | null };
 }
 
-const KIND_OF_INTENT: Record<string, string> = { 咨询: 'consult', 投诉: 'complaint', 求助: 'help', 建议: 'suggest', 举报: 'report', 表扬: 'praise' };
 
 /** Form values from an analysis (after the LLM's refinement, so its title and item are used). */
 function fillOf(r: Omit<AssistResult, 'fill'>, input: AnalyseInput, text: string): TicketFill {
@@ -86,7 +86,7 @@ function fillOf(r: Omit<AssistResult, 'fill'>, input: AnalyseInput, text: string
     // Typed notes are the content as they are; a call transcript is condensed to its summary.
     content: (input.transcript?.length ? r.summary.text : text.trim()).slice(0, 20_000),
     itemId: r.items[0]?.itemId ?? null,
-    kind: KIND_OF_INTENT[r.intent.label] ?? null,
+    kind: KIND_OF_INTENT[r.intent.label as IntentLabel] ?? null,
     urgency: r.sentiment.urgent ? 'urgent' : null,
     regionCode: r.region?.code ?? null,
     regionName: r.region?.name ?? null,
@@ -147,6 +147,7 @@ export async function analyseDemand(deps: Deps, actor: Actor, input: AnalyseInpu
       units: deep.recommender,
       duplicates: dup?.index,
       titler: snap.titler,
+      intentModel: snap.intents,
       title: input.title,
       maxChars: MAX_CHARS,
     });
@@ -240,6 +241,8 @@ export async function itemModelInfo(deps: Deps) {
     job: job ? publicJob(job) : null,
     /** The title model: trained on the installation's closed tickets, or inactive (unsupervised titles). */
     titleModel: { active: !!snap.titler, pairs: snap.titleModel?.pairs ?? 0, trainedAt: snap.titleModel?.trainedAt ?? null },
+    /** The intent model: trained on the installation's registered tickets' demand types, or inactive (cue rules). */
+    intentModel: { active: !!snap.intents, examples: snap.intentModel?.examples ?? 0, trainedAt: snap.intentModel?.trainedAt ?? null, holdOut: snap.intentModel?.holdOut ?? null },
   };
 }
 

@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { DuplicateIndex, ItemRecommender, TitleCompressor, UnitRecommender, warmUp, type CatalogueItem, type ItemHistoryRecord, type ItemSuggestion, type ResponsibilityEntry, type TitlePair } from '@hotline/nlp';
+import { DuplicateIndex, ItemRecommender, MIN_INTENT_EXAMPLES, TextClassifier, TitleCompressor, UnitRecommender, warmUp, type CatalogueItem, type IntentExample, type ItemHistoryRecord, type ItemSuggestion, type ResponsibilityEntry, type TitlePair } from '@hotline/nlp';
 import type { Deps } from '../../platform/context.js';
 import { catalogueForAssist } from '../catalog/list.service.js';
 import { ticketTextsForAssist } from '../tickets/query.service.js';
-import { dispatchHistoryForAssist, titlePairsForAssist, type DispatchHistoryRow } from '../tickets/assist-history.js';
-import { MIN_TITLE_PAIRS, type HoldOut, type ModelJob, type WorkerMessage } from './model.worker.js';
+import { dispatchHistoryForAssist, intentExamplesForAssist, titlePairsForAssist, type DispatchHistoryRow } from '../tickets/assist-history.js';
+import { intentOfKind } from './intent-kinds.js';
+import { intentTrainable, MIN_TITLE_PAIRS, type HoldOut, type IntentOutcome, type ModelJob, type WorkerMessage } from './model.worker.js';
 import { UNIT_HISTORY_RULE } from './unit-history.js';
 
 /**
@@ -27,6 +28,8 @@ const DUP_FIRST_WAIT_MS = 250;
 const HISTORY_LIMIT = 50_000;
 /** Title pairs read for the title model (the newest closed tickets; ~6 s of training per 2,000). */
 const TITLE_PAIRS_LIMIT = 5000;
+/** Registered tickets read for the intent model (the newest; a linear model over 20,000 short texts trains in seconds). */
+const INTENT_EXAMPLES_LIMIT = 20_000;
 /** A hotline's dispatch-history aggregate is re-read at most this often (and after every retrain). */
 export const UNIT_HISTORY_TTL_MS = 60_000;
 const UNIT_HISTORY_ROWS = 20_000;
@@ -56,6 +59,11 @@ export interface ModelInfo {
   catalogueHash: string;
 }
 
+/** The trained intent model in use (none: the cue rules). */
+export interface IntentModelInfo extends IntentOutcome {
+  trainedAt: string;
+}
+
 /** The trained title model in use (none: the unsupervised titler). */
 export interface TitleModelInfo {
   trainedAt: string;
@@ -77,6 +85,8 @@ export interface TrainingJob {
   error: string | null;
   /** What became of the title model in this job (null until its phase is reached). */
   titleModel: { trained: boolean; pairs: number; message: string } | null;
+  /** What became of the intent model in this job (null until the job ends). */
+  intentModel: { trained: boolean; examples: number; message: string } | null;
   /** Settles when the job ends; tests await it instead of polling. */
   done?: Promise<void>;
 }
@@ -107,6 +117,8 @@ export interface EngineSnapshot {
   model: ModelInfo | null;
   titler: TitleCompressor | undefined;
   titleModel: TitleModelInfo | null;
+  intents: TextClassifier | undefined;
+  intentModel: IntentModelInfo | null;
 }
 
 function hashCatalogue(items: readonly CatalogueItem[]): string {
@@ -147,12 +159,24 @@ function runModelJob(job: ModelJob, onProgress: (m: Extract<WorkerMessage, { typ
   });
 }
 
+/** One model build: the bootstrap from the catalogue, or a retrain from history (with title and intent models when there is enough). */
+interface BuildRequest {
+  kind: ModelJob['kind'];
+  history: ItemHistoryRecord[];
+  onProgress: (m: Extract<WorkerMessage, { type: 'progress' }>) => void;
+  epochs?: number;
+  titlePairs?: TitlePair[];
+  intentExamples?: IntentExample[];
+}
+
 export class AssistEngines {
   private catalogue: Catalogue | undefined;
   private loading: Promise<Catalogue> | undefined;
   private itemModel: { rec: ItemRecommender; info: ModelInfo } | undefined;
   /** undefined: not looked for yet; null: none persisted (the unsupervised titler is used). */
   private titleModel: { rec: TitleCompressor; info: TitleModelInfo } | null | undefined;
+  /** Same convention: null means the cue rules classify intent. */
+  private intentModel: { rec: TextClassifier; info: IntentModelInfo } | null | undefined;
   private readonly unitHistories = new Map<string, { at: number; rows: DispatchHistoryRow[] }>();
   private readonly unitHistoryLoads = new Map<string, Promise<DispatchHistoryRow[]>>();
   private building: Promise<void> | undefined;
@@ -177,14 +201,43 @@ export class AssistEngines {
 
   private paths() {
     const dir = this.modelDir;
-    return dir ? { model: join(dir, 'items.json'), meta: join(dir, 'items.meta.json'), title: join(dir, 'titles.json'), titleMeta: join(dir, 'titles.meta.json') } : null;
+    return dir
+      ? { model: join(dir, 'items.json'), meta: join(dir, 'items.meta.json'), title: join(dir, 'titles.json'), titleMeta: join(dir, 'titles.meta.json'), intent: join(dir, 'intents.json'), intentMeta: join(dir, 'intents.meta.json') }
+      : null;
   }
 
   /** The current engines, loading the catalogue on first use and after TTL_MS. The item model may still be building. */
   async snapshot(): Promise<EngineSnapshot> {
     const cat = await this.currentCatalogue();
+    this.loadPersistedOnce();
+    return {
+      items: this.itemModel?.rec,
+      itemMeta: cat.itemMeta,
+      units: cat.units,
+      unitMeta: cat.unitMeta,
+      model: this.itemModel?.info ?? null,
+      titler: this.titleModel?.rec,
+      titleModel: this.titleModel?.info ?? null,
+      intents: this.intentModel?.rec,
+      intentModel: this.intentModel?.info ?? null,
+    };
+  }
+
+  private loadPersistedOnce(): void {
     if (this.titleModel === undefined) this.titleModel = this.loadPersistedTitle();
-    return { items: this.itemModel?.rec, itemMeta: cat.itemMeta, units: cat.units, unitMeta: cat.unitMeta, model: this.itemModel?.info ?? null, titler: this.titleModel?.rec, titleModel: this.titleModel?.info ?? null };
+    if (this.intentModel === undefined) this.intentModel = this.loadPersistedIntent();
+  }
+
+  /** The persisted intent model, if any (a broken file counts as none: the cue rules serve). */
+  private loadPersistedIntent(): { rec: TextClassifier; info: IntentModelInfo } | null {
+    const p = this.paths();
+    if (!p || !existsSync(p.intent) || !existsSync(p.intentMeta)) return null;
+    try {
+      const info = JSON.parse(readFileSync(p.intentMeta, 'utf8')) as IntentModelInfo;
+      return { rec: TextClassifier.load(p.intent), info: { trainedAt: info.trainedAt, examples: info.examples, labels: info.labels, holdOut: info.holdOut } };
+    } catch {
+      return null;
+    }
   }
 
   /** The persisted title model, if any (a broken file counts as none: the unsupervised titler serves). */
@@ -291,7 +344,7 @@ export class AssistEngines {
       return;
     }
     if (!this.autoBuild || this.closed || this.building || this.job?.status === 'running') return;
-    this.building = this.build(cat, 'bootstrap', [], () => undefined)
+    this.building = this.build(cat, { kind: 'bootstrap', history: [], onProgress: () => undefined })
       .then(() => void (this.buildError = null))
       .catch((err: unknown) => void (this.buildError = err instanceof Error ? err.message : String(err)))
       .finally(() => (this.building = undefined));
@@ -312,27 +365,33 @@ export class AssistEngines {
     }
   }
 
-  /** Builds a model in a worker, loads it, persists it under dataDir/models and swaps it in. */
-  private async build(
-    cat: Catalogue,
-    kind: ModelJob['kind'],
-    history: ItemHistoryRecord[],
-    onProgress: (m: Extract<WorkerMessage, { type: 'progress' }>) => void,
-    epochs?: number,
-    titlePairs?: TitlePair[],
-  ): Promise<ModelInfo & { titlePairs: number | null }> {
+  /** Builds the models in a worker, loads them, persists them under dataDir/models and swaps them in. */
+  private async build(cat: Catalogue, b: BuildRequest): Promise<ModelInfo & { titlePairs: number | null; intent: IntentOutcome | null }> {
     const dir = this.modelDir ?? join(tmpdir(), 'hotline-assist');
     mkdirSync(dir, { recursive: true });
     const tag = randomUUID();
     const out = join(dir, `items.${tag}.tmp.json`);
     const titleOut = join(dir, `titles.${tag}.tmp.json`);
+    const intentOut = join(dir, `intents.${tag}.tmp.json`);
     try {
-      const done = await runModelJob({ kind, items: cat.items, history, out, ...this.buildOptions, ...(epochs ? { epochs } : {}), ...(titlePairs ? { titlePairs, titleOut } : {}) }, onProgress, this.workers);
+      const job: ModelJob = {
+        kind: b.kind,
+        items: cat.items,
+        history: b.history,
+        out,
+        ...this.buildOptions,
+        ...(b.epochs ? { epochs: b.epochs } : {}),
+        ...(b.titlePairs ? { titlePairs: b.titlePairs, titleOut } : {}),
+        ...(b.intentExamples ? { intentExamples: b.intentExamples, intentOut } : {}),
+      };
+      const done = await runModelJob(job, b.onProgress, this.workers);
       if (this.closed) throw new Error('服务正在关闭');
       const rec = ItemRecommender.load(out, cat.items);
       const title = done.titlePairs !== null ? TitleCompressor.load(titleOut) : undefined;
-      const info: ModelInfo = { kind: kind === 'train' ? 'trained' : 'bootstrap', trainedAt: this.deps.clock.now().toISOString(), examples: done.examples, catalogueItems: cat.items.length, holdOut: done.holdOut, stale: false, catalogueHash: cat.hash };
+      const intents = done.intent ? TextClassifier.load(intentOut) : undefined;
+      const info: ModelInfo = { kind: b.kind === 'train' ? 'trained' : 'bootstrap', trainedAt: this.deps.clock.now().toISOString(), examples: done.examples, catalogueItems: cat.items.length, holdOut: done.holdOut, stale: false, catalogueHash: cat.hash };
       const titleInfo: TitleModelInfo | undefined = title ? { trainedAt: info.trainedAt, pairs: done.titlePairs! } : undefined;
+      const intentInfo: IntentModelInfo | undefined = done.intent ? { trainedAt: info.trainedAt, ...done.intent } : undefined;
       const p = this.paths();
       if (p) {
         renameSync(out, p.model);
@@ -341,13 +400,17 @@ export class AssistEngines {
           renameSync(titleOut, p.title);
           writeFileSync(p.titleMeta, JSON.stringify(titleInfo));
         }
+        if (intentInfo) {
+          renameSync(intentOut, p.intent);
+          writeFileSync(p.intentMeta, JSON.stringify(intentInfo));
+        }
       }
       this.itemModel = { rec, info };
       if (title && titleInfo) this.titleModel = { rec: title, info: titleInfo };
-      return { ...info, titlePairs: done.titlePairs };
+      if (intents && intentInfo) this.intentModel = { rec: intents, info: intentInfo };
+      return { ...info, titlePairs: done.titlePairs, intent: done.intent };
     } finally {
-      rmSync(out, { force: true });
-      rmSync(titleOut, { force: true });
+      for (const f of [out, titleOut, intentOut]) rmSync(f, { force: true });
     }
   }
 
@@ -365,6 +428,7 @@ export class AssistEngines {
       finishedAt: null,
       error: null,
       titleModel: null,
+      intentModel: null,
     };
     this.job = job;
     job.done = (async () => {
@@ -376,22 +440,27 @@ export class AssistEngines {
       // Title model: (content, final title) of closed tickets; below the library's minimum the
       // current titler (trained earlier, or the unsupervised one) stays and the job says so.
       const pairs = await titlePairsForAssist(this.deps.db, { limit: TITLE_PAIRS_LIMIT });
-      if (this.titleModel === undefined) this.titleModel = this.loadPersistedTitle();
+      // Intent model: the demand type agents chose for registered tickets; too few, the cue rules stay.
+      const intentExamples = (await intentExamplesForAssist(this.deps.db, { limit: INTENT_EXAMPLES_LIMIT })).flatMap((r): IntentExample[] => {
+        const label = intentOfKind(r.kind);
+        return label ? [{ text: r.text, label }] : [];
+      });
+      this.loadPersistedOnce();
       const titling = pairs.length >= MIN_TITLE_PAIRS;
       job.phase = history.length >= 20 ? 'holdout' : 'final';
-      const built = await this.build(
-        cat,
-        'train',
+      const built = await this.build(cat, {
+        kind: 'train',
         history,
-        (m) => {
+        onProgress: (m) => {
           job.phase = m.phase;
           job.epoch = m.epoch;
           job.epochs = m.epochs;
           job.progress = Math.max(job.progress, m.progress);
         },
         epochs,
-        titling ? pairs : undefined,
-      );
+        titlePairs: titling ? pairs : undefined,
+        intentExamples: intentTrainable(intentExamples) ? intentExamples : undefined,
+      });
       job.titleModel =
         built.titlePairs !== null
           ? { trained: true, pairs: built.titlePairs, message: `标题模型已用 ${built.titlePairs} 条办结工单的标题训练` }
@@ -400,6 +469,13 @@ export class AssistEngines {
               pairs: pairs.length,
               message: `办结工单不足 ${MIN_TITLE_PAIRS} 条（现有 ${pairs.length} 条），未训练标题模型，${this.titleModel ? '继续使用上次训练的标题模型' : '继续使用无监督标题生成'}`,
             };
+      job.intentModel = built.intent
+        ? { trained: true, examples: built.intent.examples, message: `诉求类型模型已用 ${built.intent.examples} 条工单的诉求类型训练${built.intent.holdOut ? `，留出验证准确率 ${(built.intent.holdOut.accuracy * 100).toFixed(1)}%` : ''}` }
+        : {
+            trained: false,
+            examples: intentExamples.length,
+            message: `已登记并标注诉求类型的工单不足 ${MIN_INTENT_EXAMPLES} 条或只有一种类型（现有 ${intentExamples.length} 条），未训练诉求类型模型，${this.intentModel ? '继续使用上次训练的模型' : '继续使用规则识别'}`,
+          };
       job.status = 'succeeded';
       job.progress = 1;
     })()

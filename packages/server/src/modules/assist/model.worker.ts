@@ -1,11 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { ItemRecommender, TitleCompressor, type CatalogueItem, type ItemHistoryRecord, type ItemTrainOptions, type TitlePair } from '@hotline/nlp';
+import { classifyIntent, ItemRecommender, MIN_INTENT_EXAMPLES, TitleCompressor, trainIntentModel, type CatalogueItem, type IntentExample, type ItemHistoryRecord, type ItemTrainOptions, type TitlePair } from '@hotline/nlp';
 
 /**
  * Builds models off the main thread: training a classifier over a few hundred catalogue items (or
  * a title model over thousands of tickets) takes seconds of CPU, which would otherwise stall every
- * request of the process. The item model is written to `out`, the title model to `titleOut` (the
- * library's JSON formats); the main thread loads them with ItemRecommender.load / TitleCompressor.load.
+ * request of the process. The item model is written to `out`, the title model to `titleOut`, the
+ * intent model to `intentOut` (the library's JSON formats); the main thread loads them with
+ * ItemRecommender.load / TitleCompressor.load / TextClassifier.load.
  */
 export interface ModelJob {
   kind: 'bootstrap' | 'train';
@@ -17,6 +18,9 @@ export interface ModelJob {
   /** (content, final title) pairs of closed tickets; a title model is trained when ≥ MIN_TITLE_PAIRS. */
   titlePairs?: TitlePair[];
   titleOut?: string;
+  /** (content, intent) of registered tickets; an intent model is trained when intentTrainable(). */
+  intentExamples?: IntentExample[];
+  intentOut?: string;
 }
 
 /**
@@ -33,13 +37,28 @@ const CALIBRATE_FROM = 50;
 export type WorkerMessage =
   /** `progress` is the share of the whole job done (0–1), counted in training passes and epochs. */
   | { type: 'progress'; phase: string; epoch: number; epochs: number; loss: number; progress: number }
-  | { type: 'done'; examples: number; holdOut: HoldOut | null; titlePairs: number | null }
+  | { type: 'done'; examples: number; holdOut: HoldOut | null; titlePairs: number | null; intent: IntentOutcome | null }
   | { type: 'error'; message: string };
 
 export interface HoldOut {
   size: number;
   top1: number;
   top3: number;
+}
+
+/** What the intent model learnt from, and its accuracy on a held-out fifth (from INTENT_HOLDOUT_FROM examples). */
+export interface IntentOutcome {
+  examples: number;
+  labels: string[];
+  holdOut: { size: number; accuracy: number } | null;
+}
+
+/** Below this many examples the whole set trains the model and no accuracy is reported. */
+const INTENT_HOLDOUT_FROM = 50;
+
+/** Enough examples, and at least two intents among them (one intent teaches nothing). */
+export function intentTrainable(examples: readonly IntentExample[] | undefined): boolean {
+  return !!examples && examples.length >= MIN_INTENT_EXAMPLES && new Set(examples.map((e) => e.label)).size >= 2;
 }
 
 const send = (m: WorkerMessage) => parentPort?.postMessage(m);
@@ -78,7 +97,7 @@ function run(job: ModelJob): void {
     const progress = new Progress(1);
     const opts = { ...(job.epochs ? { epochs: job.epochs } : {}), onProgress: (p: { phase: string; epoch: number; epochs: number; loss: number }) => progress.report('bootstrap', p.phase, p.epoch, p.epochs, p.loss) };
     ItemRecommender.bootstrap(job.items, opts).save(job.out);
-    send({ type: 'done', examples: 0, holdOut: null, titlePairs: null });
+    send({ type: 'done', examples: 0, holdOut: null, titlePairs: null, intent: null });
     return;
   }
   const settings: ItemTrainOptions = { ...RETRAIN, ...(job.epochs ? { epochs: job.epochs } : {}) };
@@ -88,7 +107,9 @@ function run(job: ModelJob): void {
   const n = holding ? Math.min(1000, Math.max(4, Math.round(job.history.length * 0.2))) : 0;
   const passesOf = (real: number) => (real >= CALIBRATE_FROM ? 2 : 1);
   const titling = !!job.titleOut && (job.titlePairs?.length ?? 0) >= MIN_TITLE_PAIRS;
-  const progress = new Progress((holding ? passesOf(job.history.length - n) : 0) + passesOf(job.history.length) + (titling ? 1 : 0));
+  const intenting = !!job.intentOut && intentTrainable(job.intentExamples);
+  const intentPasses = intenting ? (job.intentExamples!.length >= INTENT_HOLDOUT_FROM ? 2 : 1) : 0;
+  const progress = new Progress((holding ? passesOf(job.history.length - n) : 0) + passesOf(job.history.length) + (titling ? 1 : 0) + intentPasses);
   const opts = (phase: string): ItemTrainOptions => ({ ...settings, onProgress: (p) => progress.report(phase, p.phase, p.epoch, p.epochs, p.loss) });
   let holdOut: HoldOut | null = null;
   if (holding) {
@@ -112,7 +133,23 @@ function run(job: ModelJob): void {
     titlePairs = job.titlePairs!.length;
     progress.report('title', 'title', 1, 1, 0);
   }
-  send({ type: 'done', examples: job.history.length, holdOut, titlePairs });
+  const intent = intenting ? trainIntent(job.intentExamples!, job.intentOut!, progress) : null;
+  send({ type: 'done', examples: job.history.length, holdOut, titlePairs, intent });
+}
+
+/** The intent model: a held-out fifth measures it (same seed-free shuffle as the items), then all examples train it. */
+function trainIntent(examples: readonly IntentExample[], out: string, progress: Progress): IntentOutcome {
+  const report = (sub: string) => (p: { epoch: number; epochs: number; loss: number }) => progress.report('intent', sub, p.epoch, p.epochs, p.loss);
+  let holdOut: IntentOutcome['holdOut'] = null;
+  if (examples.length >= INTENT_HOLDOUT_FROM) {
+    const shuffled = shuffle(examples);
+    const n = Math.min(1000, Math.round(examples.length * 0.2));
+    const model = trainIntentModel(shuffled.slice(n), { onProgress: report('holdout') });
+    const right = shuffled.slice(0, n).filter((e) => classifyIntent(e.text, model).label === e.label).length;
+    holdOut = { size: n, accuracy: Math.round((right / n) * 1000) / 1000 };
+  }
+  trainIntentModel(examples, { onProgress: report('final') }).save(out);
+  return { examples: examples.length, labels: [...new Set(examples.map((e) => e.label))].sort(), holdOut };
 }
 
 // Runs only as a worker: the main thread imports this module for its constants (RETRAIN, MIN_TITLE_PAIRS).

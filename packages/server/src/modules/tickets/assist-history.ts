@@ -26,6 +26,24 @@ export async function titlePairsForAssist(db: Deps['db'], q: { limit: number }):
   return rows.filter((r) => r.content.trim() && r.title.trim()).map((r) => ({ text: r.content, title: r.title }));
 }
 
+/**
+ * (content, demand type) of registered tickets of the whole installation, newest first: the
+ * training examples of the intent model. The demand type (咨询/投诉/…) is the agent's judgement at
+ * registration, corrected by the hotline later if need be; it does not depend on how the ticket
+ * ended, so every registered ticket counts, not only closed ones.
+ */
+export async function intentExamplesForAssist(db: Deps['db'], q: { limit: number }): Promise<{ text: string; kind: string }[]> {
+  const rows = await db
+    .selectFrom('ticket')
+    .select(['ticket.content', 'ticket.kind'])
+    .where('ticket.status', '!=', 'draft')
+    .where('ticket.kind', 'is not', null)
+    .orderBy('ticket.created_at', 'desc')
+    .limit(q.limit)
+    .execute();
+  return rows.filter((r) => r.content.trim() && r.kind).map((r) => ({ text: r.content, kind: r.kind! }));
+}
+
 export interface DispatchHistoryRow {
   itemId: string;
   /** The ticket's region code as registered (division code, 6–12 digits), or null. */
