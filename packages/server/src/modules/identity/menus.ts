@@ -42,6 +42,7 @@ export const MENUS: MenuDef[] = [
   { key: 'tickets.supervision', product: 'tickets', path: '/tickets/supervision', titleKey: 'menu.tickets.supervision', icon: 'AlertOutlined', permissions: ['ticket:supervise'] },
   { key: 'tickets.search', product: 'tickets', path: '/tickets/search', titleKey: 'menu.tickets.search', icon: 'SearchOutlined', permissions: ['ticket:read'] },
   { key: 'tickets.slaRules', product: 'tickets', path: '/tickets/sla-rules', titleKey: 'menu.tickets.slaRules', icon: 'FieldTimeOutlined', permissions: ['ticket:config'] },
+  { key: 'tickets.assistModels', product: 'tickets', path: '/assist/models', titleKey: 'menu.tickets.assistModels', icon: 'ExperimentOutlined', permissions: ['assist:train'] },
   { key: 'telephony.calls', product: 'telephony', path: '/telephony/calls', titleKey: 'menu.telephony.calls', icon: 'HistoryOutlined', permissions: ['telephony:call:read'] },
   { key: 'telephony.softphone', product: 'telephony', path: '/telephony/softphone', titleKey: 'menu.telephony.softphone', icon: 'PhoneOutlined', permissions: ['telephony:softphone:use'] },
   { key: 'telephony.agents', product: 'telephony', path: '/telephony/agents', titleKey: 'menu.telephony.agents', icon: 'TeamOutlined', permissions: ['telephony:agent:manage'] },

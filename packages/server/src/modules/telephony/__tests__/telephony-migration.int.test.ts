@@ -26,7 +26,8 @@ describe('migration 0013-telephony-recordings on an older installation', () => {
     // A PostgreSQL test database is cloned from a migrated template: start that one over from 0012.
     const applied = await sql<{ name: string }>`select name from kysely_migration where name = '0013-telephony-recordings'`.execute(db).catch(() => ({ rows: [] }));
     if (applied.rows.length > 0) {
-      await sql`delete from kysely_migration where name = '0013-telephony-recordings'`.execute(db);
+      // Later migrations are re-run after it (Kysely keeps them in order); they are idempotent.
+      await sql`delete from kysely_migration where name >= '0013-telephony-recordings'`.execute(db);
       await sql`drop table telephony_agent`.execute(db);
       for (const c of ['recording_key', 'recording_sm3', 'recording_size', 'voicemail_key', 'voicemail_sm3', 'voicemail_size']) await sql.raw(`alter table telephony_cdr drop column ${c}`).execute(db);
       await sql`drop index telephony_cdr_agent_idx`.execute(db);
