@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { loadConfig, type AppConfig } from '../platform/config.js';
-import { openDatabase } from '../platform/db/database.js';
+import { openExistingDatabase } from './open-existing-database.js';
 import { verifyAuditChain, type ChainReport } from '../platform/audit/audit.js';
 
 /**
@@ -17,10 +16,7 @@ export const EXIT_ERROR = 1;
 export const EXIT_BROKEN = 2;
 
 export async function auditVerify(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): Promise<ChainReport> {
-  const dataDir = `${config.dataDir}/pglite`;
-  // Never create an empty embedded database by accident: that would "verify" nothing.
-  if (!config.databaseUrl && !existsSync(dataDir)) throw new Error(`数据库目录不存在：${dataDir}`);
-  const handle = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir });
+  const handle = await openExistingDatabase(config);
   try {
     return await verifyAuditChain(handle.db);
   } finally {

@@ -3,7 +3,7 @@ import type { Actor, Deps } from '../../platform/context.js';
 import { AppError, invalid } from '../../platform/errors.js';
 import { commit } from '../../platform/usecase.js';
 import { loadVisibleTenant } from '../identity/tenant.service.js';
-import { assistEngines, visibleItems, type EngineSnapshot, type ItemMeta } from './engines.js';
+import { assistEngines, visibleItems, type AssistDeps, type EngineSnapshot, type ItemMeta } from './engines.js';
 import { rerankUnits, type UnitHistorySummary, type UnitHistoryView } from './unit-history.js';
 import { refineWithLlm } from './llm.adapter.js';
 import { KIND_OF_INTENT } from './intent-kinds.js';
@@ -230,7 +230,7 @@ export async function analyseDemand(deps: Deps, actor: Actor, input: AnalyseInpu
 }
 
 /** Model info and the current or last training job, for the admin page. */
-export async function itemModelInfo(deps: Deps) {
+export async function itemModelInfo(deps: AssistDeps) {
   const engines = assistEngines(deps);
   const snap = await engines.snapshot();
   const job = engines.job;

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,11 @@ const TITLE_PAIRS_LIMIT = 5000;
 const INTENT_EXAMPLES_LIMIT = 20_000;
 /** A hotline's dispatch-history aggregate is re-read at most this often (and after every retrain). */
 export const UNIT_HISTORY_TTL_MS = 60_000;
+/**
+ * How often the model directory is checked for models another process wrote (npm run
+ * assist:train, or another server instance sharing the data directory); they are loaded then.
+ */
+export const MODEL_DIR_CHECK_MS = 30_000;
 const UNIT_HISTORY_ROWS = 20_000;
 
 export interface ItemMeta {
@@ -169,6 +174,17 @@ interface BuildRequest {
   intentExamples?: IntentExample[];
 }
 
+/** What the engines need of the platform: the command-line trainer builds them without a web server. */
+export type AssistDeps = Pick<Deps, 'config' | 'db' | 'clock'>;
+
+const mtimeOf = (path: string): number | undefined => {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
+};
+
 export class AssistEngines {
   private catalogue: Catalogue | undefined;
   private loading: Promise<Catalogue> | undefined;
@@ -193,7 +209,11 @@ export class AssistEngines {
   /** Why the last background model build failed (shown on the model page). */
   buildError: string | null = null;
 
-  constructor(private readonly deps: Deps) {}
+  /** items.meta.json's mtime when this process last loaded or wrote the models; when it differs, another process retrained. */
+  private modelStamp: number | undefined;
+  private modelDirCheckedAt = 0;
+
+  constructor(private readonly deps: AssistDeps) {}
 
   private get modelDir(): string | null {
     return this.deps.config.dataDir ? join(this.deps.config.dataDir, 'models') : null;
@@ -210,6 +230,7 @@ export class AssistEngines {
   async snapshot(): Promise<EngineSnapshot> {
     const cat = await this.currentCatalogue();
     this.loadPersistedOnce();
+    this.reloadIfRetrainedElsewhere(cat);
     return {
       items: this.itemModel?.rec,
       itemMeta: cat.itemMeta,
@@ -226,6 +247,20 @@ export class AssistEngines {
   private loadPersistedOnce(): void {
     if (this.titleModel === undefined) this.titleModel = this.loadPersistedTitle();
     if (this.intentModel === undefined) this.intentModel = this.loadPersistedIntent();
+  }
+
+  /** Swaps in the models another process wrote to the data directory since this one last looked. */
+  private reloadIfRetrainedElsewhere(cat: Catalogue): void {
+    const now = this.deps.clock.now().getTime();
+    const p = this.paths();
+    if (!p || now - this.modelDirCheckedAt < MODEL_DIR_CHECK_MS || this.building || this.job?.status === 'running') return;
+    this.modelDirCheckedAt = now;
+    const stamp = mtimeOf(p.meta);
+    if (stamp === undefined || stamp === this.modelStamp) return;
+    this.itemModel = this.loadPersisted(cat) ?? this.itemModel;
+    this.titleModel = this.loadPersistedTitle() ?? this.titleModel;
+    this.intentModel = this.loadPersistedIntent() ?? this.intentModel;
+    this.unitHistories.clear();
   }
 
   /** The persisted intent model, if any (a broken file counts as none: the cue rules serve). */
@@ -359,7 +394,9 @@ export class AssistEngines {
       // none of these item ids: it would never suggest anything, so a fresh bootstrap replaces it.
       const known = new Set(itemIds ?? []);
       if (cat.items.filter((i) => known.has(i.id)).length < cat.items.length / 2) return undefined;
-      return { rec: ItemRecommender.load(p.model, cat.items), info: { ...info, stale: info.catalogueHash !== cat.hash } };
+      const rec = ItemRecommender.load(p.model, cat.items);
+      this.modelStamp = mtimeOf(p.meta);
+      return { rec, info: { ...info, stale: info.catalogueHash !== cat.hash } };
     } catch {
       return undefined;
     }
@@ -395,7 +432,6 @@ export class AssistEngines {
       const p = this.paths();
       if (p) {
         renameSync(out, p.model);
-        writeFileSync(p.meta, JSON.stringify({ ...info, itemIds: cat.items.map((i) => i.id) }));
         if (titleInfo) {
           renameSync(titleOut, p.title);
           writeFileSync(p.titleMeta, JSON.stringify(titleInfo));
@@ -404,6 +440,9 @@ export class AssistEngines {
           renameSync(intentOut, p.intent);
           writeFileSync(p.intentMeta, JSON.stringify(intentInfo));
         }
+        // Written last: other processes reload when it changes, and find the other files in place.
+        writeFileSync(p.meta, JSON.stringify({ ...info, itemIds: cat.items.map((i) => i.id) }));
+        this.modelStamp = mtimeOf(p.meta);
       }
       this.itemModel = { rec, info };
       if (title && titleInfo) this.titleModel = { rec: title, info: titleInfo };
@@ -564,10 +603,10 @@ function dutyWords(lists: readonly (readonly string[])[]): string[] {
   return [...out].slice(0, 200);
 }
 
-const registries = new WeakMap<Deps, AssistEngines>();
+const registries = new WeakMap<AssistDeps, AssistEngines>();
 
 /** The installation's engines (one per composition root, so each test platform has its own). */
-export function assistEngines(deps: Deps): AssistEngines {
+export function assistEngines(deps: AssistDeps): AssistEngines {
   let r = registries.get(deps);
   if (!r) {
     r = new AssistEngines(deps);

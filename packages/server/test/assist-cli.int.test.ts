@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPlatform, type Platform } from '../src/bootstrap.js';
+import { CLI_ACTOR, parseArgs, trainModels } from '../src/cli/assist-train.js';
+import { ManualClock } from '../src/platform/clock.js';
+import { assistEngines, MODEL_DIR_CHECK_MS, type TrainingJob } from '../src/modules/assist/engines.js';
+import { login, openTestDatabase, TEST_START, testConfig } from './harness.js';
+
+/**
+ * npm run assist:train: the retraining job from the command line. It trains against the
+ * installation's database, writes the models to the data directory, audits the run, and a server
+ * already running on the same data directory swaps the new models in without a restart.
+ */
+const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/assist-train.ts', ...args], { cwd: SERVER_DIR, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('assist:train command', () => {
+  let p: Platform;
+  let clock: ManualClock;
+  let closeDb: () => Promise<void>;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    clock = new ManualClock(TEST_START);
+    const database = await openTestDatabase();
+    closeDb = () => database.close();
+    dataDir = mkdtempSync(join(tmpdir(), 'assist-cli-'));
+    p = await createPlatform(testConfig({ dataDir }), { clock, logger: false, database, startWorkers: false });
+    assistEngines(p.deps).buildOptions = { epochs: 2 };
+    await assistEngines(p.deps).ready();
+  }, 120_000);
+  afterAll(async () => {
+    await p?.close();
+    await closeDb?.();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('reads --epochs and refuses anything else in Chinese', () => {
+    expect(parseArgs([])).toEqual({});
+    expect(parseArgs(['--epochs', '5'])).toEqual({ epochs: 5 });
+    expect(parseArgs(['--epochs=7'])).toEqual({ epochs: 7 });
+    expect(() => parseArgs(['--epochs', '0'])).toThrow(/1 到 200/);
+    expect(() => parseArgs(['--epochs'])).toThrow(/1 到 200/);
+    expect(() => parseArgs(['--fast'])).toThrow(/无法识别的参数/);
+  });
+
+  it('retrains, audits the run, and the running server picks the new model up from the data directory', async () => {
+    const server = assistEngines(p.deps);
+    expect((await server.snapshot()).model?.kind).toBe('bootstrap');
+    const agent = await login(p, 'agent01');
+    const item = await p.deps.db.selectFrom('catalog_item').select('id').where('name', '=', '停水及水压不足').where('status', '=', 'published').executeTakeFirstOrThrow();
+    for (let i = 0; i < 3; i++) {
+      const res = await agent.post('/api/v1/tickets', { channel: 'phone', kind: 'complaint', title: `停水${i}`, content: `小区第${i + 1}次停水，没有通知`, itemId: item.id, citizen: { phone: `1389997100${i}` } });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    }
+
+    // The command's own engines over the same database and data directory (another process in production).
+    const seen: TrainingJob['progress'][] = [];
+    const report = await trainModels({ config: p.deps.config, db: p.deps.db, clock }, { epochs: 2 }, (job) => seen.push(job.progress));
+    expect(report).toMatchObject({ ok: true, job: { status: 'succeeded', progress: 1, startedBy: 'cli' }, model: { kind: 'trained' } });
+    expect(report.model!.examples).toBeGreaterThanOrEqual(3);
+    expect(seen.at(-1)).toBe(1);
+    expect(report.intentModel.active).toBe(false);
+    expect(report.job.intentModel?.message).toMatch(/未训练诉求类型模型/);
+    expect(existsSync(join(dataDir, 'models', 'items.json'))).toBe(true);
+
+    const audit = await p.deps.db.selectFrom('audit_log').select(['actor_name', 'action', 'result']).where('action', '=', 'assist.items.train').execute();
+    expect(audit).toContainEqual({ actor_name: CLI_ACTOR.name, action: 'assist.items.train', result: 'success' });
+
+    // Until the next look at the model directory the server keeps its model, then swaps in the new one.
+    clock.advance(MODEL_DIR_CHECK_MS + 1000);
+    const after = await server.snapshot();
+    expect(after.model).toMatchObject({ kind: 'trained', examples: report.model!.examples });
+    const res = await agent.post<{ model: { kind: string } }>('/api/v1/assist/analyse', { text: '小区停水了' });
+    expect(res.body.model.kind).toBe('trained');
+  });
+
+  it('exits 1 with a Chinese message on bad arguments or a missing embedded database', async () => {
+    const env = { DATABASE_URL: '', HOTLINE_DATA_DIR: join(dataDir, 'does-not-exist'), HOTLINE_SM4_KEY: p.deps.config.keys.sm4KeyHex, HOTLINE_INDEX_KEY: p.deps.config.keys.indexKeyHex };
+    const bad = await run(['--epochs', 'many'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/模型训练失败：训练轮数须为 1 到 200 的整数/);
+    const missing = await run([], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/数据库目录不存在/);
+    expect(missing.stdout).toBe('');
+  }, 60_000);
+});
