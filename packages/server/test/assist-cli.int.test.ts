@@ -1,33 +1,19 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlatform, type Platform } from '../src/bootstrap.js';
 import { CLI_ACTOR, parseArgs, trainModels } from '../src/cli/assist-train.js';
 import { ManualClock } from '../src/platform/clock.js';
 import { assistEngines, MODEL_DIR_CHECK_MS, type TrainingJob } from '../src/modules/assist/engines.js';
-import { login, openTestDatabase, TEST_START, testConfig } from './harness.js';
+import { login, openTestDatabase, runCli, TEST_START, testConfig } from './harness.js';
 
 /**
  * npm run assist:train: the retraining job from the command line. It trains against the
  * installation's database, writes the models to the data directory, audits the run, and a server
  * already running on the same data directory swaps the new models in without a restart.
  */
-const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/assist-train.ts', ...args], { cwd: SERVER_DIR, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[], env: Record<string, string>) => runCli('src/cli/assist-train.ts', args, env);
 
 describe('assist:train command', () => {
   let p: Platform;

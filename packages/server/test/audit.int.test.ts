@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { sql, type Selectable } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +11,7 @@ import { openDatabase } from '../src/platform/db/database.js';
 import { migrateToLatest } from '../src/platform/db/migrator.js';
 import type { AuditLogTable } from '../src/platform/db/schema.js';
 import { DEMO_PASSWORD } from '../src/seed/demo.seed.js';
-import { Client, PG_ADMIN_URL, createTestPlatform, ids, login, testConfig, type TestPlatform } from './harness.js';
+import { Client, PG_ADMIN_URL, createTestPlatform, ids, login, runCli, testConfig, type TestPlatform } from './harness.js';
 
 /**
  * The audit trail: every successful write commits exactly its audit rows in its own transaction,
@@ -35,7 +33,6 @@ interface ChainReport {
   lanes: LaneReport[];
 }
 
-const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 const USER_PW = 'Secret@Pass2026';
 const USER_PW2 = 'Other@Secret2027';
 const RESET_PW = 'Reset@Secret2028';
@@ -711,17 +708,7 @@ describe('audit trail', () => {
   });
 
   describe('audit:verify command', () => {
-    function run(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-      return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/audit-verify.ts'], { cwd: SERVER_DIR, env: { ...process.env, ...env } });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
-    }
+    const run = (env: Record<string, string>) => runCli('src/cli/audit-verify.ts', [], env);
     const keys = testConfig().keys;
     const keyEnv = { HOTLINE_SM4_KEY: keys.sm4KeyHex, HOTLINE_INDEX_KEY: keys.indexKeyHex, HOTLINE_SM2_PRIVATE_KEY: 'unused', HOTLINE_SM2_PUBLIC_KEY: 'unused' };
 

@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import pg from 'pg';
 import { createPlatform, type Platform } from '../src/bootstrap.js';
@@ -204,4 +207,19 @@ export async function provisionUser(p: Platform, input: { tenantId: string; orgI
   const changed = await c.post('/api/v1/me/password', { oldPassword: initial, newPassword: 'Changed@Pass2026y' });
   expect(changed.status, JSON.stringify(changed.body)).toBe(200);
   return c;
+}
+
+const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Runs a command-line tool of the server (src/cli/…) in its own process, as an operator would. */
+export function runCli(script: string, args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: SERVER_DIR, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
