@@ -46,6 +46,7 @@ const TicketDetailPage = page(() => import('./pages/tickets/TicketDetailPage'));
 const CallRecordsPage = page(() => import('./pages/telephony/CallRecordsPage'));
 const SoftphonePage = page(() => import('./pages/telephony/SoftphonePage'));
 const AgentsPage = page(() => import('./pages/telephony/AgentsPage'));
+const AssistModelsPage = page(() => import('./pages/assist/AssistModelsPage'));
 const H5SubmitPage = page(() => import('./pages/tickets/h5/H5SubmitPage'));
 const H5QueryPage = page(() => import('./pages/tickets/h5/H5QueryPage'));
 const H5EvaluatePage = page(() => import('./pages/tickets/h5/H5EvaluatePage'));
@@ -139,6 +140,7 @@ function AppRoutes() {
         <Route path="tickets/callbacks" element={guarded('/tickets/callbacks', <TicketCallbacksPage />)} />
         <Route path="tickets/supervision" element={guarded('/tickets/supervision', <TicketSupervisionPage />)} />
         <Route path="tickets/sla-rules" element={guarded('/tickets/sla-rules', <SlaRulesPage />)} />
+        <Route path="assist/models" element={guarded('/assist/models', <AssistModelsPage />)} />
         {/* The detail is reached from lists and links; the server decides who may see the ticket. */}
         <Route path="tickets/:id" element={<Suspense fallback={<PageFallback />}><TicketDetailPage /></Suspense>} />
         <Route path="telephony/calls" element={guarded('/telephony/calls', <CallRecordsPage />)} />
