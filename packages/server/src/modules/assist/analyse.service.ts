@@ -236,7 +236,7 @@ export async function itemModelInfo(deps: AssistDeps) {
   const job = engines.job;
   return {
     model: snap.model,
-    building: !snap.items && snap.itemMeta.size > 1,
+    building: engines.isBuilding,
     buildError: engines.buildError,
     job: job ? publicJob(job) : null,
     /** The title model: trained on the installation's closed tickets, or inactive (unsupervised titles). */

@@ -312,6 +312,11 @@ export class AssistEngines {
     return st ? st.rows : loading;
   }
 
+  /** A catalogue model is being built right now (a failed or never-started build is not "building"). */
+  get isBuilding(): boolean {
+    return this.building !== undefined;
+  }
+
   /** Settles when the catalogue is loaded and an item model is in place (or failed to build). */
   async ready(): Promise<void> {
     this.autoBuild = true;
