@@ -1,12 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlatform, type Platform } from '../src/bootstrap.js';
 import { CLI_ACTOR, parseArgs, trainModels } from '../src/cli/assist-train.js';
 import { ManualClock } from '../src/platform/clock.js';
 import { assistEngines, MODEL_DIR_CHECK_MS, type TrainingJob } from '../src/modules/assist/engines.js';
-import { login, openTestDatabase, runCli, TEST_START, testConfig } from './harness.js';
+import { createAssistPlatform, login, runCli, type AssistPlatform } from './harness.js';
 
 /**
  * npm run assist:train: the retraining job from the command line. It trains against the
@@ -16,25 +14,15 @@ import { login, openTestDatabase, runCli, TEST_START, testConfig } from './harne
 const run = (args: string[], env: Record<string, string>) => runCli('src/cli/assist-train.ts', args, env);
 
 describe('assist:train command', () => {
-  let p: Platform;
+  let p: AssistPlatform;
   let clock: ManualClock;
-  let closeDb: () => Promise<void>;
   let dataDir: string;
 
   beforeAll(async () => {
-    clock = new ManualClock(TEST_START);
-    const database = await openTestDatabase();
-    closeDb = () => database.close();
-    dataDir = mkdtempSync(join(tmpdir(), 'assist-cli-'));
-    p = await createPlatform(testConfig({ dataDir }), { clock, logger: false, database, startWorkers: false });
-    assistEngines(p.deps).buildOptions = { epochs: 2 };
-    await assistEngines(p.deps).ready();
+    p = await createAssistPlatform('assist-cli-', 2);
+    ({ clock, dataDir } = p);
   }, 120_000);
-  afterAll(async () => {
-    await p?.close();
-    await closeDb?.();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => p?.close());
 
   it('reads --epochs and refuses anything else in Chinese', () => {
     expect(parseArgs([])).toEqual({});

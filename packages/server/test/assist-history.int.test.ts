@@ -1,12 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlatform, type Platform } from '../src/bootstrap.js';
 import { ManualClock } from '../src/platform/clock.js';
 import { assistEngines, AssistEngines, UNIT_HISTORY_TTL_MS } from '../src/modules/assist/engines.js';
 import type { AssistResult } from '../src/modules/assist/analyse.service.js';
-import { Client, ids, login, openTestDatabase, provisionUser, relaxLoginRateLimit, TEST_START, testConfig } from './harness.js';
+import { Client, createAssistPlatform, ids, login, provisionUser, relaxLoginRateLimit, type AssistPlatform } from './harness.js';
 
 /**
  * Smart intake learning from the installation's own closed tickets, everything through the API:
@@ -35,9 +33,8 @@ interface Status {
 }
 
 describe('assist: learning from closed tickets', () => {
-  let p: Platform;
+  let p: AssistPlatform;
   let clock: ManualClock;
-  let closeDb: () => Promise<void>;
   let dataDir: string;
   let A: Hotline;
   let B: Hotline;
@@ -50,13 +47,8 @@ describe('assist: learning from closed tickets', () => {
   let baselineB: AssistResult;
 
   beforeAll(async () => {
-    clock = new ManualClock(TEST_START);
-    const database = await openTestDatabase();
-    closeDb = () => database.close();
-    dataDir = mkdtempSync(join(tmpdir(), 'assist-history-'));
-    p = await createPlatform(testConfig({ dataDir }), { clock, logger: false, database, startWorkers: false });
-    assistEngines(p.deps).buildOptions = { epochs: 3 };
-    await assistEngines(p.deps).ready();
+    p = await createAssistPlatform('assist-history-', 3);
+    ({ clock, dataDir } = p);
     await relaxLoginRateLimit(p);
     const I = await ids(p);
     org = I.org;
@@ -68,11 +60,7 @@ describe('assist: learning from closed tickets', () => {
     handlers = { ZJT: await login(p, 'handler_xj'), 'WLMQ-ZJJ': await login(p, 'handler_wlmq') };
     waterItem = (await p.deps.db.selectFrom('catalog_item').select('id').where('name', '=', '停水及水压不足').where('status', '=', 'published').executeTakeFirstOrThrow()).id;
   }, 300_000);
-  afterAll(async () => {
-    await p?.close();
-    await closeDb?.();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => p?.close());
 
   const analyse = async (c: Client, text = DEMAND) => {
     const res = await c.post<AssistResult>('/api/v1/assist/analyse', { text });

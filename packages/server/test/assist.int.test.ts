@@ -1,15 +1,13 @@
-import { mkdtempSync, existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlatform, type Platform } from '../src/bootstrap.js';
 import { ManualClock } from '../src/platform/clock.js';
 import { productsForPath } from '../src/platform/products.js';
 import { assistEngines, AssistEngines } from '../src/modules/assist/engines.js';
 import type { AssistResult } from '../src/modules/assist/analyse.service.js';
-import { Client, expectProblem, login, openTestDatabase, TEST_START, testConfig } from './harness.js';
+import { Client, createAssistPlatform, expectProblem, login, type AssistPlatform } from './harness.js';
 
 /**
  * Smart intake over the API: a realistic demand is turned into elements, region, item and unit
@@ -20,31 +18,19 @@ import { Client, expectProblem, login, openTestDatabase, TEST_START, testConfig 
 const DEMAND = '我是天山区幸福路小区的住户，手机13899990001，从昨天下午开始停水，物业不管，请尽快处理';
 
 describe('assist: smart intake', () => {
-  let p: Platform;
+  let p: AssistPlatform;
   let clock: ManualClock;
-  let closeDb: () => Promise<void>;
   let dataDir: string;
   let agent: Client;
   let sup: Client;
 
   beforeAll(async () => {
-    clock = new ManualClock(TEST_START);
-    const database = await openTestDatabase();
-    closeDb = () => database.close();
-    dataDir = mkdtempSync(join(tmpdir(), 'assist-test-'));
-    p = await createPlatform(testConfig({ dataDir }), { clock, logger: false, database, startWorkers: false });
-    // A catalogue-only model in a few epochs: enough to rank 停水 first, seconds instead of a minute.
-    assistEngines(p.deps).buildOptions = { epochs: 3 };
-    await assistEngines(p.deps).ready();
-    expect(assistEngines(p.deps).buildError).toBeNull();
+    p = await createAssistPlatform('assist-test-', 3);
+    ({ clock, dataDir } = p);
     agent = await login(p, 'agent01');
     sup = await login(p, 'supervisor01');
   });
-  afterAll(async () => {
-    await p?.close();
-    await closeDb?.();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => p?.close());
 
   const analyse = (c: Client, body: unknown) => c.post<AssistResult>('/api/v1/assist/analyse', body);
 

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -9,6 +11,7 @@ import { ManualClock } from '../src/platform/clock.js';
 import type { AppConfig } from '../src/platform/config.js';
 import { openDatabase, type DbHandle } from '../src/platform/db/database.js';
 import { DEMO_PASSWORD } from '../src/seed/demo.seed.js';
+import { assistEngines } from '../src/modules/assist/engines.js';
 
 /**
  * Integration test harness. TEST_DB=postgres runs against the PostgreSQL server (each test file
@@ -88,6 +91,32 @@ export async function createTestPlatform(): Promise<TestPlatform> {
     async close() {
       await platform.close();
       await database.close();
+    },
+  };
+}
+
+export type AssistPlatform = Platform & { clock: ManualClock; dataDir: string };
+
+/**
+ * A platform with its own data directory (where smart intake persists its models) and the
+ * catalogue model already built, in `epochs` passes instead of the default (seconds, not a minute).
+ */
+export async function createAssistPlatform(prefix: string, epochs: number): Promise<AssistPlatform> {
+  const clock = new ManualClock(TEST_START);
+  const database = await openTestDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  const platform = await createPlatform(testConfig({ dataDir }), { clock, logger: false, database, startWorkers: false });
+  assistEngines(platform.deps).buildOptions = { epochs };
+  await assistEngines(platform.deps).ready();
+  expect(assistEngines(platform.deps).buildError).toBeNull();
+  return {
+    ...platform,
+    clock,
+    dataDir,
+    async close() {
+      await platform.close();
+      await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
