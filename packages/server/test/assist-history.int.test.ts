@@ -138,7 +138,7 @@ describe('assist: learning from closed tickets', () => {
     const status = await retrain();
     expect(status.job).toMatchObject({ status: 'succeeded', progress: 1, error: null, titleModel: { trained: false, pairs: 2 } });
     expect(status.job!.titleModel!.message).toContain('不足 10 条');
-    expect(status.titleModel).toEqual({ active: false, pairs: 0, trainedAt: null });
+    expect(status.titleModel).toEqual({ active: false, pairs: 0, trainedAt: null, holdOut: null });
     expect(existsSync(join(dataDir, 'models', 'titles.json'))).toBe(false);
     const after = await analyse(A.agent);
     expect(after.titleModel).toBeNull();
@@ -207,7 +207,8 @@ describe('assist: learning from closed tickets', () => {
     const status = await retrain();
     expect(status.job).toMatchObject({ status: 'succeeded', progress: 1, error: null, titleModel: { trained: true, pairs: 16 } });
     expect(status.phases).toEqual(expect.arrayContaining(['final', 'title']));
-    expect(status.titleModel).toMatchObject({ active: true, pairs: 16 });
+    // 16 pairs train the model; a hold-out needs 50.
+    expect(status.titleModel).toMatchObject({ active: true, pairs: 16, holdOut: null });
     expect(existsSync(join(dataDir, 'models', 'titles.json'))).toBe(true);
     const r = await analyse(A.agent, '我住在天山区大湾北路，家里停水三天了，请帮忙协调');
     expect(r.titleModel).toMatchObject({ pairs: 16 });

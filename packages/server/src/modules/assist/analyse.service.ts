@@ -240,7 +240,7 @@ export async function itemModelInfo(deps: AssistDeps) {
     buildError: engines.buildError,
     job: job ? publicJob(job) : null,
     /** The title model: trained on the installation's closed tickets, or inactive (unsupervised titles). */
-    titleModel: { active: !!snap.titler, pairs: snap.titleModel?.pairs ?? 0, trainedAt: snap.titleModel?.trainedAt ?? null },
+    titleModel: { active: !!snap.titler, pairs: snap.titleModel?.pairs ?? 0, trainedAt: snap.titleModel?.trainedAt ?? null, holdOut: snap.titleModel?.holdOut ?? null },
     /** The intent model: trained on the installation's registered tickets' demand types, or inactive (cue rules). */
     intentModel: { active: !!snap.intents, examples: snap.intentModel?.examples ?? 0, trainedAt: snap.intentModel?.trainedAt ?? null, holdOut: snap.intentModel?.holdOut ?? null },
   };

@@ -11,7 +11,7 @@ import { catalogueForAssist } from '../catalog/list.service.js';
 import { ticketTextsForAssist } from '../tickets/query.service.js';
 import { dispatchHistoryForAssist, intentExamplesForAssist, titlePairsForAssist, type DispatchHistoryRow } from '../tickets/assist-history.js';
 import { intentOfKind } from './intent-kinds.js';
-import { intentTrainable, MIN_TITLE_PAIRS, type HoldOut, type IntentOutcome, type ModelJob, type WorkerMessage } from './model.worker.js';
+import { intentTrainable, MIN_TITLE_PAIRS, type HoldOut, type IntentOutcome, type ModelJob, type TitleOutcome, type WorkerMessage } from './model.worker.js';
 import { UNIT_HISTORY_RULE } from './unit-history.js';
 
 /**
@@ -70,10 +70,8 @@ export interface IntentModelInfo extends IntentOutcome {
 }
 
 /** The trained title model in use (none: the unsupervised titler). */
-export interface TitleModelInfo {
+export interface TitleModelInfo extends TitleOutcome {
   trainedAt: string;
-  /** Closed tickets' (content, final title) pairs it learnt from. */
-  pairs: number;
 }
 
 export interface TrainingJob {
@@ -281,7 +279,7 @@ export class AssistEngines {
     if (!p || !existsSync(p.title) || !existsSync(p.titleMeta)) return null;
     try {
       const info = JSON.parse(readFileSync(p.titleMeta, 'utf8')) as TitleModelInfo;
-      return { rec: TitleCompressor.load(p.title), info: { trainedAt: info.trainedAt, pairs: info.pairs } };
+      return { rec: TitleCompressor.load(p.title), info: { trainedAt: info.trainedAt, pairs: info.pairs, holdOut: info.holdOut ?? null } };
     } catch {
       return null;
     }
@@ -408,7 +406,7 @@ export class AssistEngines {
   }
 
   /** Builds the models in a worker, loads them, persists them under dataDir/models and swaps them in. */
-  private async build(cat: Catalogue, b: BuildRequest): Promise<ModelInfo & { titlePairs: number | null; intent: IntentOutcome | null }> {
+  private async build(cat: Catalogue, b: BuildRequest): Promise<ModelInfo & { title: TitleOutcome | null; intent: IntentOutcome | null }> {
     const dir = this.modelDir ?? join(tmpdir(), 'hotline-assist');
     mkdirSync(dir, { recursive: true });
     const tag = randomUUID();
@@ -429,10 +427,10 @@ export class AssistEngines {
       const done = await runModelJob(job, b.onProgress, this.workers);
       if (this.closed) throw new Error('服务正在关闭');
       const rec = ItemRecommender.load(out, cat.items);
-      const title = done.titlePairs !== null ? TitleCompressor.load(titleOut) : undefined;
+      const title = done.title ? TitleCompressor.load(titleOut) : undefined;
       const intents = done.intent ? TextClassifier.load(intentOut) : undefined;
       const info: ModelInfo = { kind: b.kind === 'train' ? 'trained' : 'bootstrap', trainedAt: this.deps.clock.now().toISOString(), examples: done.examples, catalogueItems: cat.items.length, holdOut: done.holdOut, stale: false, catalogueHash: cat.hash };
-      const titleInfo: TitleModelInfo | undefined = title ? { trainedAt: info.trainedAt, pairs: done.titlePairs! } : undefined;
+      const titleInfo: TitleModelInfo | undefined = done.title ? { trainedAt: info.trainedAt, ...done.title } : undefined;
       const intentInfo: IntentModelInfo | undefined = done.intent ? { trainedAt: info.trainedAt, ...done.intent } : undefined;
       const p = this.paths();
       if (p) {
@@ -452,7 +450,7 @@ export class AssistEngines {
       this.itemModel = { rec, info };
       if (title && titleInfo) this.titleModel = { rec: title, info: titleInfo };
       if (intents && intentInfo) this.intentModel = { rec: intents, info: intentInfo };
-      return { ...info, titlePairs: done.titlePairs, intent: done.intent };
+      return { ...info, title: done.title, intent: done.intent };
     } finally {
       for (const f of [out, titleOut, intentOut]) rmSync(f, { force: true });
     }
@@ -506,8 +504,12 @@ export class AssistEngines {
         intentExamples: intentTrainable(intentExamples) ? intentExamples : undefined,
       });
       job.titleModel =
-        built.titlePairs !== null
-          ? { trained: true, pairs: built.titlePairs, message: `标题模型已用 ${built.titlePairs} 条办结工单的标题训练` }
+        built.title
+          ? {
+              trained: true,
+              pairs: built.title.pairs,
+              message: `标题模型已用 ${built.title.pairs} 条办结工单的标题训练${built.title.holdOut ? `，留出验证标题相似度（ROUGE-L）${built.title.holdOut.rougeL.toFixed(3)}` : ''}`,
+            }
           : {
               trained: false,
               pairs: pairs.length,

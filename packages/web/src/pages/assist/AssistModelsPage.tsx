@@ -89,6 +89,11 @@ function TitleModelCard({ model }: { model: TitleModelState }) {
         columns={[
           { title: t('assistModels.status'), dataIndex: 'active', render: (_, r) => <ActiveTag active={r.active} inactiveText={t('assistModels.title.inactive')} /> },
           { title: t('assistModels.title.pairs'), dataIndex: 'pairs', render: (_, r) => (r.active ? r.pairs : '-') },
+          {
+            title: t('assistModels.title.similarity'),
+            dataIndex: 'holdOut',
+            render: (_, r) => (r.holdOut ? t('assistModels.title.similarityValue', { value: r.holdOut.rougeL.toFixed(3), size: r.holdOut.size }) : '-'),
+          },
           { title: t('assistModels.trainedAt'), dataIndex: 'trainedAt', render: (_, r) => <Time value={r.trainedAt} /> },
         ]}
       />
