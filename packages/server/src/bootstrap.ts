@@ -20,7 +20,7 @@ import { systemRoutes, registerNotificationFanout } from './modules/system/syste
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { catalogMigrations, catalogRoutes } from './modules/catalog/catalog.module.js';
 import { registerTicketHandlers, ticketMigrations, ticketModuleRoutes, TicketTimerWorker } from './modules/tickets/tickets.module.js';
-import { assistModuleRoutes, startAssist, stopAssist } from './modules/assist/assist.module.js';
+import { AssistRetrainScheduler, assistModuleRoutes, startAssist, stopAssist } from './modules/assist/assist.module.js';
 import { telephonyMigrations } from './modules/telephony/telephony.migrations.js';
 import { assistMigrations } from './modules/assist/assist.migrations.js';
 import { registerTelephonyRoutes } from './modules/telephony/telephony.routes.js';
@@ -90,10 +90,14 @@ export async function createPlatform(config: AppConfig, opts: PlatformOptions = 
   registerNotificationFanout(deps, (topic, handler) => outbox.on(topic, handler));
   registerTicketHandlers(deps, (topic, handler) => outbox.on(topic, handler));
   const timers = new TicketTimerWorker(deps, (err) => app.log.error({ err }, 'ticket timers failed'));
+  const retrainer = new AssistRetrainScheduler(deps, (err) => app.log.error({ err }, 'scheduled model retraining failed'));
   if (opts.startWorkers !== false) {
     outbox.start();
     timers.start();
-    if (opts.assistWarmUp !== false) startAssist(deps, (err) => app.log.error({ err }, 'assist warm-up failed'));
+    if (opts.assistWarmUp !== false) {
+      startAssist(deps, (err) => app.log.error({ err }, 'assist warm-up failed'));
+      retrainer.start();
+    }
   }
 
   return {
@@ -104,7 +108,10 @@ export async function createPlatform(config: AppConfig, opts: PlatformOptions = 
     async close() {
       await softphone.close();
       await timers.stop();
+      // No new retrain from here on; one in progress ends when stopAssist terminates its worker.
+      const retraining = retrainer.stop();
       await stopAssist(deps);
+      await retraining;
       await outbox.stop();
       await app.close();
       await deps.bus.close();

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR, parseArgs, trainModels } from '../src/cli/assist-train.js';
 import { ManualClock } from '../src/platform/clock.js';
 import { assistEngines, MODEL_DIR_CHECK_MS, type TrainingJob } from '../src/modules/assist/engines.js';
+import { retrainIfDue, SCHEDULER_ACTOR } from '../src/modules/assist/retrain.scheduler.js';
 import { createAssistPlatform, login, runCli, type AssistPlatform } from './harness.js';
 
 /**
@@ -62,6 +63,41 @@ describe('assist:train command', () => {
     expect(after.model).toMatchObject({ kind: 'trained', examples: report.model!.examples });
     const res = await agent.post<{ model: { kind: string } }>('/api/v1/assist/analyse', { text: '小区停水了' });
     expect(res.body.model.kind).toBe('trained');
+  });
+
+  it('retrains by itself in the night once the models are older than assist.autoRetrainDays, and audits it', async () => {
+    const engines = assistEngines(p.deps);
+    const trainedAt = () => engines.snapshot().then((x) => Date.parse(x.model!.trainedAt));
+    const last = await trainedAt();
+    /** The next 03:10 Beijing time at least `days` after the last training. */
+    const nightAfter = (days: number) => {
+      const at = new Date(last + days * 86_400_000);
+      const beijing = new Date(at.getTime() + 8 * 3_600_000);
+      const night = Date.UTC(beijing.getUTCFullYear(), beijing.getUTCMonth(), beijing.getUTCDate() + 1, 3, 10) - 8 * 3_600_000;
+      clock.set(new Date(night));
+    };
+    // Fresh models: nothing to do, even in the night.
+    nightAfter(1);
+    expect(await retrainIfDue(p.deps)).toBeNull();
+    // Old models in the daytime: still nothing (the job would compete with the agents for the CPU).
+    nightAfter(7);
+    clock.advance(7 * 3_600_000);
+    expect(await retrainIfDue(p.deps)).toBeNull();
+    // Switched off in the config center: nothing.
+    const sys = await login(p, 'sysadmin');
+    expect((await sys.put('/api/v1/config/assist.autoRetrainDays', { value: 0 })).status).toBe(200);
+    nightAfter(7);
+    expect(await retrainIfDue(p.deps)).toBeNull();
+    // On again (every 7 days): the night after the models turned 7 days old, they are retrained.
+    expect((await sys.put('/api/v1/config/assist.autoRetrainDays', { value: 7 })).status).toBe(200);
+    const job = await retrainIfDue(p.deps);
+    expect(job).toMatchObject({ status: 'succeeded', startedBy: 'system' });
+    expect(await trainedAt()).toBe(clock.now().getTime());
+    const audit = await p.deps.db.selectFrom('audit_log').select(['actor_name', 'result']).where('action', '=', 'assist.items.train').where('actor_name', '=', SCHEDULER_ACTOR.name).execute();
+    expect(audit).toEqual([{ actor_name: SCHEDULER_ACTOR.name, result: 'success' }]);
+    // And not again the same night.
+    clock.advance(10 * 60_000);
+    expect(await retrainIfDue(p.deps)).toBeNull();
   });
 
   it('exits 1 with a Chinese message on bad arguments or a missing embedded database', async () => {

@@ -1,9 +1,10 @@
 import { pathToFileURL } from 'node:url';
-import { recordAudit, type AuditActor } from '../platform/audit/audit.js';
+import type { AuditActor } from '../platform/audit/audit.js';
 import { systemClock } from '../platform/clock.js';
 import { loadConfig, type AppConfig } from '../platform/config.js';
 import { itemModelInfo, publicJob } from '../modules/assist/analyse.service.js';
 import { assistEngines, type AssistDeps, type TrainingJob } from '../modules/assist/engines.js';
+import { auditTrainingJob } from '../modules/assist/retrain.scheduler.js';
 import { openExistingDatabase } from './open-existing-database.js';
 
 /**
@@ -58,15 +59,7 @@ export async function trainModels(deps: AssistDeps, args: TrainArgs, onProgress:
     clearInterval(ticker);
   }
   onProgress(job);
-  await deps.db.transaction().execute((trx) =>
-    recordAudit(trx, deps.clock, CLI_ACTOR, {
-      action: 'assist.items.train',
-      targetType: 'assist-model',
-      targetId: 'items',
-      result: job.status === 'succeeded' ? 'success' : 'failure',
-      detail: { jobId: job.id, epochs: args.epochs ?? null, error: job.error, titleModel: job.titleModel?.message ?? null, intentModel: job.intentModel?.message ?? null },
-    }),
-  );
+  await auditTrainingJob(deps, CLI_ACTOR, job, { epochs: args.epochs ?? null });
   const info = await itemModelInfo(deps);
   return { ok: job.status === 'succeeded', job: publicJob(job), model: info.model, titleModel: info.titleModel, intentModel: info.intentModel };
 }

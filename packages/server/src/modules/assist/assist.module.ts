@@ -2,6 +2,7 @@ import type { App } from '../../platform/http/app.js';
 import type { Deps } from '../../platform/context.js';
 import { assistRoutes } from './assist.routes.js';
 import { assistEngines } from './engines.js';
+export { AssistRetrainScheduler } from './retrain.scheduler.js';
 
 /**
  * 智能辅助: smart intake for agents — analyse a demand (elements, item and unit top-3, title,
