@@ -65,7 +65,7 @@ describe('assist:train command', () => {
     expect(res.body.model.kind).toBe('trained');
   });
 
-  it('retrains by itself in the night once the models are older than assist.autoRetrainDays, and audits it', async () => {
+  it('retrains by itself in the night once the models are older than system.assistRetrainDays, and audits it', async () => {
     const engines = assistEngines(p.deps);
     const trainedAt = () => engines.snapshot().then((x) => Date.parse(x.model!.trainedAt));
     const last = await trainedAt();
@@ -85,11 +85,11 @@ describe('assist:train command', () => {
     expect(await retrainIfDue(p.deps)).toBeNull();
     // Switched off in the config center: nothing.
     const sys = await login(p, 'sysadmin');
-    expect((await sys.put('/api/v1/config/assist.autoRetrainDays', { value: 0 })).status).toBe(200);
+    expect((await sys.put('/api/v1/config/system.assistRetrainDays', { value: 0 })).status).toBe(200);
     nightAfter(7);
     expect(await retrainIfDue(p.deps)).toBeNull();
     // On again (every 7 days): the night after the models turned 7 days old, they are retrained.
-    expect((await sys.put('/api/v1/config/assist.autoRetrainDays', { value: 7 })).status).toBe(200);
+    expect((await sys.put('/api/v1/config/system.assistRetrainDays', { value: 7 })).status).toBe(200);
     const job = await retrainIfDue(p.deps);
     expect(job).toMatchObject({ status: 'succeeded', startedBy: 'system' });
     expect(await trainedAt()).toBe(clock.now().getTime());

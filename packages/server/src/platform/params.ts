@@ -34,7 +34,7 @@ export const PARAM_DEFINITIONS: ParamDefinition[] = [
   { key: 'system.mapCoordSystem', valueType: 'string', group: 'system', description: '地图瓦片坐标系：wgs84（天地图、OSM）或 gcj02（高德、腾讯）', security: false, defaultValue: 'wgs84' },
   { key: 'system.workdayStart', valueType: 'string', group: 'system', description: '工作日上班时间', security: false, defaultValue: '09:30' },
   { key: 'system.workdayEnd', valueType: 'string', group: 'system', description: '工作日下班时间', security: false, defaultValue: '19:30' },
-  { key: 'assist.autoRetrainDays', valueType: 'int', group: 'system', description: '智能辅助模型自动重新训练间隔（天）：模型早于该天数时，于凌晨 3–5 点（北京时间）用历史工单重新训练；0 为不自动训练', security: false, defaultValue: 7, min: 0, max: 365 },
+  { key: 'system.assistRetrainDays', valueType: 'int', group: 'system', description: '智能辅助模型自动重新训练间隔（天）：模型早于该天数时，于凌晨 3–5 点（北京时间）用历史工单重新训练；0 为不自动训练', security: false, defaultValue: 7, min: 0, max: 365 },
 ];
 
 export class ParamStore {

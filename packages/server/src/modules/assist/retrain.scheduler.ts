@@ -5,7 +5,7 @@ import { assistEngines, type AssistDeps, type TrainingJob } from './engines.js';
 /**
  * Keeps the smart-intake models fresh without anyone pressing 重新训练: in the night's quiet hours
  * (Beijing time, when the hotline has the fewest calls and the CPU is free), the models are retrained
- * from history once they are older than the config-center parameter assist.autoRetrainDays (0 = never).
+ * from history once they are older than the config-center parameter system.assistRetrainDays (0 = never).
  */
 export const AUTO_RETRAIN = { checkEveryMs: 10 * 60_000, fromHour: 3, toHour: 5, timeZone: 'Asia/Shanghai' } as const;
 
@@ -28,7 +28,7 @@ export async function auditTrainingJob(deps: AssistDeps, actor: AuditActor, job:
 
 /** Starts and awaits a retrain when it is due now; null when it is not (wrong hour, switched off, fresh models, a job running). */
 export async function retrainIfDue(deps: Deps): Promise<TrainingJob | null> {
-  const days = Number(await deps.params.get('assist.autoRetrainDays'));
+  const days = Number(await deps.params.get('system.assistRetrainDays'));
   if (!(days > 0)) return null;
   const now = deps.clock.now();
   const hour = hourIn(now, AUTO_RETRAIN.timeZone);
@@ -40,7 +40,7 @@ export async function retrainIfDue(deps: Deps): Promise<TrainingJob | null> {
   if (!model || now.getTime() - Date.parse(model.trainedAt) < days * 86_400_000) return null;
   const job = engines.startTraining('system');
   await job.done;
-  await auditTrainingJob(deps, SCHEDULER_ACTOR, job, { scheduled: true, autoRetrainDays: days });
+  await auditTrainingJob(deps, SCHEDULER_ACTOR, job, { scheduled: true, assistRetrainDays: days });
   return job;
 }
 
