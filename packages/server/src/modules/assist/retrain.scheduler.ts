@@ -1,5 +1,6 @@
 import { recordAudit, type AuditActor } from '../../platform/audit/audit.js';
 import type { Deps } from '../../platform/context.js';
+import { IntervalWorker } from '../../platform/interval-worker.js';
 import { assistEngines, type AssistDeps, type TrainingJob } from './engines.js';
 
 /**
@@ -44,26 +45,8 @@ export async function retrainIfDue(deps: Deps): Promise<TrainingJob | null> {
   return job;
 }
 
-export class AssistRetrainScheduler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-
-  constructor(
-    private readonly deps: Deps,
-    private readonly onError: (err: unknown) => void,
-  ) {}
-
-  start(intervalMs: number = AUTO_RETRAIN.checkEveryMs): void {
-    this.timer = setInterval(() => {
-      this.running ??= retrainIfDue(this.deps)
-        .catch(this.onError)
-        .finally(() => (this.running = undefined));
-    }, intervalMs);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+export class AssistRetrainScheduler extends IntervalWorker {
+  constructor(deps: Deps, onError: (err: unknown) => void) {
+    super(() => retrainIfDue(deps), onError, AUTO_RETRAIN.checkEveryMs);
   }
 }

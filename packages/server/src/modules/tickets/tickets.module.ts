@@ -2,6 +2,7 @@ import type { App } from '../../platform/http/app.js';
 import type { Deps } from '../../platform/context.js';
 import type { ModuleMigration } from '../../platform/db/migrator.js';
 import type { OutboxHandler } from '../../platform/events/outbox.js';
+import { IntervalWorker } from '../../platform/interval-worker.js';
 import { ticketMigrations } from './tickets.migrations.js';
 import { ticketRoutes } from './tickets.routes.js';
 import { ticketConfigRoutes } from './config.routes.js';
@@ -38,26 +39,8 @@ export async function runTicketTimers(deps: Deps) {
   return { ...sla, ...suspensions, expiredCallbacks };
 }
 
-export class TicketTimerWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-
-  constructor(
-    private readonly deps: Deps,
-    private readonly onError: (err: unknown) => void,
-  ) {}
-
-  start(intervalMs = 30_000): void {
-    this.timer = setInterval(() => {
-      this.running ??= runTicketTimers(this.deps)
-        .catch(this.onError)
-        .finally(() => (this.running = undefined));
-    }, intervalMs);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+export class TicketTimerWorker extends IntervalWorker {
+  constructor(deps: Deps, onError: (err: unknown) => void) {
+    super(() => runTicketTimers(deps), onError, 30_000);
   }
 }
