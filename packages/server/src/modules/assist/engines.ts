@@ -183,6 +183,16 @@ const mtimeOf = (path: string): number | undefined => {
   }
 };
 
+/** A persisted model and its meta file; null when either is missing or unreadable. */
+function loadModelFiles<R, I>(model: string, meta: string, load: (path: string) => R, info: (raw: I) => I): { rec: R; info: I } | null {
+  if (!existsSync(model) || !existsSync(meta)) return null;
+  try {
+    return { rec: load(model), info: info(JSON.parse(readFileSync(meta, 'utf8')) as I) };
+  } catch {
+    return null;
+  }
+}
+
 export class AssistEngines {
   private catalogue: Catalogue | undefined;
   private loading: Promise<Catalogue> | undefined;
@@ -264,25 +274,13 @@ export class AssistEngines {
   /** The persisted intent model, if any (a broken file counts as none: the cue rules serve). */
   private loadPersistedIntent(): { rec: TextClassifier; info: IntentModelInfo } | null {
     const p = this.paths();
-    if (!p || !existsSync(p.intent) || !existsSync(p.intentMeta)) return null;
-    try {
-      const info = JSON.parse(readFileSync(p.intentMeta, 'utf8')) as IntentModelInfo;
-      return { rec: TextClassifier.load(p.intent), info: { trainedAt: info.trainedAt, examples: info.examples, labels: info.labels, holdOut: info.holdOut } };
-    } catch {
-      return null;
-    }
+    return p && loadModelFiles(p.intent, p.intentMeta, (f) => TextClassifier.load(f), (i: IntentModelInfo) => ({ trainedAt: i.trainedAt, examples: i.examples, labels: i.labels, holdOut: i.holdOut }));
   }
 
   /** The persisted title model, if any (a broken file counts as none: the unsupervised titler serves). */
   private loadPersistedTitle(): { rec: TitleCompressor; info: TitleModelInfo } | null {
     const p = this.paths();
-    if (!p || !existsSync(p.title) || !existsSync(p.titleMeta)) return null;
-    try {
-      const info = JSON.parse(readFileSync(p.titleMeta, 'utf8')) as TitleModelInfo;
-      return { rec: TitleCompressor.load(p.title), info: { trainedAt: info.trainedAt, pairs: info.pairs, holdOut: info.holdOut ?? null } };
-    } catch {
-      return null;
-    }
+    return p && loadModelFiles(p.title, p.titleMeta, (f) => TitleCompressor.load(f), (i: TitleModelInfo) => ({ trainedAt: i.trainedAt, pairs: i.pairs, holdOut: i.holdOut ?? null }));
   }
 
   /**

@@ -86,6 +86,13 @@ function shuffle<T>(xs: readonly T[], seed = 7): T[] {
   return out;
 }
 
+/** The hold-out of every model: a fifth (4 to 1,000) of a deterministic shuffle is tested, the rest trains. */
+function holdOutSplit<T>(xs: readonly T[]): { test: T[]; train: T[] } {
+  const shuffled = shuffle(xs);
+  const n = Math.min(1000, Math.max(4, Math.round(xs.length * 0.2)));
+  return { test: shuffled.slice(0, n), train: shuffled.slice(n) };
+}
+
 /**
  * Progress over the passes the job will make: each SGD pass (the library's calibration pass and
  * its final pass count separately, since each restarts its epochs) and the title model as one more.
@@ -115,19 +122,19 @@ function run(job: ModelJob): void {
   // The library reports no accuracy of its own: hold out a fifth of the history (at least 20
   // tickets needed), measure top-1/top-3 on it, then train the model that ships on everything.
   const holding = job.history.length >= 20;
-  const n = holding ? Math.min(1000, Math.max(4, Math.round(job.history.length * 0.2))) : 0;
+  const split = holding ? holdOutSplit(job.history) : null;
   const passesOf = (real: number) => (real >= CALIBRATE_FROM ? 2 : 1);
   const titling = !!job.titleOut && (job.titlePairs?.length ?? 0) >= MIN_TITLE_PAIRS;
   const intenting = !!job.intentOut && intentTrainable(job.intentExamples);
   const intentPasses = intenting ? (job.intentExamples!.length >= INTENT_HOLDOUT_FROM ? 2 : 1) : 0;
   const titlePasses = titling ? (job.titlePairs!.length >= TITLE_HOLDOUT_FROM ? 2 : 1) : 0;
-  const progress = new Progress((holding ? passesOf(job.history.length - n) : 0) + passesOf(job.history.length) + titlePasses + intentPasses);
+  const progress = new Progress((holding ? passesOf(split!.train.length) : 0) + passesOf(job.history.length) + titlePasses + intentPasses);
   const opts = (phase: string): ItemTrainOptions => ({ ...settings, onProgress: (p) => progress.report(phase, p.phase, p.epoch, p.epochs, p.loss) });
   let holdOut: HoldOut | null = null;
-  if (holding) {
-    const shuffled = shuffle(job.history);
-    const test = shuffled.slice(0, n);
-    const model = ItemRecommender.train(job.items, shuffled.slice(n), opts('holdout'));
+  if (split) {
+    const { test, train } = split;
+    const n = test.length;
+    const model = ItemRecommender.train(job.items, train, opts('holdout'));
     let top1 = 0;
     let top3 = 0;
     for (const h of test) {
@@ -148,11 +155,10 @@ export function trainTitle(pairs: readonly TitlePair[], out: string, progress: P
   let holdOut: TitleOutcome['holdOut'] = null;
   if (pairs.length >= TITLE_HOLDOUT_FROM) {
     progress.report('title', 'holdout', 0, 1, 0);
-    const shuffled = shuffle(pairs);
-    const n = Math.min(1000, Math.round(pairs.length * 0.2));
-    const model = TitleCompressor.train(shuffled.slice(n));
-    const sum = shuffled.slice(0, n).reduce((acc, p) => acc + rougeL(model.generate(p.text), p.title), 0);
-    holdOut = { size: n, rougeL: Math.round((sum / n) * 1000) / 1000 };
+    const { test, train } = holdOutSplit(pairs);
+    const model = TitleCompressor.train(train);
+    const sum = test.reduce((acc, p) => acc + rougeL(model.generate(p.text), p.title), 0);
+    holdOut = { size: test.length, rougeL: Math.round((sum / test.length) * 1000) / 1000 };
     progress.report('title', 'holdout', 1, 1, 0);
   }
   progress.report('title', 'final', 0, 1, 0);
@@ -166,11 +172,10 @@ function trainIntent(examples: readonly IntentExample[], out: string, progress: 
   const report = (sub: string) => (p: { epoch: number; epochs: number; loss: number }) => progress.report('intent', sub, p.epoch, p.epochs, p.loss);
   let holdOut: IntentOutcome['holdOut'] = null;
   if (examples.length >= INTENT_HOLDOUT_FROM) {
-    const shuffled = shuffle(examples);
-    const n = Math.min(1000, Math.round(examples.length * 0.2));
-    const model = trainIntentModel(shuffled.slice(n), { onProgress: report('holdout') });
-    const right = shuffled.slice(0, n).filter((e) => classifyIntent(e.text, model).label === e.label).length;
-    holdOut = { size: n, accuracy: Math.round((right / n) * 1000) / 1000 };
+    const { test, train } = holdOutSplit(examples);
+    const model = trainIntentModel(train, { onProgress: report('holdout') });
+    const right = test.filter((e) => classifyIntent(e.text, model).label === e.label).length;
+    holdOut = { size: test.length, accuracy: Math.round((right / test.length) * 1000) / 1000 };
   }
   trainIntentModel(examples, { onProgress: report('final') }).save(out);
   return { examples: examples.length, labels: [...new Set(examples.map((e) => e.label))].sort(), holdOut };
