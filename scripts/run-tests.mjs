@@ -48,9 +48,26 @@ const runs = [
   { name: 'server', cwd: serverDir, args: projects.flatMap((p) => ['--project', p]) },
 ];
 
+function failuresOf(runName, res) {
+  const lines = [];
+  for (const file of res.testResults) {
+    const where = `${runName}: ${file.name.slice(root.length + 1)}`;
+    const failedTests = file.assertionResults.filter((a) => a.status === 'failed');
+    for (const a of failedTests) lines.push(`  ✗ ${where} > ${a.fullName}\n      ${firstLine(a.failureMessages[0])}`);
+    if (failedTests.length === 0 && file.status === 'failed') lines.push(`  ✗ ${where}\n      ${firstLine(file.message)}`);
+  }
+  return lines;
+}
+
+function firstLine(text) {
+  return (text ?? '').split('\n')[0].slice(0, 300);
+}
+
 let passed = 0;
 let failed = 0;
 let status = 0;
+// CI shows only the tail of the output, so the failures are named again just above the tally.
+const failures = [];
 for (const r of runs) {
   const out = join(resultDir, `${r.name}.json`);
   rmSync(out, { force: true });
@@ -62,10 +79,12 @@ for (const r of runs) {
     continue;
   }
   const res = JSON.parse(readFileSync(out, 'utf8'));
+  failures.push(...failuresOf(r.name, res));
   passed += res.numPassedTests;
   // A file that fails to load has no failed tests but still fails the run.
   failed += res.numFailedTests + (res.numFailedTestSuites > 0 && res.numFailedTests === 0 ? res.numFailedTestSuites : 0);
   if (run.status !== 0 && res.numFailedTests === 0 && res.numFailedTestSuites === 0) failed += 1;
 }
+if (failures.length > 0) console.log(['', 'Failed:', ...failures].join('\n'));
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(status);

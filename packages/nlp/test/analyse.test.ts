@@ -40,18 +40,6 @@ describe('analyse façade', () => {
     expect(r.duplicates[0]?.id).toBe('T-1');
     expect(r.truncated).toBe(false);
   });
-
-  it('is fast after warm-up: a ~300-character message well under 50 ms', () => {
-    expect(MESSAGE.length).toBeGreaterThan(200);
-    const times: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const t0 = performance.now();
-      analyse(MESSAGE, ctx);
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    expect(times[Math.floor(times.length / 2)]).toBeLessThan(50);
-  });
 });
 
 describe('bad input', () => {
@@ -76,9 +64,7 @@ describe('bad input', () => {
 
   it('100 KB of text is cut, analysed and flagged, not refused', () => {
     const huge = MESSAGE.repeat(Math.ceil(100_000 / MESSAGE.length));
-    const t0 = performance.now();
     const r = analyse(huge, ctx);
-    expect(performance.now() - t0).toBeLessThan(3000);
     expect(r.truncated).toBe(true);
     expect(r.length).toBe(20_000);
     expect(r.warnings[0]).toContain('20000');
