@@ -23,13 +23,14 @@ import { registerTicketHandlers, ticketMigrations, ticketModuleRoutes, TicketTim
 import { AssistRetrainScheduler, assistModuleRoutes, startAssist, stopAssist } from './modules/assist/assist.module.js';
 import { telephonyMigrations } from './modules/telephony/telephony.migrations.js';
 import { assistMigrations } from './modules/assist/assist.migrations.js';
+import { knowledgeMigrations } from './modules/knowledge/knowledge.migrations.js';
 import { registerTelephonyRoutes } from './modules/telephony/telephony.routes.js';
 import { SoftphoneService } from './modules/telephony/softphone.service.js';
 import { seedBase } from './seed/base.seed.js';
 import { seedDemo } from './seed/demo.seed.js';
 
 /** Every module's migrations, in the order their names sort. */
-export const MIGRATIONS: ModuleMigration[] = [...platformMigrations, ...identityMigrations, ...systemMigrations, ...catalogMigrations, ...ticketMigrations, ...telephonyMigrations, ...assistMigrations];
+export const MIGRATIONS: ModuleMigration[] = [...platformMigrations, ...identityMigrations, ...systemMigrations, ...catalogMigrations, ...ticketMigrations, ...telephonyMigrations, ...assistMigrations, ...knowledgeMigrations];
 
 export interface Platform {
   app: App;

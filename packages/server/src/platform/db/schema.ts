@@ -741,6 +741,128 @@ export interface TelephonyAgentTable {
   updated_at: Timestamp;
 }
 
+// ---- knowledge (知识库) ----
+export interface KbTypeField {
+  key: string;
+  label: string;
+  required: boolean;
+  kind: 'text' | 'textarea' | 'date';
+}
+export interface KbTypeTable {
+  code: string;
+  name: string;
+  description: string;
+  sort: number;
+  enabled: boolean;
+  /** 编辑模板: the structured fields an article of this type carries (revision.fields). */
+  template: Json<{ fields: KbTypeField[] }>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+export interface KbDirectoryTable {
+  id: string;
+  tenant_id: string;
+  parent_id: string | null;
+  name: string;
+  sort: number;
+  enabled: boolean;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export type KbArticleStatus = 'draft' | 'pending_review' | 'pending_publish' | 'published' | 'offline' | 'recycled';
+export interface KbArticleTable {
+  id: string;
+  /** Owner; with scope 'subtree' the whole subtree reads it once published. */
+  tenant_id: string;
+  directory_id: string;
+  type_code: string;
+  scope: 'subtree' | 'tenant';
+  status: KbArticleStatus;
+  /** Title of the live revision, or of the open one before the first publication (for lists). */
+  title: string;
+  live_revision_id: string | null;
+  open_revision_id: string | null;
+  published_at: Timestamp | null;
+  offline_reason: string | null;
+  temporary_offline: boolean;
+  recycled_at: Timestamp | null;
+  recycled_by: string | null;
+  purge_after: Timestamp | null;
+  expiry_notified_at: Timestamp | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export type KbChangeType = 'create' | 'revise' | 'withdraw' | 'restore';
+export type KbRevisionState = 'draft' | 'pending_review' | 'pending_publish' | 'published' | 'superseded' | 'discarded' | 'applied';
+export interface KbRevisionTable {
+  id: string;
+  article_id: string;
+  version: number;
+  change_type: KbChangeType;
+  /** The 知识工单's current 环节. */
+  state: KbRevisionState;
+  title: string;
+  summary: string;
+  body: string;
+  fields: Json<Record<string, string>>;
+  keywords: Json<string[]>;
+  item_ids: Json<string[]>;
+  /** 采编依据 (required to submit). */
+  basis: string;
+  source: string;
+  /** 有效期 (YYYY-MM-DD, Beijing date) of temporary policy; a reminder goes out before it. */
+  valid_to: string | null;
+  note: string;
+  author_id: string | null;
+  created_at: Timestamp;
+  submitted_at: Timestamp | null;
+  reviewed_by: string | null;
+  reviewed_at: Timestamp | null;
+  review_opinion: string | null;
+  publish_at: Timestamp | null;
+  published_by: string | null;
+  published_at: Timestamp | null;
+  closed_at: Timestamp | null;
+}
+export interface KbHotWordTable {
+  id: string;
+  tenant_id: string;
+  word: string;
+  /** numeric comes back as a string. */
+  weight: ColumnType<string, number, number>;
+  article_ids: Json<string[]>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface KbSynonymTable {
+  id: string;
+  tenant_id: string;
+  term: string;
+  synonyms: Json<string[]>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+export interface KbUsageTable {
+  id: string;
+  article_id: string;
+  tenant_id: string;
+  user_id: string | null;
+  kind: 'view' | 'insert' | 'copy' | 'recommend_click';
+  ticket_id: string | null;
+  at: Timestamp;
+}
+export interface KbSearchLogTable {
+  id: string;
+  tenant_id: string;
+  user_id: string | null;
+  query: string;
+  terms: Json<string[]>;
+  hits: number;
+  at: Timestamp;
+}
+
 export interface Database {
   audit_log: AuditLogTable;
   access_log: AccessLogTable;
@@ -791,4 +913,12 @@ export interface Database {
   intake_nonce: IntakeNonceTable;
   telephony_cdr: TelephonyCdrTable;
   telephony_agent: TelephonyAgentTable;
+  kb_type: KbTypeTable;
+  kb_directory: KbDirectoryTable;
+  kb_article: KbArticleTable;
+  kb_revision: KbRevisionTable;
+  kb_hot_word: KbHotWordTable;
+  kb_synonym: KbSynonymTable;
+  kb_usage: KbUsageTable;
+  kb_search_log: KbSearchLogTable;
 }
