@@ -23,7 +23,7 @@ import { registerTicketHandlers, ticketMigrations, ticketModuleRoutes, TicketTim
 import { AssistRetrainScheduler, assistModuleRoutes, startAssist, stopAssist } from './modules/assist/assist.module.js';
 import { telephonyMigrations } from './modules/telephony/telephony.migrations.js';
 import { assistMigrations } from './modules/assist/assist.migrations.js';
-import { knowledgeMigrations } from './modules/knowledge/knowledge.migrations.js';
+import { KnowledgeWorker, knowledgeMigrations, knowledgeRoutes } from './modules/knowledge/knowledge.module.js';
 import { registerTelephonyRoutes } from './modules/telephony/telephony.routes.js';
 import { SoftphoneService } from './modules/telephony/softphone.service.js';
 import { seedBase } from './seed/base.seed.js';
@@ -84,6 +84,7 @@ export async function createPlatform(config: AppConfig, opts: PlatformOptions = 
       await catalogRoutes(a, deps);
       await ticketModuleRoutes(a, deps);
       await assistModuleRoutes(a, deps);
+      await knowledgeRoutes(a, deps);
       await registerTelephonyRoutes(a, deps, softphone);
     },
   });
@@ -91,10 +92,12 @@ export async function createPlatform(config: AppConfig, opts: PlatformOptions = 
   registerNotificationFanout(deps, (topic, handler) => outbox.on(topic, handler));
   registerTicketHandlers(deps, (topic, handler) => outbox.on(topic, handler));
   const timers = new TicketTimerWorker(deps, (err) => app.log.error({ err }, 'ticket timers failed'));
+  const knowledge = new KnowledgeWorker(deps, (err) => app.log.error({ err }, 'knowledge jobs failed'));
   const retrainer = new AssistRetrainScheduler(deps, (err) => app.log.error({ err }, 'scheduled model retraining failed'));
   if (opts.startWorkers !== false) {
     outbox.start();
     timers.start();
+    knowledge.start();
     if (opts.assistWarmUp !== false) {
       startAssist(deps, (err) => app.log.error({ err }, 'assist warm-up failed'));
       retrainer.start();
@@ -109,6 +112,7 @@ export async function createPlatform(config: AppConfig, opts: PlatformOptions = 
     async close() {
       await softphone.close();
       await timers.stop();
+      await knowledge.stop();
       // No new retrain from here on; one in progress ends when stopAssist terminates its worker.
       const retraining = retrainer.stop();
       await stopAssist(deps);

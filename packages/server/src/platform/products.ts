@@ -27,6 +27,7 @@ const PRODUCT_PREFIXES: [prefix: string, products: string[]][] = [
   ['/api/v1/citizens', ['tickets']],
   ['/api/v1/assist', ['tickets']],
   ['/api/v1/telephony', ['telephony']],
+  ['/api/v1/kb', ['knowledge']],
 ];
 
 export function productsForPath(routeUrl: string): string[] | undefined {

@@ -41,6 +41,13 @@ export const PERMISSIONS: PermissionDef[] = [
   // smart intake (智能座席助手): analyse demands; retrain the item model
   def('assist:use', 'assist'),
   def('assist:train', 'assist'),
+  // 知识库: read (search, recommend), write drafts, review, publish, and configure directories,
+  // hot words and synonyms (types only at the root)
+  def('kb:read', 'knowledge'),
+  def('kb:edit', 'knowledge'),
+  def('kb:review', 'knowledge'),
+  def('kb:publish', 'knowledge'),
+  def('kb:admin', 'knowledge'),
   // 话务 (call center): 通话记录查询, 录音播放/下载 (audited), 软电话, 坐席分机管理
   def('telephony:call:read', 'telephony'),
   def('telephony:recording:play', 'telephony'),
