@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AhoCorasick, Bm25Index, charNgrams, cut, cutForSearch, DEFAULT_ALLOW, longestNonOverlapping, removeStopwords, SensitiveMatcher, TextSearchIndex, topK } from '../src/index.js';
+import { AhoCorasick, Bm25Index, charNgrams, cut, cutForSearch, DEFAULT_ALLOW, longestNonOverlapping, removeStopwords, SensitiveMatcher, synonymTable, TextSearchIndex, topK } from '../src/index.js';
 
 describe('segmentation', () => {
   it('keeps Xinjiang place names whole and drops punctuation', () => {
@@ -89,6 +89,30 @@ describe('TextSearchIndex', () => {
   it('empty and unknown queries return nothing', () => {
     expect(idx.search('   ')).toEqual([]);
     expect(idx.search('火星移民')).toEqual([]);
+  });
+});
+
+describe('TextSearchIndex per-query synonyms and self-score', () => {
+  const idx = new TextSearchIndex();
+  idx.add({ id: 'k1', title: '暖气不热怎么办', text: '供热期间室温低于18度，可拨打热力公司电话报修。' });
+  idx.add({ id: 'k2', title: '居住证办理', text: '办理居住证需要身份证、租房合同和照片。' });
+
+  it('expands a query with the synonyms passed for it only, even when jieba does not cut the term', () => {
+    expect(idx.search('集中供暖', 5).map((h) => h.id)).not.toContain('k1');
+    const hits = idx.search('集中供暖', 5, { synonyms: synonymTable({ 供暖: ['暖气', '供热'] }) });
+    expect(hits[0]?.id).toBe('k1');
+    expect(hits[0]?.highlights.map((h) => h.text)).toContain('供热');
+    expect(idx.search('集中供暖', 5).map((h) => h.id)).not.toContain('k1');
+  });
+
+  it('a document that is the query scores about its self-score; a partial one less', () => {
+    const self = idx.selfScore('居住证办理需要身份证');
+    const score = idx.scoreAll('居住证办理需要身份证')[1]!;
+    expect(self).toBeGreaterThan(0);
+    expect(score / self).toBeGreaterThan(0.7);
+    expect(idx.scoreAll('居住证办理需要身份证')[0]).toBe(0);
+    // A short query wholly in a title reaches it.
+    expect(idx.scoreAll('居住证')[1]! / idx.selfScore('居住证')).toBeGreaterThanOrEqual(1);
   });
 });
 

@@ -73,6 +73,26 @@ export class Bm25Index<K> {
     return scores;
   }
 
+  /**
+   * The score a document with these tokens would get if it were in the index (same idf and
+   * average length), e.g. a query scored against itself to normalise scores to 0–1.
+   */
+  scoreTokens(query: readonly string[], doc: readonly string[], weights?: ReadonlyMap<string, number>): number {
+    const avg = this.totalLength / Math.max(1, this.ids.length);
+    const tf = new Map<string, number>();
+    for (const t of doc) tf.set(t, (tf.get(t) ?? 0) + 1);
+    const qtf = new Map<string, number>();
+    for (const t of query) qtf.set(t, (qtf.get(t) ?? 0) + 1);
+    let score = 0;
+    for (const [t, q] of qtf) {
+      const n = tf.get(t);
+      if (!n) continue;
+      const w = this.idf(t) * (weights?.get(t) ?? 1) * Math.sqrt(q);
+      score += (w * n * (this.k1 + 1)) / (n + this.k1 * (1 - this.b + (this.b * doc.length) / Math.max(avg, 1e-9)));
+    }
+    return score;
+  }
+
   search(query: readonly string[], k = 10, weights?: ReadonlyMap<string, number>): ScoredDoc<K>[] {
     const scores = this.scoreAll(query, weights);
     return topK(scores, k).map((i) => ({ id: this.ids[i] as K, score: scores[i] ?? 0 }));

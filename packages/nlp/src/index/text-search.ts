@@ -23,6 +23,18 @@ export interface SearchHit {
   highlights: Span[];
 }
 
+/** A prepared synonym table (see synonymTable), passed per query when synonyms differ by caller. */
+export type SynonymTable = ReadonlyMap<string, readonly string[]>;
+
+export interface QueryOptions {
+  /**
+   * Extra synonyms for this query only (e.g. the caller's tenant's 同义词), on top of the index's
+   * own. A term counts when it occurs anywhere in the normalised query, not only as a jieba token:
+   * tenants' terms are often words the dictionary does not know.
+   */
+  synonyms?: SynonymTable;
+}
+
 export interface TextSearchOptions extends Bm25Options {
   /** Term → equivalent terms (集合词); expansions count at half weight. */
   synonyms?: Record<string, readonly string[]>;
@@ -73,11 +85,16 @@ export class TextSearchIndex {
   }
 
   /** Query terms with their weights: the query's own tokens at 1, synonym expansions at 0.5. */
-  expand(query: string): { tokens: string[]; weights: Map<string, number>; words: string[] } {
+  expand(query: string, opts: QueryOptions = {}): { tokens: string[]; weights: Map<string, number>; words: string[] } {
     const own = searchTokens(query);
     const weights = new Map(own.map((t) => [t, 1]));
     const words = [...new Set(own.filter((t) => !t.startsWith('#') && t.length >= 2 && !isStopword(t)))];
-    const synonyms = [...new Set(words.flatMap((w) => this.synonyms.get(w) ?? []))];
+    const found = words.flatMap((w) => this.synonyms.get(w) ?? []);
+    if (opts.synonyms && opts.synonyms.size > 0) {
+      const q = normalise(query);
+      for (const [term, list] of opts.synonyms) if (term.length >= 2 && q.includes(term)) found.push(...list);
+    }
+    const synonyms = [...new Set(found)].filter((w) => !words.includes(w));
     const extra: string[] = [];
     for (const syn of synonyms) {
       for (const t of searchTokens(syn)) {
@@ -88,9 +105,9 @@ export class TextSearchIndex {
     return { tokens: [...own, ...extra], weights, words: [...words, ...synonyms] };
   }
 
-  search(query: string, k = 10): SearchHit[] {
+  search(query: string, k = 10, opts: QueryOptions = {}): SearchHit[] {
     if (query.trim().length === 0) return [];
-    const { tokens, weights, words } = this.expand(query);
+    const { tokens, weights, words } = this.expand(query, opts);
     if (!this.hasContext) return this.bm25.search(tokens, k, weights).map((h) => ({ ...h, highlights: highlight(this.texts.get(h.id) ?? '', words) }));
     const scores = this.combined(tokens, weights);
     return topK(scores, k).map((i) => {
@@ -100,9 +117,19 @@ export class TextSearchIndex {
   }
 
   /** Raw scores of every document in insertion order (evaluation and re-ranking). */
-  scoreAll(query: string): Float64Array {
-    const { tokens, weights } = this.expand(query);
+  scoreAll(query: string, opts: QueryOptions = {}): Float64Array {
+    const { tokens, weights } = this.expand(query, opts);
     return this.hasContext ? this.combined(tokens, weights) : this.bm25.scoreAll(tokens, weights);
+  }
+
+  /**
+   * What a document whose text is exactly the query would score (main field only): dividing a
+   * hit's score by it gives a 0–1-ish match that does not depend on the query's length or rarity.
+   * Documents that repeat the query's words in their title can exceed it.
+   */
+  selfScore(query: string, opts: QueryOptions = {}): number {
+    const { tokens, weights } = this.expand(query, opts);
+    return this.bm25.scoreTokens(tokens, searchTokens(query), weights);
   }
 
   private combined(tokens: string[], weights: Map<string, number>): Float64Array {
@@ -112,6 +139,11 @@ export class TextSearchIndex {
     for (let i = 0; i < main.length; i++) main[i] = (main[i] ?? 0) + w * (ctx[i] ?? 0);
     return main;
   }
+}
+
+/** Groups of equivalent terms (term → its synonyms) as a symmetric, normalised table for QueryOptions. */
+export function synonymTable(groups: Record<string, readonly string[]>): SynonymTable {
+  return symmetricSynonyms(groups);
 }
 
 function symmetricSynonyms(groups: Record<string, readonly string[]>): Map<string, readonly string[]> {
