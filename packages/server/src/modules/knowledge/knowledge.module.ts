@@ -4,6 +4,7 @@ import { IntervalWorker } from '../../platform/interval-worker.js';
 import { knowledgeMigrations } from './knowledge.migrations.js';
 import { knowledgeRoutes as knowledgeCoreRoutes } from './knowledge.routes.js';
 import { runKnowledgeJobs } from './jobs.js';
+import { knowledgeSearchRoutes } from './search.routes.js';
 
 /**
  * 知识库五级联动: directories, types, articles with reviewed revisions (each one a 知识工单),
@@ -14,6 +15,7 @@ export { knowledgeMigrations };
 
 export async function knowledgeRoutes(app: App, deps: Deps): Promise<void> {
   await knowledgeCoreRoutes(app, deps);
+  await knowledgeSearchRoutes(app, deps);
 }
 
 /**
