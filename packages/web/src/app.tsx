@@ -47,6 +47,11 @@ const CallRecordsPage = page(() => import('./pages/telephony/CallRecordsPage'));
 const SoftphonePage = page(() => import('./pages/telephony/SoftphonePage'));
 const AgentsPage = page(() => import('./pages/telephony/AgentsPage'));
 const AssistModelsPage = page(() => import('./pages/assist/AssistModelsPage'));
+const KbSearchPage = page(() => import('./pages/knowledge/SearchPage'));
+const KbArticlesPage = page(() => import('./pages/knowledge/ArticlesPage'));
+const KbReviewsPage = page(() => import('./pages/knowledge/ReviewsPage'));
+const KbRecyclePage = page(() => import('./pages/knowledge/RecyclePage'));
+const KbConfigPage = page(() => import('./pages/knowledge/ConfigPage'));
 const H5SubmitPage = page(() => import('./pages/tickets/h5/H5SubmitPage'));
 const H5QueryPage = page(() => import('./pages/tickets/h5/H5QueryPage'));
 const H5EvaluatePage = page(() => import('./pages/tickets/h5/H5EvaluatePage'));
@@ -141,6 +146,12 @@ function AppRoutes() {
         <Route path="tickets/supervision" element={guarded('/tickets/supervision', <TicketSupervisionPage />)} />
         <Route path="tickets/sla-rules" element={guarded('/tickets/sla-rules', <SlaRulesPage />)} />
         <Route path="assist/models" element={guarded('/assist/models', <AssistModelsPage />)} />
+        <Route path="kb" element={<Navigate to="/kb/search" replace />} />
+        <Route path="kb/search" element={guarded('/kb/search', <KbSearchPage />)} />
+        <Route path="kb/articles" element={guarded('/kb/articles', <KbArticlesPage />)} />
+        <Route path="kb/reviews" element={guarded('/kb/reviews', <KbReviewsPage />)} />
+        <Route path="kb/recycle" element={guarded('/kb/recycle', <KbRecyclePage />)} />
+        <Route path="kb/config" element={guarded('/kb/config', <KbConfigPage />)} />
         {/* The detail is reached from lists and links; the server decides who may see the ticket. */}
         <Route path="tickets/:id" element={<Suspense fallback={<PageFallback />}><TicketDetailPage /></Suspense>} />
         <Route path="telephony/calls" element={guarded('/telephony/calls', <CallRecordsPage />)} />

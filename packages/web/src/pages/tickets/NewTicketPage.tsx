@@ -20,6 +20,7 @@ import { TextActionModal } from './components/TextActionModal';
 import { ticketApi } from './components/ticketApi';
 import type { AttachmentRef, CallbackMode, TicketDetail, Urgency } from './components/types';
 import { fire } from './components/fire';
+import { RecommendPanel } from '../knowledge/RecommendPanel';
 
 interface Values {
   phone?: string;
@@ -124,10 +125,13 @@ export default function NewTicketPage() {
   const [answering, setAnswering] = useState(false);
   const [showMine, setShowMine] = useState(false);
   const [suggestedItems, setSuggestedItems] = useState<{ id: string; name: string }[]>([]);
+  // Knowledge inserted from 知识推荐 becomes the start of the 直接答复 text, and its ids go with the answer.
+  const [answerDraft, setAnswerDraft] = useState<{ text: string; knowledgeIds: string[] }>({ text: '', knowledgeIds: [] });
   const [params, setParams] = useSearchParams();
   const itemId = Form.useWatch('itemId', form);
   const lat = Form.useWatch('lat', form);
   const lng = Form.useWatch('lng', form);
+  const content = Form.useWatch('content', form);
   const timer = useRef<number>();
   const draftRef = useRef<Saved | null>(null);
   const saving = useRef(false);
@@ -225,7 +229,9 @@ export default function NewTicketPage() {
   async function answerDirectly(answer: string) {
     const saved = registered ?? (await register());
     if (!saved) return;
-    await ticketApi.action(saved.id, 'answer', { answer });
+    const knowledgeIds = answerDraft.knowledgeIds.slice(0, 10);
+    await ticketApi.action(saved.id, 'answer', knowledgeIds.length ? { answer, knowledgeIds } : { answer });
+    setAnswerDraft({ text: '', knowledgeIds: [] });
     getMessage().success(t('tickets.new.answered', { no: saved.no }));
     setAnswering(false);
     setRegistered({ ...saved, status: 'callback' });
@@ -244,6 +250,15 @@ export default function NewTicketPage() {
     setDraft(null);
     setHistory(null);
     setAutosavedAt(null);
+    setAnswerDraft({ text: '', knowledgeIds: [] });
+  }
+
+  function insertKnowledge(id: string, text: string) {
+    setAnswerDraft((d) => ({
+      text: d.text.includes(text) ? d.text : d.text.trim() ? `${d.text.trim()}\n\n${text}` : text,
+      knowledgeIds: d.knowledgeIds.includes(id) ? d.knowledgeIds : [...d.knowledgeIds, id],
+    }));
+    setAnswering(true);
   }
 
   if (registered) {
@@ -428,6 +443,7 @@ export default function NewTicketPage() {
                 <SmartFillPanel initialText={() => String(form.getFieldValue('content') ?? '')} onFill={applyFill} />
               </Card>
             )}
+            {can('kb:read') && <RecommendPanel text={content} itemId={itemId} ticketId={draft?.id} onInsert={insertKnowledge} />}
             <Card size="small" title={t('tickets.history.title')} style={{ marginBottom: 16 }}>
               {history ? <CallerHistory history={history} /> : <Typography.Text type="secondary">{t('tickets.history.hint')}</Typography.Text>}
             </Card>
@@ -451,7 +467,7 @@ export default function NewTicketPage() {
         </Space>
       </Form>
       <MyDraftsDrawer open={showMine} onClose={() => setShowMine(false)} onResume={(id) => fire(resume(id))} />
-      <TextActionModal open={answering} title={t('tickets.textAction.answer')} label={t('tickets.textAction.answer.label')} onClose={() => setAnswering(false)} onSubmit={answerDirectly} />
+      <TextActionModal open={answering} title={t('tickets.textAction.answer')} label={t('tickets.textAction.answer.label')} onClose={() => setAnswering(false)} onSubmit={answerDirectly} initialText={answerDraft.text} maxLength={5000} />
     </PageContainer>
   );
 }
