@@ -7,7 +7,7 @@ import { useAuth } from '../../auth/AuthContext';
 import { formatDateTime } from '../../utils/format';
 import { kbApi } from './kbApi';
 import { RevisionContent } from './KnowledgeView';
-import { ChangeTypeTag, isoDate, KbStatusTag, StateTag } from './shared';
+import { ChangeTypeTag, isoDate, isReturned, KbStatusTag, StateTag } from './shared';
 import type { KbArticleDetail, KbRevisionSummary, KbType } from './types';
 
 /** 知识工单 trail: each revision with its change type, 环节, people and opinions. */
@@ -19,13 +19,13 @@ export function HistoryTimeline({ history }: { history: KbRevisionSummary[] }) {
     <Timeline
       data-testid="kb-history"
       items={sorted.map((h, i) => ({
-        key: h.id ?? h.revisionId ?? String(i),
-        color: h.state === 'returned' ? 'red' : h.state === 'published' || h.state === 'applied' ? 'green' : 'blue',
+        key: h.id ?? String(i),
+        color: isReturned(h) ? 'red' : h.state === 'published' || h.state === 'applied' ? 'green' : h.state === 'discarded' || h.state === 'superseded' ? 'gray' : 'blue',
         children: (
           <Space direction="vertical" size={2} data-testid="kb-history-item">
             <Space wrap size={4}>
               <ChangeTypeTag value={h.changeType} />
-              <StateTag value={h.state} />
+              <StateTag value={h.state} returned={isReturned(h)} />
               {h.version ? <Typography.Text type="secondary">V{h.version}</Typography.Text> : null}
             </Space>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
@@ -48,10 +48,10 @@ export function HistoryTimeline({ history }: { history: KbRevisionSummary[] }) {
             ) : null}
             {h.publishedAt ? (
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {t('kb.history.published', { at: formatDateTime(h.publishedAt) })}
+                {t('kb.history.published', { who: h.publisherName ?? '-', at: formatDateTime(h.publishedAt) })}
               </Typography.Text>
             ) : null}
-            {h.opinion ? <Typography.Text data-testid="kb-history-opinion">{t('kb.history.opinion', { text: h.opinion })}</Typography.Text> : null}
+            {h.reviewOpinion ? <Typography.Text data-testid="kb-history-opinion">{t('kb.history.opinion', { text: h.reviewOpinion })}</Typography.Text> : null}
             {h.note ? <Typography.Text>{h.note}</Typography.Text> : null}
           </Space>
         ),
@@ -147,13 +147,13 @@ export function ArticleDetailDrawer({
 
   const type = detail ? types.find((x) => x.code === detail.typeCode) : undefined;
   const open = detail?.open ?? null;
-  const openEditable = !!open && (open.state === 'draft' || open.state === 'returned');
-  const editor = can('kb:edit');
-  const returned = detail?.history.find((h) => (h.id ?? h.revisionId) === open?.id && h.state === 'returned') ?? (open?.state === 'returned' ? open : null);
+  const openEditable = open?.state === 'draft';
+  const editor = !!detail?.editable;
+  const returned = isReturned(open) ? open : null;
 
   const buttons = detail ? (
     <Space wrap>
-      {editor && (detail.status === 'draft' || detail.status === 'published' || detail.status === 'offline' || openEditable) && (
+      {editor && (openEditable || (!open && (detail.status === 'published' || detail.status === 'offline'))) && (
         <Button icon={<EditOutlined />} onClick={() => onEdit(detail)} data-testid="kb-edit">
           {open ? t('common.edit') : t('kb.revise')}
         </Button>
@@ -175,7 +175,7 @@ export function ArticleDetailDrawer({
           {t('kb.unpublish')}
         </Button>
       )}
-      {editor && detail.status === 'offline' && (
+      {editor && (detail.status === 'offline' || (detail.status === 'draft' && !detail.live)) && (
         <Button danger icon={<DeleteOutlined />} onClick={() => setReason('recycle')} data-testid="kb-recycle">
           {t('kb.recycle')}
         </Button>
@@ -189,12 +189,16 @@ export function ArticleDetailDrawer({
         <Spin />
       ) : (
         <Space direction="vertical" style={{ width: '100%' }} size="middle">
-          {returned?.opinion ? <Alert type="error" showIcon message={t('kb.returnedWith', { opinion: returned.opinion })} data-testid="kb-returned" /> : null}
+          {returned?.reviewOpinion ? <Alert type="error" showIcon message={t('kb.returnedWith', { opinion: returned.reviewOpinion })} data-testid="kb-returned" /> : null}
+          {detail.status === 'offline' && detail.offlineReason ? (
+            <Alert type="warning" showIcon message={t(detail.temporaryOffline ? 'kb.offlineTemporary' : 'kb.offlineReason', { reason: detail.offlineReason })} />
+          ) : null}
+          {open?.publishAt && open.state === 'pending_publish' ? <Alert type="info" showIcon message={t('kb.history.scheduled', { at: formatDateTime(open.publishAt) })} /> : null}
           <Descriptions size="small" column={screens.md ? 3 : 1} bordered>
             <Descriptions.Item label={t('common.status')}>
               <Space size={4} wrap>
                 <KbStatusTag value={detail.status} />
-                {open && <StateTag value={open.state} />}
+                {open && <StateTag value={open.state} returned={isReturned(open)} />}
               </Space>
             </Descriptions.Item>
             <Descriptions.Item label={t('kb.field.type')}>{detail.typeName}</Descriptions.Item>

@@ -109,20 +109,22 @@ export function ArticleEditor({
   }, [open, article?.id]);
 
   const toContent = (v: Values): KbContent => {
-    const fields: Record<string, string | null> = {};
+    // Empty template fields are left out rather than sent as null: the server stores strings only.
+    const fields: Record<string, string> = {};
     for (const f of type?.template.fields ?? []) {
       const raw = v.fields?.[f.key];
-      fields[f.key] = raw == null || raw === '' ? null : dayjs.isDayjs(raw) ? raw.format('YYYY-MM-DD') : String(raw).trim();
+      const text = raw == null ? '' : dayjs.isDayjs(raw) ? raw.format('YYYY-MM-DD') : String(raw).trim();
+      if (text) fields[f.key] = text;
     }
     return {
       title: v.title?.trim() ?? '',
-      summary: v.summary?.trim() || null,
+      summary: v.summary?.trim() ?? '',
       body: v.body?.trim() ?? '',
       fields,
       keywords: (v.keywords ?? []).map((k) => k.trim()).filter(Boolean),
       itemIds: v.itemIds ?? [],
-      basis: v.basis?.trim() || null,
-      source: v.source?.trim() || null,
+      basis: v.basis?.trim() ?? '',
+      source: v.source?.trim() ?? '',
       validTo: v.validTo ? v.validTo.format('YYYY-MM-DD') : null,
     };
   };

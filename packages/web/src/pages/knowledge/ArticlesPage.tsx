@@ -13,7 +13,7 @@ import type { KbArticleDetail, KbArticleSummary, KbChangeType, KbStatus, KbWorkO
 
 const STATUSES: KbStatus[] = ['draft', 'pending_review', 'pending_publish', 'published', 'offline'];
 const CHANGE_TYPES: KbChangeType[] = ['create', 'revise', 'withdraw', 'restore'];
-const STATES = ['draft', 'pending_review', 'returned', 'pending_publish', 'published', 'applied', 'discarded'];
+const STATES = ['draft', 'pending_review', 'pending_publish', 'published', 'superseded', 'applied', 'discarded'];
 
 /**
  * 知识采编: the tenant's own knowledge in every state, with the editor form and the per-status

@@ -79,7 +79,17 @@ export default function KbReviewsPage() {
       ),
     },
     { title: t('kb.order.changeType'), dataIndex: 'changeType', width: 100, render: (_, r) => <ChangeTypeTag value={r.changeType} /> },
-    { title: t('kb.order.state'), dataIndex: 'state', width: 100, render: (_, r) => <StateTag value={r.state} /> },
+    {
+      title: t('kb.order.state'),
+      dataIndex: 'state',
+      width: 200,
+      render: (_, r) => (
+        <Space size={2} wrap>
+          <StateTag value={r.state} />
+          {r.publishAt ? <Typography.Text type="warning" style={{ fontSize: 12 }}>{t('kb.history.scheduled', { at: formatDateTime(r.publishAt) })}</Typography.Text> : null}
+        </Space>
+      ),
+    },
     { title: t('kb.field.version'), dataIndex: 'version', width: 70, render: (_, r) => (r.version ? `V${r.version}` : '-') },
     { title: t('kb.order.author'), dataIndex: 'authorName', width: 110 },
     { title: t('kb.review.submittedAt'), dataIndex: 'submittedAt', width: 170, render: (_, r) => formatDateTime(r.submittedAt) },
@@ -164,6 +174,14 @@ function ReviewDrawer({ row, types, onClose, onDone }: { row?: KbReviewRow; type
             </Typography.Text>
           </Space>
           {next.basis ? <Alert type="info" showIcon message={t('kb.review.basis', { basis: next.basis })} /> : null}
+          {next.state === 'pending_publish' && next.reviewerName ? (
+            <Alert
+              type="success"
+              showIcon
+              message={t('kb.history.reviewed', { who: next.reviewerName, at: formatDateTime(next.reviewedAt) }) + (next.reviewOpinion ? ` · ${t('kb.history.opinion', { text: next.reviewOpinion })}` : '')}
+            />
+          ) : null}
+          {next.publishAt ? <Alert type="warning" showIcon message={t('kb.history.scheduled', { at: formatDateTime(next.publishAt) })} /> : null}
           <Card size="small" title={t('kb.review.changes', { count: changes.length })}>
             <Table<Change>
               size="small"

@@ -45,6 +45,11 @@ export default function SearchPage() {
   useEffect(loadHot, []);
 
   async function run(q: string, toPage = 1) {
+    // The server needs at least one character; an empty box just clears the results.
+    if (!q.trim()) {
+      setResult(null);
+      return;
+    }
     const adv = form.getFieldsValue(true) as Advanced;
     const [from, to] = adv.published ?? [];
     setLoading(true);

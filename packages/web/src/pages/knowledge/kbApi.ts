@@ -24,14 +24,14 @@ const enc = encodeURIComponent;
 /** The editable content of a revision, as POST /articles and PUT /articles/:id/draft take it. */
 export interface KbContent {
   title: string;
-  summary?: string | null;
+  summary: string;
   body: string;
-  fields: Record<string, string | null>;
+  fields: Record<string, string>;
   keywords: string[];
   itemIds: string[];
-  basis?: string | null;
-  source?: string | null;
-  validTo?: string | null;
+  basis: string;
+  source: string;
+  validTo: string | null;
 }
 
 export interface KbCreate extends KbContent {

@@ -56,12 +56,18 @@ export function ChangeTypeTag({ value }: { value: KbChangeType }) {
   );
 }
 
-export function StateTag({ value }: { value: KbRevisionState | null | undefined }) {
+/** A revision the reviewer sent back: the server puts it in 'draft' again, with the opinion. */
+export function isReturned(rev: { state: KbRevisionState; reviewedAt?: string | null } | null | undefined): boolean {
+  return !!rev && rev.state === 'draft' && !!rev.reviewedAt;
+}
+
+export function StateTag({ value, returned }: { value: KbRevisionState | null | undefined; returned?: boolean }) {
   const { t } = useTranslation();
   if (!value) return null;
+  const key = returned ? 'returned' : value;
   return (
-    <Tag bordered={false} color={value === 'returned' ? 'error' : value === 'published' || value === 'applied' ? 'success' : 'processing'}>
-      {t(`kb.state.${value}`, { defaultValue: value })}
+    <Tag bordered={false} color={returned ? 'error' : value === 'published' || value === 'applied' ? 'success' : value === 'discarded' || value === 'superseded' ? 'default' : 'processing'}>
+      {t(`kb.state.${key}`, { defaultValue: key })}
     </Tag>
   );
 }

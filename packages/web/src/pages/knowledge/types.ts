@@ -3,8 +3,8 @@
 export type KbStatus = 'draft' | 'pending_review' | 'pending_publish' | 'published' | 'offline' | 'recycled';
 export type KbScope = 'subtree' | 'tenant';
 export type KbChangeType = 'create' | 'revise' | 'withdraw' | 'restore';
-/** 环节 of a revision (its 知识工单). The server may add states; unknown ones are shown as they come. */
-export type KbRevisionState = 'draft' | 'pending_review' | 'pending_publish' | 'published' | 'returned' | 'applied' | 'discarded' | 'superseded' | string;
+/** 环节 of a revision (its 知识工单). A returned revision is back in 'draft' with the reviewer's opinion. */
+export type KbRevisionState = 'draft' | 'pending_review' | 'pending_publish' | 'published' | 'superseded' | 'discarded' | 'applied';
 export type KbUseKind = 'view' | 'insert' | 'copy' | 'recommend_click';
 export type KbFieldKind = 'text' | 'textarea' | 'date';
 
@@ -90,44 +90,35 @@ export interface KbRevision {
   basis: string | null;
   source: string | null;
   validTo: string | null;
-  authorName?: string | null;
-  createdAt?: string;
-  submittedAt?: string | null;
-  reviewerName?: string | null;
-  reviewedAt?: string | null;
-  opinion?: string | null;
-  publishAt?: string | null;
-  publishedAt?: string | null;
-  note?: string | null;
+  note: string;
+  authorId: string | null;
+  authorName: string | null;
+  createdAt: string;
+  submittedAt: string | null;
+  reviewerName: string | null;
+  reviewedAt: string | null;
+  reviewOpinion: string | null;
+  /** Set on a scheduled publication (预约发布) until it happens. */
+  publishAt: string | null;
+  publisherName: string | null;
+  publishedAt: string | null;
+  closedAt: string | null;
 }
 
 /** One step of the history: a revision seen as its 知识工单. */
-export interface KbRevisionSummary {
-  id?: string;
-  revisionId?: string;
-  version: number | null;
-  changeType: KbChangeType;
-  state: KbRevisionState;
-  title?: string;
-  authorName?: string | null;
-  createdAt: string;
-  submittedAt?: string | null;
-  reviewerName?: string | null;
-  reviewedAt?: string | null;
-  opinion?: string | null;
-  publishedAt?: string | null;
-  publishAt?: string | null;
-  closedAt?: string | null;
-  note?: string | null;
-}
+export type KbRevisionSummary = Omit<KbRevision, 'summary' | 'body' | 'fields' | 'keywords' | 'itemIds' | 'basis' | 'source'>;
 
 export interface KbArticleDetail extends KbArticleSummary {
   live: KbRevision | null;
   open: KbRevision | null;
   history: KbRevisionSummary[];
   items: { id: string; name: string }[];
-  /** Not in the contract; shown when the server sends it. */
-  publishedByName?: string | null;
+  offlineReason: string | null;
+  temporaryOffline: boolean;
+  recycledAt: string | null;
+  purgeAfter: string | null;
+  /** The caller may edit it (own tenant, kb:edit). */
+  editable: boolean;
 }
 
 export interface KbReviewRow {
@@ -139,6 +130,8 @@ export interface KbReviewRow {
   title: string;
   authorName: string | null;
   submittedAt: string | null;
+  reviewedAt?: string | null;
+  publishAt?: string | null;
 }
 
 export interface KbWorkOrder {
@@ -161,6 +154,8 @@ export interface KbRecycled {
   recycledBy: string | null;
   recycledAt: string;
   purgeAfter: string | null;
+  typeName?: string;
+  directoryName?: string;
 }
 
 export interface KbSearchHit {
