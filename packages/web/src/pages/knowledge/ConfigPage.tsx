@@ -445,7 +445,17 @@ function HotWordsTab() {
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         scroll={{ x: 760 }}
         columns={[
-          { title: t('kb.config.word'), dataIndex: 'word', width: 140 },
+          {
+            title: t('kb.config.word'),
+            dataIndex: 'word',
+            width: 180,
+            render: (_, r) => (
+              <Space size={4}>
+                <span>{r.word}</span>
+                {r.inherited && <Tag bordered={false}>{r.tenantName}</Tag>}
+              </Space>
+            ),
+          },
           { title: t('kb.config.weight'), dataIndex: 'weight', width: 80 },
           {
             title: t('kb.config.linked'),
@@ -465,7 +475,10 @@ function HotWordsTab() {
             title: t('common.actions'),
             key: 'a',
             width: 150,
-            render: (_, r) => (
+            render: (_, r) =>
+              r.inherited ? (
+                <Typography.Text type="secondary">{t('kb.config.inherited')}</Typography.Text>
+              ) : (
               <Space size={0}>
                 <Button type="link" size="small" icon={<EditOutlined />} onClick={() => openEditor(r)}>
                   {t('common.edit')}
@@ -512,12 +525,15 @@ function SynonymsTab() {
   const [form] = Form.useForm<{ items: { term: string; synonyms: string[] }[] }>();
   const [loading, setLoading] = useState(false);
   const [saving, setSaving] = useState(false);
+  const [inherited, setInherited] = useState<KbSynonym[]>([]);
 
+  // Only the tenant's own list is edited (PUT replaces it); an ancestor's entries apply but are read-only.
   const load = async () => {
     setLoading(true);
     try {
       const items: KbSynonym[] = await kbApi.synonyms();
-      form.setFieldsValue({ items: items.map((s) => ({ term: s.term, synonyms: s.synonyms })) });
+      setInherited(items.filter((s) => s.inherited));
+      form.setFieldsValue({ items: items.filter((s) => !s.inherited).map((s) => ({ term: s.term, synonyms: s.synonyms })) });
     } finally {
       setLoading(false);
     }
@@ -543,6 +559,20 @@ function SynonymsTab() {
     <Card size="small">
       <Spin spinning={loading}>
       <Typography.Paragraph type="secondary">{t('kb.config.synonymsHint')}</Typography.Paragraph>
+      {inherited.length > 0 && (
+        <Space direction="vertical" size={4} style={{ marginBottom: 16, width: '100%' }} data-testid="kb-synonym-inherited">
+          {inherited.map((s) => (
+            <Space key={s.id} size={4} wrap>
+              <Tag bordered={false}>{s.tenantName}</Tag>
+              <Typography.Text strong>{s.term}</Typography.Text>
+              <span>↔</span>
+              {s.synonyms.map((w) => (
+                <Tag key={w}>{w}</Tag>
+              ))}
+            </Space>
+          ))}
+        </Space>
+      )}
       <Form form={form} layout="vertical" initialValues={{ items: [] }}>
         <Form.List name="items">
           {(fields, { add, remove }) => (

@@ -44,6 +44,10 @@ export interface KbDirectory {
 
 export interface KbHotWord {
   id: string;
+  tenantId: string;
+  tenantName: string;
+  /** An ancestor's hot word: it applies here too, and only its owner edits it. */
+  inherited: boolean;
   word: string;
   weight: number;
   articleIds: string[];
@@ -53,6 +57,9 @@ export interface KbHotWord {
 
 export interface KbSynonym {
   id: string;
+  tenantId: string;
+  tenantName: string;
+  inherited: boolean;
   term: string;
   synonyms: string[];
 }
