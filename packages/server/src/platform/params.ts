@@ -35,6 +35,8 @@ export const PARAM_DEFINITIONS: ParamDefinition[] = [
   { key: 'system.workdayStart', valueType: 'string', group: 'system', description: '工作日上班时间', security: false, defaultValue: '09:30' },
   { key: 'system.workdayEnd', valueType: 'string', group: 'system', description: '工作日下班时间', security: false, defaultValue: '19:30' },
   { key: 'system.assistRetrainDays', valueType: 'int', group: 'system', description: '智能辅助模型自动重新训练间隔（天）：模型早于该天数时，于凌晨 3–5 点（北京时间）用历史工单重新训练；0 为不自动训练', security: false, defaultValue: 7, min: 0, max: 365 },
+  { key: 'system.kbRecycleRetentionDays', valueType: 'int', group: 'system', description: '知识回收站保留期限（天）：回收站中的知识超过该天数后被自动彻底删除，删除记入日志', security: false, defaultValue: 90, min: 1, max: 3650 },
+  { key: 'system.kbExpiryNoticeDays', valueType: 'int', group: 'system', description: '临时政策类知识到期提醒提前天数：有效期截止前该天数内向编辑人员发送一次站内提醒', security: false, defaultValue: 7, min: 0, max: 365 },
 ];
 
 export class ParamStore {

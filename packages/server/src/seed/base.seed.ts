@@ -30,6 +30,8 @@ const SYSTEM_ADMIN = ['identity:tenant:read', 'identity:tenant:write', 'identity
 const SECURITY_ADMIN = ['identity:role:read', 'identity:role:write', 'identity:user:grant', 'identity:user:unlock', 'identity:user:reset-password', 'security:session:read', 'security:session:revoke', 'security:config:read', 'security:config:write'];
 // 话务: agents use the softphone and hear their own calls; reviewers and supervisors hear the team's.
 const CALLS = ['telephony:call:read', 'telephony:recording:play'];
+// 知识库: everyone who answers or handles demands reads the knowledge base.
+const KB_READ = ['kb:read'];
 const AUDIT_ADMIN = ['audit:log:read', 'audit:log:export', 'audit:log:verify', 'audit:login-log:read', 'audit:access-log:read'];
 
 export const BUILTIN_ROLES: RoleSeed[] = [
@@ -38,12 +40,15 @@ export const BUILTIN_ROLES: RoleSeed[] = [
   { code: 'audit_admin', name: '审计管理员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...AUDIT_ADMIN] },
   { code: 'catalog_admin', name: '事项管理员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, 'catalog:write', 'catalog:enterprise:write', 'catalog:time-limit:write'] },
   { code: 'catalog_reviewer', name: '事项审核员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, 'catalog:review', 'catalog:enterprise:approve'] },
-  { code: 'hotline_agent', name: '话务坐席', dataScope: 'self', permissions: [...COMMON, ...CATALOG_READ, 'ticket:read', 'ticket:register', 'citizen:pii', 'assist:use', ...CALLS, 'telephony:softphone:use'] },
-  { code: 'dispatcher', name: '派单员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, 'message:send', 'ticket:read', 'ticket:register', 'ticket:dispatch', 'ticket:export', 'assist:use'] },
-  { code: 'reviewer', name: '审核回访员', dataScope: 'tenant', permissions: [...COMMON, ...CATALOG_READ, 'ticket:read', 'ticket:dispatch', 'ticket:review', 'ticket:callback', 'ticket:export', 'citizen:pii', 'assist:use', ...CALLS] },
-  { code: 'supervisor', name: '督办主管', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, 'message:send', 'ticket:read', 'ticket:supervise', 'ticket:export', 'ticket:config', 'assist:train', ...CALLS] },
-  { code: 'unit_handler', name: '承办人员', dataScope: 'org', permissions: [...COMMON, ...CATALOG_READ, 'ticket:read', 'ticket:handle'] },
-  { code: 'unit_leader', name: '承办单位负责人', dataScope: 'org_subtree', permissions: [...COMMON, ...CATALOG_READ, 'message:send', 'ticket:read', 'ticket:handle', 'ticket:handle:approve', 'ticket:export'] },
+  { code: 'hotline_agent', name: '话务坐席', dataScope: 'self', permissions: [...COMMON, ...CATALOG_READ, ...KB_READ, 'ticket:read', 'ticket:register', 'citizen:pii', 'assist:use', ...CALLS, 'telephony:softphone:use'] },
+  { code: 'dispatcher', name: '派单员', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, ...KB_READ, 'message:send', 'ticket:read', 'ticket:register', 'ticket:dispatch', 'ticket:export', 'assist:use'] },
+  { code: 'reviewer', name: '审核回访员', dataScope: 'tenant', permissions: [...COMMON, ...CATALOG_READ, ...KB_READ, 'ticket:read', 'ticket:dispatch', 'ticket:review', 'ticket:callback', 'ticket:export', 'citizen:pii', 'assist:use', ...CALLS] },
+  { code: 'supervisor', name: '督办主管', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, ...KB_READ, 'message:send', 'ticket:read', 'ticket:supervise', 'ticket:export', 'ticket:config', 'assist:train', ...CALLS] },
+  { code: 'unit_handler', name: '承办人员', dataScope: 'org', permissions: [...COMMON, ...CATALOG_READ, ...KB_READ, 'ticket:read', 'ticket:handle'] },
+  { code: 'unit_leader', name: '承办单位负责人', dataScope: 'org_subtree', permissions: [...COMMON, ...CATALOG_READ, ...KB_READ, 'message:send', 'ticket:read', 'ticket:handle', 'ticket:handle:approve', 'ticket:export'] },
+  { code: 'kb_editor', name: '知识采编员', dataScope: 'tenant', permissions: [...COMMON, ...KB_READ, 'kb:edit'] },
+  { code: 'kb_reviewer', name: '知识审核员', dataScope: 'tenant', permissions: [...COMMON, ...KB_READ, 'kb:review', 'kb:publish'] },
+  { code: 'kb_admin', name: '知识库管理员', dataScope: 'tenant', permissions: [...COMMON, ...KB_READ, 'kb:admin', 'kb:publish'] },
 ];
 
 const PARTNERS: { code: string; name: string }[] = [
@@ -112,8 +117,9 @@ export async function seedBase(trx: Db, clock: Clock): Promise<Tenant> {
   }
   for (const p of PARTNERS) {
     const t = await insertTenant(trx, { clock }, root, { code: p.code, name: p.name, kind: 'partner', level: 2, sort: sort++ });
-    // Partner hotlines read the catalogue to route what they transfer to 12345.
-    await enable(trx, t.id, ['workspace', 'messages', 'catalog', 'tickets']);
+    // Partner hotlines read the catalogue to route what they transfer to 12345, and the knowledge
+    // base to answer alike (migration 0016 enables it wherever the work orders are).
+    await enable(trx, t.id, ['workspace', 'messages', 'catalog', 'tickets', 'knowledge']);
   }
   await seedRoles(trx, clock, root.id);
   await seedDicts(trx, clock, root.id);

@@ -6,6 +6,7 @@ import { hashPassword } from '../platform/crypto/index.js';
 import { insertTenant } from '../modules/identity/tenant.service.js';
 import { insertOrg, type Org } from '../modules/identity/org.service.js';
 import { enable } from './base.seed.js';
+import { seedKnowledgeDemo } from '../modules/knowledge/knowledge.seed.js';
 
 /**
  * Demo organisation and one user per role, so that a fresh embedded start can be tried at once.
@@ -39,6 +40,11 @@ export const DEMO_USERS: DemoUser[] = [
   { username: 'leader_wlmq', displayName: '陈志强', role: 'unit_leader', tenantCode: '650100', org: 'WLMQ-ZJJ', description: '承办单位负责人（乌鲁木齐市住建局）' },
   { username: 'handler_ts', displayName: '买买提', role: 'unit_handler', tenantCode: '650102', org: 'TS-ZJJ', description: '承办人员（天山区住建局）' },
   { username: 'handler_kash', displayName: '阿依古丽', role: 'unit_handler', tenantCode: '653100', org: 'KS-RSJ', description: '承办人员（喀什地区人社局）' },
+  { username: 'kbeditor01', displayName: '张丽', role: 'kb_editor', tenantCode: '650000', org: 'RX-ZSK', description: '知识采编员（自治区）' },
+  { username: 'kbreviewer01', displayName: '努尔兰', role: 'kb_reviewer', tenantCode: '650000', org: 'RX-ZSK', description: '知识审核员（自治区）' },
+  { username: 'kbadmin01', displayName: '孙海燕', role: 'kb_admin', tenantCode: '650000', org: 'RX-ZSK', description: '知识库管理员（自治区）' },
+  { username: 'kbeditor_wlmq', displayName: '何静', role: 'kb_editor', tenantCode: '650100', org: 'WLMQ-12345', description: '知识采编员（乌鲁木齐市）' },
+  { username: 'kbreviewer_wlmq', displayName: '热依拉', role: 'kb_reviewer', tenantCode: '650100', org: 'WLMQ-12345', description: '知识审核员（乌鲁木齐市）' },
   { username: 'partner12315', displayName: '12315联络员', role: 'unit_handler', tenantCode: 'P-12315', org: 'P12315-LL', description: '合作热线（12315）' },
   { username: 'ent_demo', displayName: '企业联络员', role: 'unit_handler', tenantCode: 'E-DEMO-001', org: 'ENT-ZH', description: '企业用户（演示企业）' },
 ];
@@ -54,6 +60,7 @@ const ORGS: Record<string, OrgSeed[]> = {
     ['RX-PD', '派单组', 'team', 'RX'],
     ['RX-HF', '回访审核组', 'team', 'RX'],
     ['RX-DB', '督办科', 'department', 'RX'],
+    ['RX-ZSK', '知识库管理组', 'team', 'RX'],
     ['XXZX', '信息中心', 'department'],
     ['AQBM', '安全保密办公室', 'department'],
     ['SJJD', '审计监督室', 'department'],
@@ -96,11 +103,13 @@ export async function seedDemo(trx: Db, clock: Clock, cipher: FieldCipher): Prom
   }
   const roles = new Map((await trx.selectFrom('role').select(['id', 'code']).where('builtin', '=', true).execute()).map((r) => [r.code, r.id]));
   const now = clock.now();
+  const userIds = new Map<string, string>();
   let n = 0;
   for (const u of DEMO_USERS) {
     const org = orgIds.get(u.org)!;
     const phone = `1390991${String(1000 + n++).padStart(4, '0')}`;
     const id = randomUUID();
+    userIds.set(u.username, id);
     await trx
       .insertInto('app_user')
       .values({
@@ -131,6 +140,10 @@ export async function seedDemo(trx: Db, clock: Clock, cipher: FieldCipher): Prom
     const extension = DEMO_EXTENSIONS[u.username];
     if (extension) await trx.insertInto('telephony_agent').values({ tenant_id: org.tenant_id, user_id: id, extension, display_name: u.displayName, created_at: now, updated_at: now }).execute();
   }
+  await seedKnowledgeDemo(trx, clock, {
+    editors: { '650000': userIds.get('kbeditor01'), '650100': userIds.get('kbeditor_wlmq') },
+    reviewers: { '650000': userIds.get('kbreviewer01'), '650100': userIds.get('kbreviewer_wlmq') },
+  });
 }
 
 /** The demo agents' softphone extensions (HOTLINE_MEDIA_QUEUE_TARGET=8001 rings agent01). */

@@ -1,5 +1,8 @@
 import type { ModuleMigration } from '../../platform/db/migrator.js';
 import { runSql } from '../../platform/db/migrator.js';
+import { KB_TYPES } from './knowledge.types.js';
+
+const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /**
  * 知识库五级联动. An article is an identity (owner tenant, directory, type, status) whose content
@@ -130,6 +133,41 @@ create table kb_search_log (
   at timestamptz not null
 );
 create index kb_search_log_tenant_at_idx on kb_search_log (tenant_id, at);
+`,
+      ),
+  },
+  {
+    // The knowledge product for installations seeded before it existed, as a fresh seed has it:
+    // the five types with their templates (fresh installs get them here too, before the seed),
+    // the product and menus wherever the work orders are enabled, kb:read for the roles that
+    // answer or handle demands, and the knowledge editor, reviewer and admin roles at the root.
+    name: '0016-knowledge-menus',
+    up: (db) =>
+      runSql(
+        db,
+        `
+insert into kb_type (code, name, description, sort, enabled, template, updated_by, updated_at) values
+${KB_TYPES.map((t) => `  (${literal(t.code)}, ${literal(t.name)}, ${literal(t.description)}, ${t.sort}, true, ${literal(JSON.stringify({ fields: t.fields }))}::jsonb, null, now())`).join(',\n')}
+  on conflict (code) do nothing;
+insert into tenant_product (tenant_id, product_key)
+  select tenant_id, 'knowledge' from tenant_product where product_key = 'tickets'
+  on conflict do nothing;
+insert into tenant_menu (tenant_id, menu_key)
+  select p.tenant_id, m.key from tenant_product p
+    cross join (values ('knowledge.search'), ('knowledge.articles'), ('knowledge.reviews'), ('knowledge.recycle'), ('knowledge.config')) as m (key)
+  where p.product_key = 'tickets'
+  on conflict do nothing;
+update role set permissions = array(select distinct x from unnest(permissions || array['kb:read']) as x order by x), updated_at = now()
+  where builtin and code in ('hotline_agent', 'dispatcher', 'reviewer', 'supervisor', 'unit_handler', 'unit_leader') and not ('kb:read' = any (permissions));
+insert into role (id, tenant_id, code, name, data_scope, permissions, mfa_required, admin_type, builtin, shared, created_at, updated_at)
+  select gen_random_uuid(), t.id, r.code, r.name, 'tenant', r.permissions, false, null, true, true, now(), now()
+  from tenant t cross join (values
+    ('kb_editor', '知识采编员', array['dashboard:view', 'kb:edit', 'kb:read', 'message:read']),
+    ('kb_reviewer', '知识审核员', array['dashboard:view', 'kb:publish', 'kb:read', 'kb:review', 'message:read']),
+    ('kb_admin', '知识库管理员', array['dashboard:view', 'kb:admin', 'kb:publish', 'kb:read', 'message:read'])
+  ) as r (code, name, permissions)
+  where t.parent_id is null
+  on conflict (tenant_id, code) do nothing;
 `,
       ),
   },
