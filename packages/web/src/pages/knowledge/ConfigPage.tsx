@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { PageContainer } from '@ant-design/pro-components';
-import { Button, Card, Checkbox, Col, Form, Input, InputNumber, Modal, Popconfirm, Row, Select, Space, Spin, Switch, Table, Tabs, Tag, Typography } from 'antd';
-import { DeleteOutlined, EditOutlined, MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Card, Checkbox, Col, Form, Input, InputNumber, Modal, Popconfirm, Row, Select, Space, Spin, Switch, Table, Tabs, Tag, Typography, Upload } from 'antd';
+import { DeleteOutlined, DownloadOutlined, EditOutlined, MinusCircleOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { isApiError } from '../../api/client';
 import { useTranslation } from 'react-i18next';
 import { getMessage } from '../../api/feedback';
 import { kbApi } from './kbApi';
@@ -173,7 +174,7 @@ function DirectoriesTab() {
             <Input maxLength={100} data-testid="kb-dir-name-input" />
           </Form.Item>
           <Form.Item name="sort" label={t('kb.config.sort')} extra={t('kb.config.sortHint')}>
-            <InputNumber min={0} max={99999} style={{ width: '100%' }} />
+            <InputNumber min={0} max={9999} precision={0} style={{ width: '100%' }} />
           </Form.Item>
         </Form>
       </Modal>
@@ -224,7 +225,7 @@ function TypesTab() {
   const save = async () => {
     const v = await form.validateFields();
     const fields = (v.fields ?? []).map((f) => ({ key: f.key.trim(), label: f.label.trim(), required: !!f.required, kind: f.kind }));
-    const body = { name: v.name.trim(), description: v.description?.trim() || null, sort: v.sort, enabled: v.enabled, template: { fields } };
+    const body = { name: v.name.trim(), description: v.description?.trim() ?? '', sort: v.sort, enabled: v.enabled, template: { fields } };
     if (editing?.type) await kbApi.patchType(editing.type.code, body);
     else await kbApi.createType({ code: v.code.trim(), ...body });
     getMessage().success(t('common.saved'));
@@ -304,7 +305,7 @@ function TypesTab() {
             </Col>
             <Col xs={12} md={4}>
               <Form.Item name="sort" label={t('kb.config.sort')}>
-                <InputNumber min={0} max={99999} style={{ width: '100%' }} />
+                <InputNumber min={0} max={9999} precision={0} style={{ width: '100%' }} />
               </Form.Item>
             </Col>
             <Col xs={12} md={4}>
@@ -393,6 +394,7 @@ function ArticlePicker({ value, onChange, known }: { value?: string[]; onChange?
       onChange={onChange}
       options={merged}
       placeholder={t('kb.config.articlesPlaceholder')}
+      maxCount={20}
       notFoundContent={null}
       data-testid="kb-hot-articles"
     />
@@ -507,7 +509,7 @@ function HotWordsTab() {
             <Input maxLength={50} data-testid="kb-hot-word" />
           </Form.Item>
           <Form.Item name="weight" label={t('kb.config.weight')} extra={t('kb.config.weightHint')}>
-            <InputNumber min={0} max={100} step={0.5} style={{ width: '100%' }} />
+            <InputNumber min={0.1} max={9999} step={0.5} style={{ width: '100%' }} />
           </Form.Item>
           <Form.Item name="articleIds" label={t('kb.config.linked')}>
             <ArticlePicker known={editing?.row?.articles ?? []} />
@@ -526,6 +528,21 @@ function SynonymsTab() {
   const [loading, setLoading] = useState(false);
   const [saving, setSaving] = useState(false);
   const [inherited, setInherited] = useState<KbSynonym[]>([]);
+  const [importing, setImporting] = useState(false);
+
+  const importFile = async (file: File) => {
+    setImporting(true);
+    try {
+      const res = await kbApi.synonymImport(file);
+      getMessage().success(t('kb.config.synonymImported', { count: res.imported }));
+      await load();
+    } catch (e) {
+      // The server names every bad row (line and column) in its Chinese detail.
+      getMessage().error(isApiError(e) ? e.detail : t('error.unknown'));
+    } finally {
+      setImporting(false);
+    }
+  };
 
   // Only the tenant's own list is edited (PUT replaces it); an ancestor's entries apply but are read-only.
   const load = async () => {
@@ -600,6 +617,24 @@ function SynonymsTab() {
                 </Button>
                 <Button type="primary" loading={saving} onClick={() => void save().catch(() => undefined)} data-testid="kb-synonym-save">
                   {t('common.save')}
+                </Button>
+                <Upload
+                  accept=".xlsx"
+                  showUploadList={false}
+                  beforeUpload={(file) => {
+                    void importFile(file);
+                    return false;
+                  }}
+                >
+                  <Button icon={<UploadOutlined />} loading={importing} data-testid="kb-synonym-import">
+                    {t('kb.config.synonymImport')}
+                  </Button>
+                </Upload>
+                <Button type="link" icon={<DownloadOutlined />} onClick={() => void kbApi.synonymTemplate().catch(() => undefined)}>
+                  {t('kb.config.synonymTemplate')}
+                </Button>
+                <Button type="link" icon={<DownloadOutlined />} onClick={() => void kbApi.synonymExport().catch(() => undefined)}>
+                  {t('kb.config.synonymExport')}
                 </Button>
               </Space>
             </>

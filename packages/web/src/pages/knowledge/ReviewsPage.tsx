@@ -1,6 +1,6 @@
-import { useEffect, useMemo, useState } from 'react';
-import { PageContainer, ProTable, type ProColumns } from '@ant-design/pro-components';
-import { Alert, Button, Card, Col, DatePicker, Drawer, Empty, Form, Grid, Input, Modal, Radio, Row, Space, Spin, Table, Typography } from 'antd';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { PageContainer, ProTable, type ActionType, type ProColumns } from '@ant-design/pro-components';
+import { Alert, Button, Card, Col, DatePicker, Drawer, Empty, Form, Grid, Input, Modal, Radio, Row, Segmented, Space, Spin, Table, Typography } from 'antd';
 import { CheckOutlined, CloudUploadOutlined, RollbackOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
@@ -8,11 +8,12 @@ import { useTranslation } from 'react-i18next';
 import { getMessage } from '../../api/feedback';
 import { useAuth } from '../../auth/AuthContext';
 import { formatDateTime, localToIso } from '../../utils/format';
-import { HistoryTimeline } from './ArticleDetail';
-import { kbApi } from './kbApi';
+import { ArticleDetailDrawer, HistoryTimeline } from './ArticleDetail';
+import { DEFAULT_PAGINATION, fetchPage, toListQuery } from '../../utils/proTable';
+import { KB, kbApi } from './kbApi';
 import { RevisionContent } from './KnowledgeView';
 import { ChangeTypeTag, isoDate, StateTag, useKbMeta } from './shared';
-import type { KbArticleDetail, KbReviewRow, KbRevision, KbType } from './types';
+import type { KbArticleDetail, KbArticleSummary, KbReviewRow, KbRevision, KbType } from './types';
 
 interface Change {
   key: string;
@@ -53,6 +54,11 @@ export default function KbReviewsPage() {
   const [rows, setRows] = useState<KbReviewRow[]>([]);
   const [loading, setLoading] = useState(false);
   const [open, setOpen] = useState<KbReviewRow>();
+  // Publishers also take knowledge down (下架); the published list is where they find it.
+  const [view, setView] = useState<'todo' | 'published'>('todo');
+  const [articleId, setArticleId] = useState<string>();
+  const publishedRef = useRef<ActionType>();
+  const { can } = useAuth();
 
   const load = async () => {
     setLoading(true);
@@ -96,7 +102,47 @@ export default function KbReviewsPage() {
   ];
 
   return (
-    <PageContainer title={t('menu.knowledge.reviews')} subTitle={t('kb.review.subtitle')}>
+    <PageContainer
+      title={t('menu.knowledge.reviews')}
+      subTitle={t('kb.review.subtitle')}
+      extra={
+        can('kb:publish') ? (
+          <Segmented
+            value={view}
+            onChange={(v) => setView(v as typeof view)}
+            options={[
+              { value: 'todo', label: t('kb.review.todo') },
+              { value: 'published', label: t('kb.review.publishedList') },
+            ]}
+          />
+        ) : null
+      }
+    >
+      {view === 'published' ? (
+        <ProTable<KbArticleSummary>
+          actionRef={publishedRef}
+          rowKey="id"
+          columns={[
+            {
+              title: t('kb.field.title'),
+              dataIndex: 'title',
+              ellipsis: true,
+              width: 280,
+              render: (_, r) => <Typography.Link onClick={() => setArticleId(r.id)}>{r.title}</Typography.Link>,
+            },
+            { title: t('kb.field.type'), dataIndex: 'typeName', width: 110 },
+            { title: t('kb.field.directory'), dataIndex: 'directoryName', width: 140, ellipsis: true },
+            { title: t('kb.field.version'), dataIndex: 'version', width: 70, render: (_, r) => (r.version ? `V${r.version}` : '-') },
+            { title: t('kb.field.publishedAt'), dataIndex: 'publishedAt', width: 170, render: (_, r) => formatDateTime(r.publishedAt) },
+          ]}
+          search={false}
+          params={{ status: 'published' }}
+          request={(p) => fetchPage<KbArticleSummary>(`${KB}/articles`, toListQuery(p))}
+          pagination={DEFAULT_PAGINATION}
+          scroll={{ x: 800 }}
+          options={{ density: false, reload: true, setting: false, fullScreen: false, search: { name: 'q', placeholder: t('kb.articles.keyword') } as never }}
+        />
+      ) : (
       <ProTable<KbReviewRow>
         rowKey="revisionId"
         columns={columns}
@@ -108,6 +154,8 @@ export default function KbReviewsPage() {
         options={{ density: false, reload: () => void load(), setting: false, fullScreen: false }}
         data-testid="kb-review-table"
       />
+      )}
+      <ArticleDetailDrawer articleId={articleId} types={types} onClose={() => setArticleId(undefined)} onEdit={() => undefined} onChanged={() => publishedRef.current?.reload()} />
       <ReviewDrawer
         row={open}
         types={types}

@@ -1,4 +1,6 @@
-import { api, type Query } from '../../api/client';
+import { API_BASE, ApiError, api, download, getToken, type Problem, type Query } from '../../api/client';
+import { XLSX_MIME } from '../../components/ExcelImport';
+import i18n from '../../i18n';
 import type {
   KbArticleDetail,
   KbArticleSummary,
@@ -41,12 +43,12 @@ export interface KbCreate extends KbContent {
 }
 
 export const kbApi = {
-  types: () => api.get<KbList<KbType>>(`${KB}/types`).then((r) => r.items ?? []),
-  createType: (body: { code: string; name: string; description?: string | null; sort?: number; enabled?: boolean; template: { fields: KbTemplateField[] } }) =>
+  types: (silent = false) => api.get<KbList<KbType>>(`${KB}/types`, undefined, { silent }).then((r) => r.items ?? []),
+  createType: (body: { code: string; name: string; description?: string; sort?: number; enabled?: boolean; template: { fields: KbTemplateField[] } }) =>
     api.post<KbType>(`${KB}/types`, body),
   patchType: (code: string, body: Partial<Omit<KbType, 'code'>>) => api.patch<KbType>(`${KB}/types/${enc(code)}`, body),
 
-  directories: () => api.get<KbList<KbDirectory>>(`${KB}/directories`).then((r) => r.items ?? []),
+  directories: (silent = false) => api.get<KbList<KbDirectory>>(`${KB}/directories`, undefined, { silent }).then((r) => r.items ?? []),
   createDirectory: (body: { parentId?: string | null; name: string; sort?: number }) => api.post<KbDirectory>(`${KB}/directories`, body),
   patchDirectory: (id: string, body: { name?: string; sort?: number; enabled?: boolean }) => api.patch<KbDirectory>(`${KB}/directories/${enc(id)}`, body),
   deleteDirectory: (id: string) => api.del<void>(`${KB}/directories/${enc(id)}`),
@@ -58,6 +60,20 @@ export const kbApi = {
 
   synonyms: () => api.get<KbList<KbSynonym>>(`${KB}/synonyms`).then((r) => r.items ?? []),
   putSynonyms: (items: { term: string; synonyms: string[] }[]) => api.put<KbList<KbSynonym>>(`${KB}/synonyms`, { items }),
+  synonymTemplate: () => download(`${KB}/synonyms/template`, undefined, '同义词导入模板.xlsx'),
+  synonymExport: () => download(`${KB}/synonyms/export`, undefined, '同义词.xlsx'),
+  /** The raw .xlsx is the body; rows merge into the tenant's own list at once (no import job). */
+  synonymImport: async (file: File): Promise<{ imported: number }> => {
+    const token = getToken();
+    const res = await fetch(`${API_BASE}${KB}/synonyms/import`, {
+      method: 'POST',
+      headers: { 'Content-Type': XLSX_MIME, Accept: 'application/json, application/problem+json', 'Accept-Language': i18n.language || 'zh-CN', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: file,
+    });
+    const body: unknown = await res.json().catch(() => ({}));
+    if (!res.ok) throw new ApiError(res.status, body as Problem);
+    return body as { imported: number };
+  },
 
   articles: (query: Query) => api.get<KbPage<KbArticleSummary>>(`${KB}/articles`, query),
   article: (id: string, opts: { silent?: boolean } = {}) => api.get<KbArticleDetail>(`${KB}/articles/${enc(id)}`, undefined, opts),

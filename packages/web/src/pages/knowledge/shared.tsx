@@ -72,7 +72,7 @@ export function StateTag({ value, returned }: { value: KbRevisionState | null | 
   );
 }
 
-/** Types and directories: every knowledge page needs them for labels, filters and forms. */
+/** Types and directories for labels, filters and forms; quiet, since an agent's page must not toast about them. */
 export function useKbMeta() {
   const [types, setTypes] = useState<KbType[]>([]);
   const [directories, setDirectories] = useState<KbDirectory[]>([]);
@@ -80,7 +80,7 @@ export function useKbMeta() {
   const reload = useCallback(async () => {
     setLoading(true);
     try {
-      const [ts, ds] = await Promise.all([kbApi.types().catch(() => []), kbApi.directories().catch(() => [])]);
+      const [ts, ds] = await Promise.all([kbApi.types(true).catch(() => []), kbApi.directories(true).catch(() => [])]);
       setTypes([...ts].sort((a, b) => a.sort - b.sort));
       setDirectories(ds);
     } finally {
