@@ -48,6 +48,11 @@ export class Bm25Index<K> {
     }
   }
 
+  /** How many documents contain the token. */
+  df(token: string): number {
+    return this.postings.get(token)?.length ?? 0;
+  }
+
   idf(token: string): number {
     const df = this.postings.get(token)?.length ?? 0;
     const n = this.ids.length;

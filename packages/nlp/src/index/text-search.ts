@@ -123,13 +123,16 @@ export class TextSearchIndex {
   }
 
   /**
-   * What a document whose text is exactly the query would score (main field only): dividing a
-   * hit's score by it gives a 0–1-ish match that does not depend on the query's length or rarity.
+   * What a document whose text is the query would score (main field only): dividing a hit's score
+   * by it gives a 0–1-ish match. Only the query's own tokens count, and of those the unknown
+   * character pairs are dropped: a pair no document has is nearly always a seam between two words
+   * (供暖费吗 → 费吗) and would weigh most, so the best possible answer could never come near 1.
+   * Unknown content words stay (a question about 暖气 is not answered by an article without it).
    * Documents that repeat the query's words in their title can exceed it.
    */
-  selfScore(query: string, opts: QueryOptions = {}): number {
-    const { tokens, weights } = this.expand(query, opts);
-    return this.bm25.scoreTokens(tokens, searchTokens(query), weights);
+  selfScore(query: string): number {
+    const own = searchTokens(query).filter((t) => this.bm25.df(t) > 0 || (!t.startsWith('#') && t.length >= 2 && !isStopword(t) && !/^\d+$/.test(t)));
+    return this.bm25.scoreTokens(own, own);
   }
 
   private combined(tokens: string[], weights: Map<string, number>): Float64Array {

@@ -61,7 +61,7 @@ export async function recommendKnowledge(deps: Deps, actor: Actor, input: Recomm
   const tenants = [owners.tenantId, ...owners.ancestorIds];
   const synonyms = snap.synonymsFor(tenants);
   const scores = snap.index.scoreAll(text, { synonyms });
-  const self = snap.index.selfScore(text, { synonyms });
+  const self = snap.index.selfScore(text);
   const hot = snap.hotWeights(text, tenants);
 
   const scored: { i: number; score: number }[] = [];

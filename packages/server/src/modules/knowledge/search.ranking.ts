@@ -96,12 +96,14 @@ export function snippetOf(text: string, highlights: readonly Span[], length = 12
 }
 
 /**
- * BM25 score → 0–1 match: the score divided by the query's self-score (what a document that is
- * exactly the question would score against the same corpus statistics), capped at 1. It does not
- * depend on how long or how rare the question's words are, so one threshold (0.85 pins a card)
- * means the same thing for a five-word question and a long ticket: "the article covers the
- * question about as well as the question covers itself". An article that repeats the question's
- * words in its title exceeds the self-score and caps at 1.
+ * BM25 score → 0–1 match: the score divided by the query's self-score (TextSearchIndex.selfScore:
+ * what a document that is the question would score with the same corpus statistics, word seams
+ * no article contains left out), capped at 1. Raw BM25 grows with the question's length and the
+ * rarity of its words; the ratio does not, so one threshold (0.85 pins a card) means the same for a
+ * five-word question and a ticket: "the article covers the question about as well as the question
+ * covers itself". A question's words missing from the article, or the article burying them in a
+ * long text, pull it down; the question's words in the article's title push it up (capped).
+ * Measured on hand-made pairs: the article answering a question 0.74–1.0, neighbours below 0.65.
  */
 export function matchOf(score: number, selfScore: number): number {
   if (!(score > 0) || !(selfScore > 0)) return 0;
