@@ -111,10 +111,16 @@ describe('knowledge base in the browser', () => {
     await editor.getByTestId('kb-save-submit').click();
     await expectToast('已提交审核');
 
-    const detail = page.locator('.ant-drawer-content').filter({ has: page.getByTestId('kb-history') });
+    // The detail opens on the revision; its 知识工单 tab shows the new order in the review step.
+    const detail = page.locator('.ant-drawer-content').filter({ has: page.getByTestId('kb-status') });
     await detail.waitFor();
+    await settled();
     expect(await detail.getByTestId('kb-status').first().innerText()).toBe('待审核');
-    expect(await detail.getByTestId('kb-history-item').first().innerText()).toContain('新增');
+    await detail.getByRole('tab', { name: '知识工单' }).click();
+    const order = detail.getByTestId('kb-history-item').first();
+    await order.waitFor();
+    expect(await order.innerText()).toContain('新增');
+    expect(await order.innerText()).toContain('审核');
     await page.keyboard.press('Escape');
     await expect.poll(() => rowOf(page.locator('.ant-table'), TITLE).getByTestId('kb-status').innerText()).toBe('待审核');
   });

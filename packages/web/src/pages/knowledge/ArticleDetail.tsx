@@ -198,7 +198,7 @@ export function ArticleDetailDrawer({
             <Descriptions.Item label={t('common.status')}>
               <Space size={4} wrap>
                 <KbStatusTag value={detail.status} />
-                {open && <StateTag value={open.state} returned={isReturned(open)} />}
+                {open && (open.state !== detail.status || isReturned(open)) && <StateTag value={open.state} returned={isReturned(open)} />}
               </Space>
             </Descriptions.Item>
             <Descriptions.Item label={t('kb.field.type')}>{detail.typeName}</Descriptions.Item>
