@@ -228,6 +228,15 @@ describe('GET /api/v1/kb/search', () => {
     expect(idsOf(await search(root, '冬季除雪安排'))).not.toContain(snow);
     await setStatus(snow, 'published');
     expect(idsOf(await search(root, '冬季除雪安排'))).toContain(snow);
+    // A new live revision replaces the old text, without the article's update time moving.
+    const rev = randomUUID();
+    await p.deps.db
+      .insertInto('kb_revision')
+      .values({ id: rev, article_id: snow, version: 2, change_type: 'revise', state: 'published', title: '星河冬季融雪剂使用', summary: '', body: '主干道使用环保融雪剂。', fields: '{}', keywords: '[]', item_ids: '[]', basis: '测试', source: '', note: '', created_at: p.clock.now() })
+      .execute();
+    await p.deps.db.updateTable('kb_article').set({ live_revision_id: rev }).where('id', '=', snow).execute();
+    expect(idsOf(await search(root, '融雪剂', '&rule=phrase'))).toEqual([snow]);
+    expect(idsOf(await search(root, '冬季除雪安排', '&rule=phrase'))).toEqual([]);
   });
 
   it('pages, and logs each query once for hot search terms of the caller tenant', async () => {

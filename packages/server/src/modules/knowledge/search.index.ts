@@ -16,10 +16,10 @@ import { compact, plainText } from './search.ranking.js';
  * cached in the snapshot (dropped with it when anything changes).
  *
  * Freshness across processes: several server processes may share one PostgreSQL, so there is no
- * in-process event to rely on. Each query checks a fingerprint of the knowledge tables (counts,
- * newest and summed update times of articles, hot words and synonyms: one aggregate over a few
- * thousand rows, well under a millisecond) at most every `checkIntervalMs`, and rebuilds when it
- * changed. `invalidate()` makes the next query check at once (a write in this process calls it).
+ * in-process event to rely on. Each query checks a fingerprint of what the index reflects (the
+ * published articles' live revisions and placement, hot words, synonyms: one aggregate of row
+ * hashes over a few thousand rows, about a millisecond) at most every `checkIntervalMs`, and
+ * rebuilds when it changed. `invalidate()` makes the next query check at once (a write in this process calls it).
  * A rebuild yields to the event loop between batches so other requests keep flowing; queries that
  * arrive meanwhile wait for the new index rather than answer from the old one.
  */
@@ -143,13 +143,16 @@ export function knowledgeSearch(deps: Pick<Deps, 'db'>): KnowledgeSearch {
 }
 
 async function fingerprint(deps: Pick<Deps, 'db'>): Promise<string> {
-  // Summed update times catch an edit that leaves the count and the newest time unchanged; the
-  // published count catches an unpublish made within the same clock tick as another change.
+  // Over what the index reflects, not over update times: saving a draft of a published article
+  // touches its updated_at but not its live revision and must not cost a rebuild, and a change
+  // made within the same clock tick as another (or by a process whose clock lags) is still seen.
+  // An order-independent sum of row hashes costs about as much as a count.
   const { rows } = await sql<{ a: string; h: string; s: string }>`
     select
-      (select count(*) || ':' || count(*) filter (where status = 'published') || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(sum(extract(epoch from updated_at)), 0) from kb_article) as a,
-      (select count(*) || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(sum(extract(epoch from updated_at)), 0) from kb_hot_word) as h,
-      (select count(*) || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(sum(extract(epoch from updated_at)), 0) from kb_synonym) as s`.execute(deps.db);
+      (select count(*) || ':' || coalesce(sum(hashtextextended(id::text || live_revision_id::text || tenant_id::text || directory_id::text || type_code || scope || coalesce(published_at::text, ''), 0)), 0)
+         from kb_article where status = 'published') as a,
+      (select count(*) || ':' || coalesce(sum(hashtextextended(id::text || tenant_id::text || word || weight::text || article_ids::text, 0)), 0) from kb_hot_word) as h,
+      (select count(*) || ':' || coalesce(sum(hashtextextended(id::text || tenant_id::text || term || synonyms::text, 0)), 0) from kb_synonym) as s`.execute(deps.db);
   const r = rows[0];
   return r ? `${r.a}|${r.h}|${r.s}` : '';
 }

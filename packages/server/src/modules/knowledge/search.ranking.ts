@@ -1,4 +1,5 @@
 import { cut, isStopword, normalise, type SynonymTable } from '@hotline/nlp';
+import { isVisibleTo, type VisibleOwners } from './visibility.js';
 
 /**
  * The pure parts of knowledge search and recommendation (no database, no index): visibility of an
@@ -11,15 +12,11 @@ export interface Span {
   end: number;
 }
 
-/** The caller's tenant and its strict ancestors (visibility.ts's VisibleOwners shape). */
-export interface Owners {
-  tenantId: string;
-  ancestorIds: readonly string[];
-}
+export type Owners = VisibleOwners;
 
-/** The README's rule for an indexed (published) article: the caller's own tenant's, and its ancestors' when shared down ('subtree'). */
+/** visibility.ts's rule for an indexed article (the index holds published ones only). */
 export function readable(doc: { tenantId: string; scope: 'subtree' | 'tenant' }, owners: Owners): boolean {
-  return doc.tenantId === owners.tenantId || (doc.scope === 'subtree' && owners.ancestorIds.includes(doc.tenantId));
+  return isVisibleTo({ tenant_id: doc.tenantId, scope: doc.scope, status: 'published' }, owners);
 }
 
 /** Normalised, with spaces dropped, so that rule checks compare like with like. */

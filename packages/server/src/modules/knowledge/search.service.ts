@@ -4,6 +4,7 @@ import { highlight } from '@hotline/nlp';
 import type { Actor, Deps } from '../../platform/context.js';
 import { invalid } from '../../platform/errors.js';
 import { knowledgeSearch, type IndexedArticle } from './search.index.js';
+import { ownersOfActor } from './visibility.js';
 import { compact, contentTerms, readable, satisfiesRule, snippetOf, type Owners, type SearchRule, type Span } from './search.ranking.js';
 
 /** Longer queries are cut, not refused: a pasted paragraph still searches. */
@@ -49,10 +50,7 @@ function boundOf(v: string | undefined, upper: boolean): number | null {
   return upper ? t + 1 : t;
 }
 
-/** The caller's tenant and its ancestors, from the session's materialised path '/rootId/…/ownId/'. */
-export function ownersOf(actor: Pick<Actor, 'tenantPath' | 'tenantId'>): Owners {
-  return { tenantId: actor.tenantId, ancestorIds: actor.tenantPath.split('/').filter((id) => id !== '' && id !== actor.tenantId) };
-}
+export const ownersOf = (actor: Pick<Actor, 'tenantPath' | 'tenantId'>): Owners => ownersOfActor(actor);
 
 /** Type, owner tenant and directory names for the articles on a page (read fresh: renames do not touch the index). */
 export async function namesOf(deps: Deps, docs: readonly IndexedArticle[]) {
