@@ -142,16 +142,15 @@ export async function exportSynonyms(deps: Deps, actor: Actor): Promise<Buffer> 
  * words added). Nothing is written unless every row is good, and the errors name line and column.
  */
 export async function importSynonyms(deps: Deps, actor: Actor, file: Buffer): Promise<{ imported: number; items: SynonymView[] }> {
-  const sheet = await readSheet(file, COLUMNS, MAX_SYNONYM_ENTRIES).catch(() => {
-    throw invalid('无法读取该 Excel 文件，请使用同义词导入模板');
-  });
-  const rowErrors: FieldError[] = sheet.errors.map((e) => ({ path: `第${e.line}行/${e.column}`, message: e.reason }));
+  const sheet = await readSheet(file, COLUMNS, MAX_SYNONYM_ENTRIES);
+  const refuse = (all: FieldError[]) => invalid(`导入失败，共 ${all.length} 处错误：${all.slice(0, 5).map((e) => `${e.path} ${e.message}`).join('；')}`, all);
+  // A row with a bad cell has no usable value, so cell errors are reported before anything else.
+  if (sheet.errors.length) throw refuse(sheet.errors.map((e) => ({ path: e.line > 0 ? `第${e.line}行/${e.column}` : '文件', message: e.reason })));
   const { entries, errors } = normalise(
     sheet.rows.map((r) => r.value),
     (i) => `第${sheet.rows[i]?.line ?? i + 2}行`,
   );
-  const all = [...rowErrors, ...errors];
-  if (all.length) throw invalid(`导入失败，共 ${all.length} 处错误：${all.slice(0, 5).map((e) => `${e.path} ${e.message}`).join('；')}`, all);
+  if (errors.length) throw refuse(errors);
   if (entries.length === 0) throw invalid('文件中没有同义词数据');
   const current = (await listSynonyms(deps, actor)).items.filter((s) => !s.inherited);
   const merged = new Map(current.map((s) => [s.term, s.synonyms]));
