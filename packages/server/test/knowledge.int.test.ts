@@ -80,9 +80,10 @@ describe('knowledge base', () => {
 
   /** Sessions time out when the clock jumps (scheduled publishing, expiry, retention): sign in again. */
   async function signIn() {
-    [ed, rev, adm, edW, revW, agent, hdlW, hdlTs, hdlKs] = await Promise.all(
+    const c = await Promise.all(
       ['kbeditor01', 'kbreviewer01', 'kbadmin01', 'kbeditor_wlmq', 'kbreviewer_wlmq', 'agent01', 'handler_wlmq', 'handler_ts', 'handler_kash'].map((u) => login(p, u)),
     );
+    [ed, rev, adm, edW, revW, agent, hdlW, hdlTs, hdlKs] = c as [Client, Client, Client, Client, Client, Client, Client, Client, Client];
   }
   async function advance(ms: number) {
     p.clock.advance(ms);
