@@ -6,6 +6,7 @@ import { api, isApiError } from '../../api/client';
 import { getMessage } from '../../api/feedback';
 import type { Paged } from '../../api/types';
 import { applyFieldErrors } from '../../utils/forms';
+import { useAuth } from '../../auth/AuthContext';
 import { kbApi, type KbContent } from './kbApi';
 import { directoryTree } from './shared';
 import type { KbArticleDetail, KbDirectory, KbScope, KbType } from './types';
@@ -28,6 +29,8 @@ interface Values {
 /** Catalogue items to link (工单事项知识关联): the recommendation favours knowledge linked to the chosen item. */
 function ItemsSelect({ value, onChange, known }: { value?: string[]; onChange?: (v: string[]) => void; known: { id: string; name: string }[] }) {
   const { t } = useTranslation();
+  // Without catalogue access the editor keeps the links already made but cannot look items up.
+  const canSearch = useAuth().can('catalog:read');
   const [options, setOptions] = useState<{ value: string; label: string }[]>([]);
   const timer = useRef<number>();
   const search = (q: string) => {
@@ -40,12 +43,12 @@ function ItemsSelect({ value, onChange, known }: { value?: string[]; onChange?: 
     }, 250);
   };
   useEffect(() => {
-    search('');
+    if (canSearch) search('');
     return () => window.clearTimeout(timer.current);
-  }, []);
+  }, [canSearch]);
   const merged = [...known.filter((k) => !options.some((o) => o.value === k.id)).map((k) => ({ value: k.id, label: k.name })), ...options];
   return (
-    <Select mode="multiple" allowClear showSearch filterOption={false} onSearch={search} value={value ?? []} onChange={onChange} options={merged} placeholder={t('kb.field.itemsPlaceholder')} maxCount={20} />
+    <Select mode="multiple" allowClear showSearch filterOption={false} onSearch={search} value={value ?? []} onChange={onChange} options={merged} placeholder={canSearch ? t('kb.field.itemsPlaceholder') : t('kb.field.itemsNoAccess')} maxCount={20} disabled={!canSearch} />
   );
 }
 

@@ -40,6 +40,7 @@ export default function ArticlesPage() {
       dataIndex: 'title',
       ellipsis: true,
       width: 280,
+      fixed: 'left',
       render: (_, r) => (
         <Typography.Link onClick={() => setOpenId(r.id)} data-testid="kb-article-open">
           {r.title}
