@@ -132,6 +132,7 @@ export default function NewTicketPage() {
   const lat = Form.useWatch('lat', form);
   const lng = Form.useWatch('lng', form);
   const content = Form.useWatch('content', form);
+  const title = Form.useWatch('title', form);
   const timer = useRef<number>();
   const draftRef = useRef<Saved | null>(null);
   const saving = useRef(false);
@@ -443,7 +444,7 @@ export default function NewTicketPage() {
                 <SmartFillPanel initialText={() => String(form.getFieldValue('content') ?? '')} onFill={applyFill} />
               </Card>
             )}
-            {can('kb:read') && <RecommendPanel text={content} itemId={itemId} ticketId={draft?.id} onInsert={insertKnowledge} />}
+            {can('kb:read') && <RecommendPanel text={[title, content].filter(Boolean).join('\n')} itemId={itemId} ticketId={draft?.id} onInsert={insertKnowledge} />}
             <Card size="small" title={t('tickets.history.title')} style={{ marginBottom: 16 }}>
               {history ? <CallerHistory history={history} /> : <Typography.Text type="secondary">{t('tickets.history.hint')}</Typography.Text>}
             </Card>
