@@ -209,8 +209,10 @@ describe('knowledge base in the browser', () => {
     await expect.poll(() => page.getByTestId('kb-search-submit').innerText()).toMatch(ARABIC_SCRIPT);
     expect(await page.locator('.ant-pro-page-container .ant-page-header-heading-title').innerText()).toMatch(ARABIC_SCRIPT);
     expect(await page.getByTestId('kb-hot-terms').locator('.ant-card-head-title').innerText()).toMatch(ARABIC_SCRIPT);
-    // The results keep what the editors wrote, in Chinese, inside the right-to-left page.
+    // The results keep what the editors wrote, in Chinese, inside the right-to-left page; nothing else is left in Chinese.
     expect(await page.getByTestId('kb-hit').filter({ hasText: TITLE }).count()).toBe(1);
+    const written = page.locator('[data-testid="kb-hit"], [data-testid="kb-hot-term"]');
+    expect(await chineseOutside(page.locator('.ant-pro-page-container'), written)).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/e2e-knowledge-ug.png`, fullPage: true, animations: 'disabled' });
 
     await page.getByTestId('lang-zh-CN').click();
@@ -218,3 +220,10 @@ describe('knowledge base in the browser', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+/** Chinese characters in `scope` outside the `except` elements (text the editors and callers wrote). */
+async function chineseOutside(scope: Locator, except: Locator): Promise<string[]> {
+  let text = await scope.innerText();
+  for (const e of await except.allInnerTexts()) text = text.replace(e, '');
+  return text.match(/[\u4e00-\u9fff]+/g) ?? [];
+}
