@@ -5,7 +5,7 @@
  *
  *   npm run bench                 # every group; defaults: 10 s per scenario, 16 connections
  *   BENCH_SECONDS=30 npm run bench
- *   npm run bench -- foundation   # only the groups named: foundation, tickets (see bench/tickets.ts), sip (bench/sip.ts), assist (bench/assist.ts)
+ *   npm run bench -- foundation   # only the groups named: foundation, tickets (see bench/tickets.ts), sip (bench/sip.ts), assist (bench/assist.ts), kb (bench/kb.ts)
  */
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,6 +14,7 @@ import pg from 'pg';
 import { runTicketBench } from './tickets.js';
 import { runSipBench } from './sip.js';
 import { runAssistBench } from './assist.js';
+import { runKbBench } from './kb.js';
 
 const ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB = 'hotline_bench';
@@ -21,7 +22,7 @@ const PORT = Number(process.env.BENCH_PORT ?? 3917);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const base = `http://127.0.0.1:${PORT}`;
-const GROUPS = ['foundation', 'tickets', 'sip', 'assist'];
+const GROUPS = ['foundation', 'tickets', 'sip', 'assist', 'kb'];
 const groups = process.argv.slice(2);
 for (const g of groups) if (!GROUPS.includes(g)) throw new Error(`unknown scenario group '${g}'; known: ${GROUPS.join(', ')}`);
 const wants = (g: string) => groups.length === 0 || groups.includes(g);
@@ -160,4 +161,5 @@ if (wants('foundation')) {
 if (wants('tickets')) reports.push(await runTicketBench());
 if (wants('sip')) reports.push(await runSipBench());
 if (wants('assist')) reports.push(await runAssistBench());
+if (wants('kb')) reports.push(await runKbBench());
 process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);

@@ -222,6 +222,7 @@ describe('GET /api/v1/kb/search', () => {
 
   it('the index picks up newly published and unpublished articles', async () => {
     expect((await search(root, '冬季除雪安排', '&rule=phrase')).body.total).toBe(0);
+    const builds = knowledgeSearch(p.deps).stats.builds;
     const snow = await publish({ tenant: '650000', title: '星河冬季除雪安排', body: '星河冬季降雪后，环卫部门在六小时内清扫主干道。' });
     expect(idsOf(await search(root, '冬季除雪安排'))[0]).toBe(snow);
     await setStatus(snow, 'offline');
@@ -237,6 +238,8 @@ describe('GET /api/v1/kb/search', () => {
     await p.deps.db.updateTable('kb_article').set({ live_revision_id: rev }).where('id', '=', snow).execute();
     expect(idsOf(await search(root, '融雪剂', '&rule=phrase'))).toEqual([snow]);
     expect(idsOf(await search(root, '冬季除雪安排', '&rule=phrase'))).toEqual([]);
+    // Taken in incrementally, not by rebuilding the index.
+    expect(knowledgeSearch(p.deps).stats.builds).toBe(builds);
   });
 
   it('pages, and logs each query once for hot search terms of the caller tenant', async () => {

@@ -67,7 +67,8 @@ export async function recommendKnowledge(deps: Deps, actor: Actor, input: Recomm
   const scored: { i: number; score: number }[] = [];
   const extra = new Set<number>();
   for (let i = 0; i < snap.docs.length; i++) {
-    const d = snap.docs[i]!;
+    const d = snap.docs[i];
+    if (!d) continue;
     const s = scores[i] ?? 0;
     const linked = (input.itemId !== undefined && d.itemIds.includes(input.itemId)) || hot.has(d.id);
     if (s <= 0 && !linked) continue;
@@ -77,12 +78,13 @@ export async function recommendKnowledge(deps: Deps, actor: Actor, input: Recomm
   }
   scored.sort((a, b) => b.score - a.score);
   const candidates = [...new Set([...extra, ...scored.slice(0, CANDIDATES).map((c) => c.i)])];
+  // Held here, not re-read by position: the index may take in a change while this request awaits.
   const docs = candidates.map((i) => snap.docs[i]!);
   const [uses, names, itemNames] = await Promise.all([usage30d(deps, docs.map((d) => d.id)), namesOf(deps, docs), itemNameOf(deps, input.itemId)]);
 
   const ranked = rankRecommendations(
-    candidates.map((i) => {
-      const d = snap.docs[i]!;
+    candidates.map((i, k) => {
+      const d = docs[k]!;
       const match = matchOf(scores[i] ?? 0, self);
       const n = uses.get(d.id) ?? 0;
       const itemLinked = input.itemId !== undefined && d.itemIds.includes(input.itemId);

@@ -85,9 +85,12 @@ export async function searchKnowledge(deps: Deps, actor: Actor, q: SearchQuery):
   const terms = contentTerms(query);
   const phrase = compact(query);
 
-  const hits: { i: number; score: number; hot: number }[] = [];
+  // Hits hold the article itself: the index may take in another process's change while this
+  // request awaits the database below.
+  const hits: { d: IndexedArticle; score: number; hot: number }[] = [];
   for (let i = 0; i < snap.docs.length; i++) {
-    const d = snap.docs[i]!;
+    const d = snap.docs[i];
+    if (!d) continue;
     const score = scores[i] ?? 0;
     const hw = hot.get(d.id)?.weight ?? 0;
     if (score <= 0 && hw === 0) continue;
@@ -100,17 +103,17 @@ export async function searchKnowledge(deps: Deps, actor: Actor, q: SearchQuery):
     if (to !== null && (at === null || at >= to)) continue;
     // An editor linked the article to the hot word: that link stands whatever the text rule says.
     if (hw === 0 && !satisfiesRule(d.compact, rule, { terms, phrase }, synonyms)) continue;
-    hits.push({ i, score, hot: hw });
+    hits.push({ d, score, hot: hw });
   }
   // Acceptance 27: articles of a hot word in the query come first, the heavier word first.
-  hits.sort((a, b) => b.hot - a.hot || b.score - a.score || (snap.docs[b.i]!.publishedAt?.getTime() ?? 0) - (snap.docs[a.i]!.publishedAt?.getTime() ?? 0));
+  hits.sort((a, b) => b.hot - a.hot || b.score - a.score || (b.d.publishedAt?.getTime() ?? 0) - (a.d.publishedAt?.getTime() ?? 0));
 
   const pageHits = hits.slice((page - 1) * pageSize, page * pageSize);
-  const docs = pageHits.map((h) => snap.docs[h.i]!);
+  const docs = pageHits.map((h) => h.d);
   const names = await namesOf(deps, docs);
   const words = rule === 'phrase' ? [query.replace(/\s+/g, '')] : snap.index.expand(query, { synonyms }).words;
   const items = pageHits.map((h): SearchItem => {
-    const d = snap.docs[h.i]!;
+    const d = h.d;
     const snippet = snippetOf(d.text, highlight(d.text, words));
     return {
       id: d.id,
