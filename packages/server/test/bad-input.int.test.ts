@@ -69,6 +69,27 @@ interface Refs {
   call: string;
   cat: CatalogRefs;
   tix: TicketRefs;
+  kb: KnowledgeRefs;
+}
+
+/** Knowledge records of the root in the state each life-cycle operation needs (made through the API). */
+interface KnowledgeRefs {
+  /** A directory to file into and rename, an empty one to delete; a type of this file to patch. */
+  dir: string;
+  dirDel: string;
+  type: string;
+  hotWord: string;
+  hotWordDel: string;
+  /** A published article to read and link; one article per life-cycle step in the state it needs. */
+  read: string;
+  draft: string;
+  submit: string;
+  review: string;
+  publish: string;
+  unpublish: string;
+  recycle: string;
+  restore: string;
+  discard: string;
 }
 
 /** Work-order records in the states the valid requests need (made through the API). */
@@ -128,7 +149,7 @@ interface CatalogRefs {
   changeDel: string;
 }
 
-type Who = 'sys' | 'sec' | 'aud' | 'agent' | 'cat' | 'catrev' | 'disp' | 'rev' | 'hdl' | 'sup' | 'anon' | 'fresh';
+type Who = 'sys' | 'sec' | 'aud' | 'agent' | 'cat' | 'catrev' | 'disp' | 'rev' | 'hdl' | 'sup' | 'kbed' | 'kbrev' | 'kbadm' | 'anon' | 'fresh';
 interface OpSetup {
   /** Who holds the permission (fresh = a new sysadmin session for every request: logout ends it). */
   who: Who;
@@ -518,6 +539,72 @@ const OPS: Record<string, OpSetup> = {
   'GET /api/v1/telephony/agents': { who: 'sys' },
   'PUT /api/v1/telephony/agents/{userId}': { who: 'sys', params: (r) => ({ userId: r.agent }), body: () => ({ extension: '8099' }) },
   'DELETE /api/v1/telephony/agents/{userId}': { who: 'sys', params: (r) => ({ userId: r.agent }) },
+
+  // ---- 知识库 (configuration and the article life cycle)
+  'GET /api/v1/kb/directories': { who: 'agent' },
+  'POST /api/v1/kb/directories': { who: 'kbadm', body: (r) => ({ parentId: r.kb.dir, name: uniq('坏输入子目录'), sort: 1 }) },
+  'PATCH /api/v1/kb/directories/{id}': { who: 'kbadm', params: (r) => ({ id: r.kb.dir }), body: () => ({ name: uniq('坏输入目录改'), sort: 2, enabled: true }) },
+  'DELETE /api/v1/kb/directories/{id}': { who: 'kbadm', params: (r) => ({ id: r.kb.dirDel }) },
+  'GET /api/v1/kb/types': { who: 'agent' },
+  'POST /api/v1/kb/types': {
+    who: 'kbadm',
+    body: () => ({ code: uniq('bi'), name: '坏输入新类型', description: '说明', sort: 90, enabled: true, template: { fields: [{ key: 'topic', label: '主题', required: true, kind: 'text' }] } }),
+  },
+  'PATCH /api/v1/kb/types/{code}': { who: 'kbadm', params: (r) => ({ code: r.kb.type }), body: () => ({ name: '坏输入类型改', description: '说明改', template: { fields: [{ key: 'topic', label: '主题', required: false, kind: 'textarea' }] } }) },
+  'GET /api/v1/kb/hot-words': { who: 'kbadm' },
+  'POST /api/v1/kb/hot-words': { who: 'kbadm', body: (r) => ({ word: uniq('坏输入热词'), weight: 1.5, articleIds: [r.kb.read] }) },
+  'PATCH /api/v1/kb/hot-words/{id}': { who: 'kbadm', params: (r) => ({ id: r.kb.hotWord }), body: (r) => ({ word: uniq('坏输入热词改'), weight: 3, articleIds: [r.kb.read] }) },
+  'DELETE /api/v1/kb/hot-words/{id}': { who: 'kbadm', params: (r) => ({ id: r.kb.hotWordDel }) },
+  'GET /api/v1/kb/synonyms': { who: 'agent' },
+  'PUT /api/v1/kb/synonyms': { who: 'kbadm', body: () => ({ items: [{ term: '坏输入', synonyms: ['坏的输入', '恶意输入'] }] }) },
+  'GET /api/v1/kb/synonyms/template': { who: 'kbadm' },
+  'GET /api/v1/kb/synonyms/export': { who: 'kbadm' },
+  'POST /api/v1/kb/synonyms/import': { who: 'kbadm', xlsx: '/api/v1/kb/synonyms/template' },
+  'GET /api/v1/kb/articles': {
+    who: 'kbed',
+    query: (r) => ({ page: '1', pageSize: '20', order: 'desc', status: 'draft', typeCode: 'faq', directoryId: r.kb.dir, q: '坏输入' }),
+  },
+  'POST /api/v1/kb/articles': {
+    who: 'kbed',
+    body: (r) => ({
+      directoryId: r.kb.dir,
+      typeCode: 'guide',
+      scope: 'subtree',
+      title: '坏输入新知识',
+      summary: '摘要',
+      body: '正文',
+      fields: { conditions: '条件', phone: '12345' },
+      keywords: ['关键词'],
+      itemIds: [r.cat.item],
+      basis: '依据',
+      source: '来源',
+      validTo: '2026-12-31',
+    }),
+  },
+  'GET /api/v1/kb/articles/{id}': { who: 'agent', params: (r) => ({ id: r.kb.read }) },
+  'PUT /api/v1/kb/articles/{id}/draft': {
+    who: 'kbed',
+    params: (r) => ({ id: r.kb.draft }),
+    body: () => ({ title: '坏输入草稿改', summary: '摘要', body: '正文', fields: { question: '问题' }, keywords: ['关键词'], itemIds: [], basis: '依据', source: '来源', validTo: null }),
+  },
+  'POST /api/v1/kb/articles/{id}/submit': { who: 'kbed', params: (r) => ({ id: r.kb.submit }) },
+  'POST /api/v1/kb/articles/{id}/review': { who: 'kbrev', params: (r) => ({ id: r.kb.review }), body: () => ({ decision: 'approve', opinion: '同意' }) },
+  'POST /api/v1/kb/articles/{id}/publish': { who: 'kbrev', params: (r) => ({ id: r.kb.publish }), body: () => ({}) },
+  'POST /api/v1/kb/articles/{id}/unpublish': { who: 'kbrev', params: (r) => ({ id: r.kb.unpublish }), body: () => ({ reason: '政策调整', temporary: true }) },
+  'POST /api/v1/kb/articles/{id}/recycle': { who: 'kbed', params: (r) => ({ id: r.kb.recycle }), body: () => ({ reason: '内容过时' }) },
+  'POST /api/v1/kb/articles/{id}/restore': { who: 'kbed', params: (r) => ({ id: r.kb.restore }) },
+  'POST /api/v1/kb/articles/{id}/discard': { who: 'kbed', params: (r) => ({ id: r.kb.discard }) },
+  'GET /api/v1/kb/reviews': { who: 'kbrev' },
+  'GET /api/v1/kb/work-orders': { who: 'kbed', query: () => ({ page: '1', pageSize: '20', order: 'desc', changeType: 'create', state: 'draft' }) },
+  'GET /api/v1/kb/recycle-bin': { who: 'kbed' },
+  // ---- 知识库 search and recommendation
+  'GET /api/v1/kb/search': {
+    who: 'agent',
+    query: (r) => ({ q: '社保卡 补办', rule: 'any', typeCode: 'guide', directoryId: r.kb.dir, ownerTenantId: r.cat.root, publishedFrom: '2026-01-01', publishedTo: '2027-01-01', page: '1', pageSize: '10' }),
+  },
+  'GET /api/v1/kb/search/hot-terms': { who: 'agent', query: () => ({ days: '30', limit: '10' }) },
+  'POST /api/v1/kb/recommend': { who: 'agent', body: (r) => ({ text: '我的社保卡丢了，想补办一张', itemId: r.cat.item, limit: 5 }) },
+  'POST /api/v1/kb/articles/{id}/use': { who: 'agent', params: (r) => ({ id: r.kb.read }), body: () => ({ kind: 'view' }) },
 };
 
 /**
@@ -619,7 +706,21 @@ describe('hostile input against every operation', () => {
   beforeAll(async () => {
     p = await createTestPlatform();
     const I = await ids(p);
-    const names = { sys: 'sysadmin', sec: 'secadmin', aud: 'auditadmin', agent: 'agent01', cat: 'catalog01', catrev: 'catreview01', disp: 'dispatcher01', rev: 'reviewer01', hdl: 'handler_xj', sup: 'supervisor01' } as const;
+    const names = {
+      sys: 'sysadmin',
+      sec: 'secadmin',
+      aud: 'auditadmin',
+      agent: 'agent01',
+      cat: 'catalog01',
+      catrev: 'catreview01',
+      disp: 'dispatcher01',
+      rev: 'reviewer01',
+      hdl: 'handler_xj',
+      sup: 'supervisor01',
+      kbed: 'kbeditor01',
+      kbrev: 'kbreviewer01',
+      kbadm: 'kbadmin01',
+    } as const;
     clients = Object.fromEntries(await Promise.all(Object.entries(names).map(async ([k, u]) => [k, await login(p, u)] as const))) as typeof clients;
     const { sys, sec } = clients;
     // The login endpoints get hundreds of requests here; lift the per-IP limit for this file.
@@ -627,7 +728,7 @@ describe('hostile input against every operation', () => {
     const A = await I.tenant('650100');
     for (const op of Object.values(OPS)) {
       if (!op.xlsx || TEMPLATES.has(op.xlsx)) continue;
-      const res = await p.app.inject({ url: op.xlsx, headers: { authorization: `Bearer ${clients.cat.token ?? ''}` } });
+      const res = await p.app.inject({ url: op.xlsx, headers: { authorization: `Bearer ${clients[op.who as Exclude<Who, 'anon' | 'fresh'>].token ?? ''}` } });
       expect(res.statusCode, op.xlsx).toBe(200);
       TEMPLATES.set(op.xlsx, res.rawPayload);
     }
@@ -647,7 +748,7 @@ describe('hostile input against every operation', () => {
     expect(note.status).toBe(201);
     // The public H5 endpoints get hundreds of requests here too.
     expect((await sec.put('/api/v1/config/security.publicRateLimitPerMinute', { value: 100000 })).status).toBe(200);
-    refs = { A, tenant: tenant.body.id, org: org.body.id, user: user.body.id, role: role.body.id, dict: 'bi_dict', item: item.body.id, notification: note.body.id, agent: agentId, call: await callRef(), cat: await catalogRefs(), tix: await ticketRefs(await I.org('ZJT')) };
+    refs = { A, tenant: tenant.body.id, org: org.body.id, user: user.body.id, role: role.body.id, dict: 'bi_dict', item: item.body.id, notification: note.body.id, agent: agentId, call: await callRef(), cat: await catalogRefs(), tix: await ticketRefs(await I.org('ZJT')), kb: await knowledgeRefs() };
     spec = (await p.app.inject({ url: '/api/openapi.json' })).json() as Spec;
   });
   afterAll(() => p?.close());
@@ -732,6 +833,47 @@ describe('hostile input against every operation', () => {
       withdrawChange: await changeOf('BI-CHG-WITHDRAW', true),
       draftChange: await changeOf('BI-CHG-DRAFT', false),
       changeDel: await changeOf('BI-CHG-DEL', false),
+    };
+  }
+
+  /** Knowledge of the root: kbeditor01 writes, kbreviewer01 reviews and publishes, kbadmin01 configures. */
+  async function knowledgeRefs(): Promise<KnowledgeRefs> {
+    const { kbed, kbrev, kbadm } = clients;
+    const dir = await made(kbadm.post<{ id: string }>('/api/v1/kb/directories', { name: '坏输入目录', sort: 1 }), 201, 'kb directory');
+    const dirDel = await made(kbadm.post<{ id: string }>('/api/v1/kb/directories', { name: '坏输入待删目录' }), 201, 'kb directory to delete');
+    await made(kbadm.post('/api/v1/kb/types', { code: 'bi_type', name: '坏输入类型' }), 201, 'kb type');
+    const step = async (title: string, to: 'draft' | 'submitted' | 'approved' | 'published' | 'offline' | 'recycled') => {
+      const a = await made(
+        kbed.post<{ id: string }>('/api/v1/kb/articles', { directoryId: dir.id, typeCode: 'faq', title, body: '坏输入测试正文', fields: { question: '问题' }, basis: '依据' }),
+        201,
+        title,
+      );
+      const order = ['draft', 'submitted', 'approved', 'published', 'offline', 'recycled'];
+      const reach = (s: string) => order.indexOf(to) >= order.indexOf(s);
+      if (reach('submitted')) await made(kbed.post(`/api/v1/kb/articles/${a.id}/submit`), 200, `${title} submit`);
+      if (reach('approved')) await made(kbrev.post(`/api/v1/kb/articles/${a.id}/review`, { decision: 'approve', opinion: '同意' }), 200, `${title} approve`);
+      if (reach('published')) await made(kbrev.post(`/api/v1/kb/articles/${a.id}/publish`, {}), 200, `${title} publish`);
+      if (reach('offline')) await made(kbrev.post(`/api/v1/kb/articles/${a.id}/unpublish`, { reason: '下架' }), 200, `${title} unpublish`);
+      if (reach('recycled')) await made(kbed.post(`/api/v1/kb/articles/${a.id}/recycle`, { reason: '回收' }), 200, `${title} recycle`);
+      return a.id;
+    };
+    const read = await step('坏输入已发布知识', 'published');
+    const hotWord = async (word: string) => (await made(kbadm.post<{ id: string }>('/api/v1/kb/hot-words', { word, weight: 2, articleIds: [read] }), 201, word)).id;
+    return {
+      dir: dir.id,
+      dirDel: dirDel.id,
+      type: 'bi_type',
+      hotWord: await hotWord('坏输入热词'),
+      hotWordDel: await hotWord('坏输入待删热词'),
+      read,
+      draft: await step('坏输入草稿', 'draft'),
+      submit: await step('坏输入待提交', 'draft'),
+      review: await step('坏输入待审核', 'submitted'),
+      publish: await step('坏输入待发布', 'approved'),
+      unpublish: await step('坏输入待下架', 'published'),
+      recycle: await step('坏输入待回收', 'offline'),
+      restore: await step('坏输入待恢复', 'recycled'),
+      discard: await step('坏输入待放弃', 'draft'),
     };
   }
 
@@ -909,6 +1051,16 @@ describe('hostile input against every operation', () => {
     const wrong = catalogue
       .map((k) => ({ k, got: valid.get(k) }))
       .filter(({ k, got }) => !got || (refusedByDesign[k] !== undefined ? got.status !== refusedByDesign[k] : got.status >= 300))
+      .map(({ k, got }) => `${k} → ${got?.status ?? 'not sent'} ${JSON.stringify(got?.body ?? '').slice(0, 200)}`);
+    expect(wrong).toEqual([]);
+  });
+
+  it('the valid request of every knowledge life-cycle and configuration operation is accepted', () => {
+    const knowledge = Object.keys(OPS).filter((k) => /\/api\/v1\/kb\/(directories|types|hot-words|synonyms|articles|reviews|work-orders|recycle-bin)/.test(k) && !/\/use$/.test(k));
+    expect(knowledge.length).toBe(30);
+    const wrong = knowledge
+      .map((k) => ({ k, got: valid.get(k) }))
+      .filter(({ got }) => !got || got.status >= 300)
       .map(({ k, got }) => `${k} → ${got?.status ?? 'not sent'} ${JSON.stringify(got?.body ?? '').slice(0, 200)}`);
     expect(wrong).toEqual([]);
   });

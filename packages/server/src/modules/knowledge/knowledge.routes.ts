@@ -183,8 +183,15 @@ export async function knowledgeRoutes(app: App, deps: Deps): Promise<void> {
   );
   app.post(
     '/api/v1/kb/articles/:id/publish',
-    { config: { permission: 'kb:publish', audit: 'kb.article.publish' }, schema: { ...tags, params: IdParams, body: Opt(Body({ at: Opt(Type.String({ format: 'date-time' })) })) } },
-    async (req) => articles.publishArticle(deps, req.actor!, req.params.id, req.body ?? {}),
+    {
+      config: { permission: 'kb:publish', audit: 'kb.article.publish' },
+      schema: { ...tags, params: IdParams, body: Body({ at: Opt(Type.String({ format: 'date-time' })) }) },
+      // 立即发布 is a bare POST; only 预约发布 carries a body.
+      preValidation: async (req) => {
+        req.body ??= {};
+      },
+    },
+    async (req) => articles.publishArticle(deps, req.actor!, req.params.id, req.body),
   );
   app.post(
     '/api/v1/kb/articles/:id/unpublish',
