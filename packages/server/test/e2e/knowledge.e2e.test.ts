@@ -180,6 +180,20 @@ describe('knowledge base in the browser', () => {
     expect(await detail.getByTestId('kb-detail-owner').innerText()).toContain('新疆维吾尔自治区');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('kb-hot-terms').innerText()).toMatch(/新生儿|医保/);
+
+    // 在结果中搜索 keeps only listed knowledge that also has the new words.
+    const before = await page.getByTestId('kb-hit-title').allInnerTexts();
+    await page.getByTestId('kb-search-within').check();
+    await page.getByTestId('kb-search-input').fill('出生医学证明');
+    await page.getByTestId('kb-search-input').press('Enter');
+    await expect.poll(() => page.getByTestId('kb-hit').filter({ hasText: TITLE }).count()).toBe(1);
+    const after = await page.getByTestId('kb-hit-title').allInnerTexts();
+    expect(after.length).toBeLessThanOrEqual(before.length);
+    for (const title of after) expect(before).toContain(title);
+    await page.getByTestId('kb-search-within').uncheck();
+    await page.getByTestId('kb-search-input').fill(QUERY);
+    await page.getByTestId('kb-search-input').press('Enter');
+    await page.getByTestId('kb-hit').filter({ hasText: TITLE }).waitFor();
     await toastsGone(page);
     await page.screenshot({ path: `${SHOTS}/e2e-knowledge-search.png`, fullPage: true, animations: 'disabled' });
   });

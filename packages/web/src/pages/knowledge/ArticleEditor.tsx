@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, isApiError } from '../../api/client';
 import { getMessage } from '../../api/feedback';
 import type { Paged } from '../../api/types';
-import { applyFieldErrors } from '../../utils/forms';
+import { applyFieldErrors, toNamePath } from '../../utils/forms';
 import { useAuth } from '../../auth/AuthContext';
 import { kbApi, type KbContent } from './kbApi';
 import { directoryTree } from './shared';
@@ -153,8 +153,11 @@ export function ArticleEditor({
       getMessage().success(andSubmit ? t('kb.submitted') : t('kb.draftSaved'));
       onSaved(saved);
     } catch (e) {
-      applyFieldErrors(form, e);
-      if (isApiError(e) && e.code === 'KB_REQUIRED_FIELDS') setSubmitting(true);
+      if (isApiError(e) && e.code === 'KB_REQUIRED_FIELDS') {
+        // The server names each missing field by its label; say it the way the form does.
+        setSubmitting(true);
+        form.setFields(e.errors.map((x) => ({ name: toNamePath(x.path) as never, errors: [t('kb.field.templateRequired', { label: x.message })] })));
+      } else applyFieldErrors(form, e);
     } finally {
       setBusy(null);
     }

@@ -1,10 +1,11 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { PageContainer } from '@ant-design/pro-components';
-import { Button, Card, Col, DatePicker, Empty, Form, Input, List, Radio, Row, Select, Space, Tag, TreeSelect, Typography } from 'antd';
+import { Button, Card, Checkbox, Col, DatePicker, Empty, Form, Input, List, Radio, Row, Select, Space, Tag, TreeSelect, Typography } from 'antd';
 import { FireOutlined, SearchOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import type { Query } from '../../api/client';
 import { formatDateTime, localToIso } from '../../utils/format';
 import { kbApi } from './kbApi';
 import { KnowledgeDrawer } from './KnowledgeView';
@@ -20,6 +21,7 @@ interface Advanced {
 }
 
 const PAGE_SIZE = 10;
+const WITHIN_MAX = 100;
 
 /**
  * 知识检索: what agents use while a citizen waits. Simple search is one box; the advanced panel
@@ -38,35 +40,49 @@ export default function SearchPage() {
   const [loading, setLoading] = useState(false);
   const [hot, setHot] = useState<{ term: string; count: number }[]>([]);
   const [openId, setOpenId] = useState<string>();
+  const [within, setWithin] = useState(false);
+  /** The whole narrowed list while searching within results (paged here), else null. */
+  const [narrowed, setNarrowed] = useState<KbSearchHit[] | null>(null);
+  /** The query behind the results on screen, which 在结果中搜索 narrows. */
+  const shown = useRef<Query | null>(null);
   const dirTree = useMemo(() => directoryTree(directories), [directories]);
   const owners = useMemo(() => ownerTenants(directories), [directories]);
 
   const loadHot = () => void kbApi.hotTerms(30).then(setHot).catch(() => undefined);
   useEffect(loadHot, []);
 
+  /** The query as the server takes it: the box plus the advanced conditions. */
+  function queryOf(q: string, toPage: number, pageSize: number): Query {
+    const adv = form.getFieldsValue(true) as Advanced;
+    const [from, to] = adv.published ?? [];
+    return {
+      q: q.trim(),
+      rule: adv.rule ?? 'any',
+      typeCode: adv.typeCode,
+      directoryId: adv.directoryId,
+      ownerTenantId: adv.ownerTenantId,
+      publishedFrom: from ? localToIso(from.format('YYYY-MM-DD')) : undefined,
+      publishedTo: to ? localToIso(`${to.format('YYYY-MM-DD')} 23:59:59`) : undefined,
+      page: toPage,
+      pageSize,
+    };
+  }
+
   async function run(q: string, toPage = 1) {
     // The server needs at least one character; an empty box just clears the results.
     if (!q.trim()) {
       setResult(null);
+      setNarrowed(null);
       return;
     }
-    const adv = form.getFieldsValue(true) as Advanced;
-    const [from, to] = adv.published ?? [];
     setLoading(true);
     try {
-      const res = await kbApi.search({
-        q: q.trim(),
-        rule: adv.rule ?? 'any',
-        typeCode: adv.typeCode,
-        directoryId: adv.directoryId,
-        ownerTenantId: adv.ownerTenantId,
-        publishedFrom: from ? localToIso(from.format('YYYY-MM-DD')) : undefined,
-        publishedTo: to ? localToIso(`${to.format('YYYY-MM-DD')} 23:59:59`) : undefined,
-        page: toPage,
-        pageSize: PAGE_SIZE,
-      });
+      const query = queryOf(q, toPage, PAGE_SIZE);
+      const res = await kbApi.search(query);
       setResult({ total: res.total ?? 0, items: res.items ?? [] });
       setPage(toPage);
+      setNarrowed(null);
+      shown.current = query;
       if (toPage === 1) loadHot();
     } catch {
       setResult({ total: 0, items: [] });
@@ -75,10 +91,38 @@ export default function SearchPage() {
     }
   }
 
+  /**
+   * 在结果中搜索: the new words are searched among what is listed now. The server has no such
+   * query, so both sides are read in full (up to WITHIN_MAX, ranked first) and intersected here.
+   */
+  async function narrow(q: string) {
+    if (!q.trim() || !shown.current) return run(q, 1);
+    setLoading(true);
+    try {
+      const base = narrowed ?? (await kbApi.search({ ...shown.current, page: 1, pageSize: WITHIN_MAX })).items;
+      const ids = new Set(base.map((h) => h.id));
+      const hits = (await kbApi.search(queryOf(q, 1, WITHIN_MAX))).items.filter((h) => ids.has(h.id));
+      setNarrowed(hits);
+      setResult({ total: hits.length, items: hits.slice(0, PAGE_SIZE) });
+      setPage(1);
+      loadHot();
+    } catch {
+      setResult({ total: 0, items: [] });
+    } finally {
+      setLoading(false);
+    }
+  }
+
+  const turnPage = (p: number) => {
+    if (!narrowed) return void run(text, p);
+    setPage(p);
+    setResult({ total: narrowed.length, items: narrowed.slice((p - 1) * PAGE_SIZE, p * PAGE_SIZE) });
+  };
+
   const submit = (q: string) => {
     setText(q);
     setParams(q.trim() ? { q: q.trim() } : {}, { replace: true });
-    void run(q, 1);
+    void (within && result ? narrow(q) : run(q, 1));
   };
 
   // A link such as /kb/search?q=社保 opens with the results.
@@ -109,6 +153,11 @@ export default function SearchPage() {
                 data-testid="kb-search-input"
               />
               <Space wrap>
+                {result && (
+                  <Checkbox checked={within} onChange={(e) => setWithin(e.target.checked)} data-testid="kb-search-within">
+                    {t('kb.search.within')}
+                  </Checkbox>
+                )}
                 <Typography.Link onClick={() => setAdvancedOpen((v) => !v)} data-testid="kb-advanced-toggle">
                   {advancedOpen ? t('kb.search.simple') : t('kb.search.advanced')}
                 </Typography.Link>
@@ -171,7 +220,7 @@ export default function SearchPage() {
                 header={<Typography.Text type="secondary">{t('kb.search.total', { count: result.total })}</Typography.Text>}
                 pagination={
                   result.total > PAGE_SIZE
-                    ? { current: page, pageSize: PAGE_SIZE, total: result.total, showSizeChanger: false, onChange: (p) => void run(text, p), size: 'small' }
+                    ? { current: page, pageSize: PAGE_SIZE, total: result.total, showSizeChanger: false, onChange: turnPage, size: 'small' }
                     : false
                 }
                 renderItem={(hit) => (
