@@ -220,6 +220,22 @@ describe('GET /api/v1/kb/search', () => {
     expect(idsOf(await search(district, '星河供暖费公交'))[0]).toBe(A.heatingRefund);
   });
 
+  it('a knowledge write through the API is seen by the next query, without waiting for the periodic check', async () => {
+    const engine = knowledgeSearch(p.deps);
+    engine.checkIntervalMs = 60_000;
+    try {
+      await search(root, '星河城区停车');
+      const admin = await login(p, 'kbadmin01');
+      const created = await admin.post<{ id: string }>('/api/v1/kb/hot-words', { word: '停车', weight: 50, articleIds: [A.oldPolicy] });
+      expect(created.status).toBe(201);
+      expect(idsOf(await search(root, '星河城区停车'))[0]).toBe(A.oldPolicy);
+      expect((await admin.delete(`/api/v1/kb/hot-words/${created.body.id}`)).status).toBe(200);
+      expect(idsOf(await search(root, '星河城区停车'))[0]).not.toBe(A.oldPolicy);
+    } finally {
+      engine.checkIntervalMs = 0;
+    }
+  });
+
   it('the index picks up newly published and unpublished articles', async () => {
     expect((await search(root, '冬季除雪安排', '&rule=phrase')).body.total).toBe(0);
     const builds = knowledgeSearch(p.deps).stats.builds;

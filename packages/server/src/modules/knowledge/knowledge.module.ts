@@ -14,8 +14,8 @@ import { knowledgeSearchRoutes } from './search.routes.js';
 export { knowledgeMigrations };
 
 export async function knowledgeRoutes(app: App, deps: Deps): Promise<void> {
-  await knowledgeCoreRoutes(app, deps);
   await knowledgeSearchRoutes(app, deps);
+  await knowledgeCoreRoutes(app, deps);
 }
 
 /**

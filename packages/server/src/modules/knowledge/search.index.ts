@@ -172,14 +172,14 @@ export class KnowledgeSearch {
   readonly stats = { builds: 0, updates: 0, lastUpdateMs: 0 };
   private snapshot: KnowledgeSnapshot | undefined;
   private fp: Fingerprint | undefined;
-  private checkedAt = 0;
+  private checkedAt = Number.NEGATIVE_INFINITY;
   private pending: Promise<KnowledgeSnapshot> | undefined;
 
   constructor(private readonly deps: Pick<Deps, 'db'>) {}
 
   /** The next query re-reads the fingerprint instead of waiting out the interval. */
   invalidate(): void {
-    this.checkedAt = 0;
+    this.checkedAt = Number.NEGATIVE_INFINITY;
   }
 
   async current(): Promise<KnowledgeSnapshot> {

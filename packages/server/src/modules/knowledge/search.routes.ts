@@ -4,6 +4,7 @@ import type { Deps } from '../../platform/context.js';
 import { Body, Code, Id, IdParams, OneOf } from '../../platform/http/schemas.js';
 import { hotSearchTerms, searchKnowledge } from './search.service.js';
 import { recommendKnowledge, recordUse } from './recommend.service.js';
+import { knowledgeSearch } from './search.index.js';
 
 const READ = { permission: 'kb:read' };
 const tags = { tags: ['知识库'] };
@@ -48,6 +49,13 @@ const UseBody = Body({
 
 /** 知识库搜索 and 智能匹配: search with hot words and synonyms, hot search terms, recommendation, usage. */
 export async function knowledgeSearchRoutes(app: App, deps: Deps): Promise<void> {
+  // A knowledge write answered by this process (publish, take down, hot words, synonyms) is seen
+  // by the very next query here instead of after the periodic check; other processes still rely
+  // on the check. Hooks reach only routes registered after them, so these routes come first.
+  const engine = knowledgeSearch(deps);
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.method !== 'GET' && reply.statusCode < 400 && req.url.startsWith('/api/v1/kb/') && !req.url.startsWith('/api/v1/kb/recommend')) engine.invalidate();
+  });
   app.get('/api/v1/kb/search', { config: READ, schema: { ...tags, querystring: SearchQuery } }, async (req) => searchKnowledge(deps, req.actor!, req.query));
   app.get('/api/v1/kb/search/hot-terms', { config: READ, schema: { ...tags, querystring: HotTermsQuery } }, async (req) =>
     hotSearchTerms(deps, req.actor!, req.query.days ?? 30, req.query.limit ?? 20),
