@@ -157,7 +157,7 @@ insert into tenant_menu (tenant_id, menu_key)
     cross join (values ('knowledge.search'), ('knowledge.articles'), ('knowledge.reviews'), ('knowledge.recycle'), ('knowledge.config')) as m (key)
   where p.product_key = 'tickets'
   on conflict do nothing;
-update role set permissions = array(select distinct x from unnest(permissions || array['kb:read']) as x order by x), updated_at = now()
+update role set permissions = array(select x from unnest(permissions || array['kb:read']) as x order by x collate "C"), updated_at = now()
   where builtin and code in ('hotline_agent', 'dispatcher', 'reviewer', 'supervisor', 'unit_handler', 'unit_leader') and not ('kb:read' = any (permissions));
 insert into role (id, tenant_id, code, name, data_scope, permissions, mfa_required, admin_type, builtin, shared, created_at, updated_at)
   select gen_random_uuid(), t.id, r.code, r.name, 'tenant', r.permissions, false, null, true, true, now(), now()

@@ -22,13 +22,14 @@ describe(`migration ${NAME} on an older installation`, () => {
 
   it('enables the models menu wherever the work orders are enabled', async () => {
     const db = handle.db;
-    // A PostgreSQL test database is cloned from a migrated template: run the migration again there.
-    const applied = await sql<{ name: string }>`select name from kysely_migration where name = ${NAME}`.execute(db).catch(() => ({ rows: [] }));
-    if (applied.rows.length > 0) await sql`delete from kysely_migration where name = ${NAME}`.execute(db);
-    else {
-      await migrateToLatest(db as never, MIGRATIONS.filter((m) => m.name < NAME));
-      await db.transaction().execute((trx) => seedBase(trx, new ManualClock()).then(() => undefined));
+    // A PostgreSQL test database is a clone of the migrated template: empty it and build the older
+    // installation the way PGlite does (later migrations must run after this one, not before).
+    if (handle.kind === 'postgres') {
+      await sql`drop schema public cascade`.execute(db);
+      await sql`create schema public`.execute(db);
     }
+    await migrateToLatest(db as never, MIGRATIONS.filter((m) => m.name < NAME));
+    await db.transaction().execute((trx) => seedBase(trx, new ManualClock()).then(() => undefined));
     const seeded = (await db.selectFrom('tenant_menu').select('tenant_id').where('menu_key', '=', 'tickets.assistModels').execute()).map((r) => r.tenant_id).sort();
     await db.deleteFrom('tenant_menu').where('menu_key', '=', 'tickets.assistModels').execute();
 

@@ -23,18 +23,14 @@ describe('migration 0013-telephony-recordings on an older installation', () => {
 
   it('enables 话务 where tickets are enabled and grants the built-in roles their telephony permissions', async () => {
     const db = handle.db;
-    // A PostgreSQL test database is cloned from a migrated template: start that one over from 0012.
-    const applied = await sql<{ name: string }>`select name from kysely_migration where name = '0013-telephony-recordings'`.execute(db).catch(() => ({ rows: [] }));
-    if (applied.rows.length > 0) {
-      // Later migrations are re-run after it (Kysely keeps them in order); they are idempotent.
-      await sql`delete from kysely_migration where name >= '0013-telephony-recordings'`.execute(db);
-      await sql`drop table telephony_agent`.execute(db);
-      for (const c of ['recording_key', 'recording_sm3', 'recording_size', 'voicemail_key', 'voicemail_sm3', 'voicemail_size']) await sql.raw(`alter table telephony_cdr drop column ${c}`).execute(db);
-      await sql`drop index telephony_cdr_agent_idx`.execute(db);
-    } else {
-      await migrateToLatest(db as never, MIGRATIONS.filter((m) => m.name < '0013'));
-      await db.transaction().execute((trx) => seedBase(trx, new ManualClock()).then(() => undefined));
+    // A PostgreSQL test database is a clone of the migrated template: empty it and build the older
+    // installation the way PGlite does (rewinding by hand would have to undo every later migration).
+    if (handle.kind === 'postgres') {
+      await sql`drop schema public cascade`.execute(db);
+      await sql`create schema public`.execute(db);
     }
+    await migrateToLatest(db as never, MIGRATIONS.filter((m) => m.name < '0013'));
+    await db.transaction().execute((trx) => seedBase(trx, new ManualClock()).then(() => undefined));
     // What an installation seeded before this module looked like: no 话务 product, menus or permissions.
     await db.deleteFrom('tenant_product').where('product_key', '=', 'telephony').execute();
     await db.deleteFrom('tenant_menu').where('menu_key', 'in', TELEPHONY_MENUS).execute();
