@@ -19,15 +19,16 @@ import { compact, plainText } from './search.ranking.js';
  * in-process event to rely on. Each query checks a fingerprint of what the index reflects (the
  * published articles' live revisions and placement, hot words, synonyms: one aggregate of row
  * hashes, about a millisecond) at most every `checkIntervalMs`. `invalidate()` makes the next
- * query check at once (a write in this process may call it).
+ * query check at once (search.routes.ts calls it after every knowledge write this process answers).
  *
  * Why incremental: segmenting 5,000 articles takes ~5 s of CPU, so a full rebuild per publication
  * would stall searches. When the published set changes, only the (id, live revision, placement)
  * list is re-read and diffed: articles that left or changed are tombstoned, new live revisions are
  * appended (BM25 statistics update as they are added). Tombstones still count in document
- * frequencies, a small bias; past a quarter of the index it is rebuilt from scratch. Hot words and
- * synonyms are re-read on their own without touching the index. A full build yields to the event
- * loop between small batches so other requests keep flowing.
+ * frequencies, a small bias; past a quarter of the index it is rebuilt from scratch in the
+ * background while the patched one answers. Hot words and synonyms are re-read on their own
+ * without touching the index. A full build yields to the event loop between small batches so
+ * other requests keep flowing.
  */
 export const CHECK_INTERVAL_MS = 2000;
 const BUILD_BATCH = 50;
@@ -174,6 +175,7 @@ export class KnowledgeSearch {
   private fp: Fingerprint | undefined;
   private checkedAt = Number.NEGATIVE_INFINITY;
   private pending: Promise<KnowledgeSnapshot> | undefined;
+  private compacting: Promise<void> | undefined;
 
   constructor(private readonly deps: Pick<Deps, 'db'>) {}
 
@@ -196,23 +198,53 @@ export class KnowledgeSearch {
     const fp = await fingerprint(this.deps);
     this.checkedAt = performance.now();
     const old = this.fp;
-    let snap = this.snapshot;
-    if (!snap || !old || (old.a !== fp.a && snap.deadShare > MAX_DEAD_SHARE)) {
-      snap = await build(this.deps);
+    const snap = this.snapshot;
+    if (!snap || !old) {
+      const built = await build(this.deps);
       this.stats.builds++;
-    } else {
-      const t0 = performance.now();
-      if (old.a !== fp.a) await update(this.deps, snap);
-      if (old.h !== fp.h) snap.hotWords = await loadHotWords(this.deps);
-      if (old.s !== fp.s) snap.setSynonyms(await loadSynonyms(this.deps));
-      if (old.a !== fp.a || old.h !== fp.h || old.s !== fp.s) {
-        this.stats.updates++;
-        this.stats.lastUpdateMs = performance.now() - t0;
-      }
+      this.snapshot = built;
+      this.fp = fp;
+      return built;
     }
-    this.snapshot = snap;
+    const t0 = performance.now();
+    if (old.a !== fp.a) await update(this.deps, snap);
+    if (old.h !== fp.h) snap.hotWords = await loadHotWords(this.deps);
+    if (old.s !== fp.s) snap.setSynonyms(await loadSynonyms(this.deps));
+    if (old.a !== fp.a || old.h !== fp.h || old.s !== fp.s) {
+      this.stats.updates++;
+      this.stats.lastUpdateMs = performance.now() - t0;
+    }
+    // A compaction may have swapped in a newer index meanwhile; that one stands, and its own
+    // fingerprint makes the next check catch up.
+    if (this.snapshot && this.snapshot !== snap) return this.snapshot;
     this.fp = fp;
+    if (snap.deadShare > MAX_DEAD_SHARE) this.compact();
     return snap;
+  }
+
+  /**
+   * Rebuilds from scratch in the background while the patched index keeps answering (correctly:
+   * it is up to date, only its document frequencies carry the tombstones).
+   */
+  private compact(): void {
+    if (this.compacting) return;
+    this.compacting = (async () => {
+      const fp = await fingerprint(this.deps);
+      const built = await build(this.deps);
+      this.stats.builds++;
+      this.snapshot = built;
+      this.fp = fp;
+    })()
+      .catch(() => undefined)
+      .finally(() => {
+        this.compacting = undefined;
+      });
+  }
+
+  /** Settles when a background compaction (if any) has finished; for tests. */
+  async settled(): Promise<void> {
+    await this.pending;
+    await this.compacting;
   }
 }
 
