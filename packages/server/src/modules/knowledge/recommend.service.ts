@@ -4,7 +4,8 @@ import { invalid, notFound } from '../../platform/errors.js';
 import type { KbUsageTable } from '../../platform/db/schema.js';
 import { knowledgeSearch } from './search.index.js';
 import { matchOf, PIN_MATCH, rankRecommendations, readable, recommendScore } from './search.ranking.js';
-import { namesOf, ownersOf } from './search.service.js';
+import { namesOf } from './search.service.js';
+import { isVisibleTo, ownersOfActor } from './visibility.js';
 
 /** A ticket's title and content are enough to match; the rest of a very long text is cut, not refused. */
 export const MAX_RECOMMEND_CHARS = 2000;
@@ -57,7 +58,7 @@ export async function recommendKnowledge(deps: Deps, actor: Actor, input: Recomm
   if (!text) throw invalid('请输入诉求内容');
   const limit = input.limit ?? 5;
   const snap = await knowledgeSearch(deps).current();
-  const owners = ownersOf(actor);
+  const owners = ownersOfActor(actor);
   const tenants = [owners.tenantId, ...owners.ancestorIds];
   const synonyms = snap.synonymsFor(tenants);
   const scores = snap.index.scoreAll(text, { synonyms });
@@ -126,7 +127,7 @@ async function itemNameOf(deps: Deps, itemId: string | undefined): Promise<strin
  */
 export async function recordUse(deps: Deps, actor: Actor, articleId: string, input: { kind: KbUsageTable['kind']; ticketId?: string }): Promise<void> {
   const a = await deps.db.selectFrom('kb_article').select(['id', 'tenant_id', 'scope', 'status']).where('id', '=', articleId).executeTakeFirst();
-  if (!a || a.status !== 'published' || !readable({ tenantId: a.tenant_id, scope: a.scope }, ownersOf(actor))) throw notFound('知识');
+  if (!a || !isVisibleTo(a, ownersOfActor(actor))) throw notFound('知识');
   await deps.db
     .insertInto('kb_usage')
     .values({ id: randomUUID(), article_id: a.id, tenant_id: actor.tenantId, user_id: actor.userId, kind: input.kind, ticket_id: input.ticketId ?? null, at: deps.clock.now() })

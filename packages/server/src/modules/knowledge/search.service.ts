@@ -5,7 +5,7 @@ import type { Actor, Deps } from '../../platform/context.js';
 import { invalid } from '../../platform/errors.js';
 import { knowledgeSearch, type IndexedArticle } from './search.index.js';
 import { ownersOfActor } from './visibility.js';
-import { compact, contentTerms, readable, satisfiesRule, snippetOf, type Owners, type SearchRule, type Span } from './search.ranking.js';
+import { compact, contentTerms, readable, satisfiesRule, snippetOf, type SearchRule, type Span } from './search.ranking.js';
 
 /** Longer queries are cut, not refused: a pasted paragraph still searches. */
 export const MAX_QUERY_CHARS = 200;
@@ -50,8 +50,6 @@ function boundOf(v: string | undefined, upper: boolean): number | null {
   return upper ? t + 1 : t;
 }
 
-export const ownersOf = (actor: Pick<Actor, 'tenantPath' | 'tenantId'>): Owners => ownersOfActor(actor);
-
 /** Type, owner tenant and directory names for the articles on a page (read fresh: renames do not touch the index). */
 export async function namesOf(deps: Deps, docs: readonly IndexedArticle[]) {
   if (docs.length === 0) return { types: new Map<string, string>(), tenants: new Map<string, string>(), dirs: new Map<string, string>() };
@@ -77,7 +75,7 @@ export async function searchKnowledge(deps: Deps, actor: Actor, q: SearchQuery):
   const pageSize = q.pageSize ?? 20;
 
   const snap = await knowledgeSearch(deps).current();
-  const chain = ownersOf(actor);
+  const chain = ownersOfActor(actor);
   const tenants = [chain.tenantId, ...chain.ancestorIds];
   const synonyms = snap.synonymsFor(tenants);
   const scores = snap.index.scoreAll(query, { synonyms });
