@@ -70,7 +70,7 @@ describe('data scopes on GET /api/v1/users', () => {
   // Below it: tenant 650102 (天山区, handler_ts) and the demo enterprise E-DEMO-001 (ent_demo).
   const ZJJ = ['handler_wlmq', 'leader_wlmq', 'sc_self', 'sc_org', 'sc_orgsub'];
   const WY = ['sc_wy'];
-  const WLMQ_OTHER = ['admin_wlmq', 'catalog_wlmq', 'sc_tenant', 'sc_tsub'];
+  const WLMQ_OTHER = ['admin_wlmq', 'catalog_wlmq', 'kbeditor_wlmq', 'kbreviewer_wlmq', 'sc_tenant', 'sc_tsub'];
   const WLMQ = [...ZJJ, ...WY, ...WLMQ_OTHER];
   const BELOW_WLMQ = ['handler_ts', 'ent_demo'];
 
