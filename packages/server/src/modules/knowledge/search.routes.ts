@@ -7,6 +7,8 @@ import { recommendKnowledge, recordUse } from './recommend.service.js';
 import { knowledgeSearch } from './search.index.js';
 
 const READ = { permission: 'kb:read' };
+/** POSTs that change nothing the index reflects. */
+const READ_ONLY_POSTS = new Set(['/api/v1/kb/recommend', '/api/v1/kb/articles/:id/use']);
 const tags = { tags: ['知识库'] };
 
 /** A Beijing date or an ISO time; anything else is refused by the schema (Chinese message from the problem mapper). */
@@ -54,7 +56,8 @@ export async function knowledgeSearchRoutes(app: App, deps: Deps): Promise<void>
   // on the check. Hooks reach only routes registered after them, so these routes come first.
   const engine = knowledgeSearch(deps);
   app.addHook('onResponse', async (req, reply) => {
-    if (req.method !== 'GET' && reply.statusCode < 400 && req.url.startsWith('/api/v1/kb/') && !req.url.startsWith('/api/v1/kb/recommend')) engine.invalidate();
+    const url = req.routeOptions.url ?? '';
+    if (req.method !== 'GET' && reply.statusCode < 400 && url.startsWith('/api/v1/kb/') && !READ_ONLY_POSTS.has(url)) engine.invalidate();
   });
   app.get('/api/v1/kb/search', { config: READ, schema: { ...tags, querystring: SearchQuery } }, async (req) => searchKnowledge(deps, req.actor!, req.query));
   app.get('/api/v1/kb/search/hot-terms', { config: READ, schema: { ...tags, querystring: HotTermsQuery } }, async (req) =>
