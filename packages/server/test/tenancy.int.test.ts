@@ -94,6 +94,20 @@ interface Target {
   call: string;
   /** The tenant's catalogue, where one is attacked. */
   cat?: CatalogTarget;
+  /** The tenant's knowledge base, where one is attacked. */
+  kb?: KnowledgeTarget;
+}
+
+/** B's knowledge: a directory, a hot word, and articles in every state of the life cycle. */
+interface KnowledgeTarget {
+  dir: string;
+  hotWord: string;
+  draft: string;
+  pendingReview: string;
+  pendingPublish: string;
+  published: string;
+  offline: string;
+  recycled: string;
 }
 
 /** The root's catalogue records, issued down to every tenant: readable below, never writable there. */
@@ -115,7 +129,7 @@ interface OwnCatalog {
   draftEntry: string;
 }
 
-type AttackerKind = 'sys' | 'sec' | 'audit' | 'cat' | 'catrev' | 'tel';
+type AttackerKind = 'sys' | 'sec' | 'audit' | 'cat' | 'catrev' | 'tel' | 'kbed' | 'kbrev' | 'kbadm';
 interface Attacker {
   name: string;
   kind: AttackerKind;
@@ -179,6 +193,13 @@ const C =
   (fn: (c: CatalogTarget, t: Target, me: Attacker) => Req) =>
   (t: Target, me: Attacker): Req | null =>
     t.cat ? fn(t.cat, t, me) : null;
+/** A case on the target's knowledge base; targets without one are skipped. */
+const K =
+  (fn: (k: KnowledgeTarget, t: Target, me: Attacker) => Req) =>
+  (t: Target, me: Attacker): Req | null =>
+    t.kb ? fn(t.kb, t, me) : null;
+const KB_DRAFT = { title: '被篡改的知识', body: '篡改', fields: { question: '篡改' }, basis: '篡改' };
+
 /** The attacker's own catalogue records (only catalogue attackers have them). */
 const own = (me: Attacker): OwnCatalog => {
   if (!me.own) throw new Error(`${me.name} has no catalogue records of its own`);
@@ -282,6 +303,40 @@ const CASES: Record<string, Case[]> = {
   'DELETE /api/v1/telephony/agents/{userId}': [{ as: 'sys', expect: 'hidden', req: (t) => ({ method: 'DELETE', url: `/api/v1/telephony/agents/${t.user}` }) }],
   'GET /api/v1/audit/logs': [{ as: 'audit', expect: 'list', req: (t) => get(`/api/v1/audit/logs?targetId=${t.user}&pageSize=200`), check: auditInSubtree }],
   'GET /api/v1/audit/logs/export': [{ as: 'audit', expect: 'list', req: (t) => get(`/api/v1/audit/logs/export?targetId=${t.user}`), check: exportInSubtree }],
+
+  // ---- 知识库: a tenant's directories, hot words and articles in any state; 喀什's published knowledge
+  // does not reach 乌鲁木齐 (neither is the other's ancestor), so everything reads as missing.
+  'PATCH /api/v1/kb/directories/{id}': [{ as: 'kbadm', expect: 'hidden', req: K((k) => patch(`/api/v1/kb/directories/${k.dir}`, { name: '被篡改的目录' })) }],
+  'DELETE /api/v1/kb/directories/{id}': [{ as: 'kbadm', expect: 'hidden', req: K((k) => del(`/api/v1/kb/directories/${k.dir}`)) }],
+  'POST /api/v1/kb/directories': [{ as: 'kbadm', expect: 'hidden', req: K((k) => post('/api/v1/kb/directories', { parentId: k.dir, name: '挂到别人目录下' })) }],
+  'PATCH /api/v1/kb/types/{code}': [{ as: 'kbadm', expect: 'forbidden', req: K(() => patch('/api/v1/kb/types/guide', { name: '被篡改的类型' })) }],
+  'POST /api/v1/kb/hot-words': [{ as: 'kbadm', expect: 'sameAsGhost', req: K((k) => post('/api/v1/kb/hot-words', { word: '攻击热词', articleIds: [k.published] })) }],
+  'PATCH /api/v1/kb/hot-words/{id}': [{ as: 'kbadm', expect: 'hidden', req: K((k) => patch(`/api/v1/kb/hot-words/${k.hotWord}`, { weight: 99 })) }],
+  'DELETE /api/v1/kb/hot-words/{id}': [{ as: 'kbadm', expect: 'hidden', req: K((k) => del(`/api/v1/kb/hot-words/${k.hotWord}`)) }],
+  'GET /api/v1/kb/articles': [{ as: 'kbed', expect: 'list', req: K((k) => get(`/api/v1/kb/articles?directoryId=${k.dir}&pageSize=200`)), check: kbArticlesInTenant }],
+  'POST /api/v1/kb/articles': [{ as: 'kbed', expect: 'hidden', req: K((k) => post('/api/v1/kb/articles', { directoryId: k.dir, typeCode: 'faq', ...KB_DRAFT })) }],
+  'GET /api/v1/kb/articles/{id}': [
+    { as: 'kbed', expect: 'hidden', req: K((k) => get(`/api/v1/kb/articles/${k.published}`)) },
+    { as: 'kbed', expect: 'hidden', req: K((k) => get(`/api/v1/kb/articles/${k.draft}`)) },
+    { as: 'kbrev', expect: 'hidden', req: K((k) => get(`/api/v1/kb/articles/${k.pendingReview}`)) },
+  ],
+  'PUT /api/v1/kb/articles/{id}/draft': [
+    { as: 'kbed', expect: 'hidden', req: K((k) => put(`/api/v1/kb/articles/${k.draft}/draft`, KB_DRAFT)) },
+    { as: 'kbed', expect: 'hidden', req: K((k) => put(`/api/v1/kb/articles/${k.published}/draft`, KB_DRAFT)) },
+  ],
+  'POST /api/v1/kb/articles/{id}/submit': [{ as: 'kbed', expect: 'hidden', req: K((k) => post(`/api/v1/kb/articles/${k.draft}/submit`)) }],
+  'POST /api/v1/kb/articles/{id}/review': [
+    { as: 'kbrev', expect: 'hidden', req: K((k) => post(`/api/v1/kb/articles/${k.pendingReview}/review`, { decision: 'approve', opinion: '越权通过' })) },
+    { as: 'kbrev', expect: 'hidden', req: K((k) => post(`/api/v1/kb/articles/${k.pendingReview}/review`, { decision: 'return', opinion: '越权退回' })) },
+  ],
+  'POST /api/v1/kb/articles/{id}/publish': [{ as: 'kbrev', expect: 'hidden', req: K((k) => post(`/api/v1/kb/articles/${k.pendingPublish}/publish`)) }],
+  'POST /api/v1/kb/articles/{id}/unpublish': [{ as: 'kbrev', expect: 'hidden', req: K((k) => post(`/api/v1/kb/articles/${k.published}/unpublish`, { reason: '越权下架' })) }],
+  'POST /api/v1/kb/articles/{id}/recycle': [{ as: 'kbed', expect: 'hidden', req: K((k) => post(`/api/v1/kb/articles/${k.offline}/recycle`, { reason: '越权回收' })) }],
+  'POST /api/v1/kb/articles/{id}/restore': [{ as: 'kbed', expect: 'hidden', req: K((k) => post(`/api/v1/kb/articles/${k.recycled}/restore`)) }],
+  'POST /api/v1/kb/articles/{id}/discard': [{ as: 'kbed', expect: 'hidden', req: K((k) => post(`/api/v1/kb/articles/${k.draft}/discard`)) }],
+  'POST /api/v1/kb/articles/{id}/use': [{ as: 'kbed', expect: 'hidden', req: K((k) => post(`/api/v1/kb/articles/${k.published}/use`, { kind: 'view' })) }],
+  'GET /api/v1/kb/search': [{ as: 'kbed', expect: 'list', req: K((k, t) => get(`/api/v1/kb/search?q=${encodeURIComponent(MARK)}&directoryId=${k.dir}&ownerTenantId=${t.tenant}`)), check: kbSearchInReach }],
+  'POST /api/v1/kb/recommend': [{ as: 'kbed', expect: 'list', req: C((c) => post('/api/v1/kb/recommend', { text: MARK, itemId: c.item })), check: kbSearchInReach }],
 
   // ---- 企业库: records belong to the region that maintains them; upper levels read their subtree ----
   'GET /api/v1/enterprises': [
@@ -589,6 +644,20 @@ async function exportInSubtree(body: unknown, me: Attacker, ctx: Ctx): Promise<v
   for (const r of rows) expect(me.subtree.has(r.tenant_id ?? ''), `exported audit row ${r.id}`).toBe(true);
 }
 
+/** Articles listed to a knowledge editor: their own tenant's only. */
+async function kbArticlesInTenant(body: unknown, me: Attacker): Promise<void> {
+  const items = (body as { items: { tenantId: string; title: string }[] }).items;
+  for (const a of items) expect(a.tenantId, a.title).toBe(me.tenant);
+}
+
+/** Search and recommendation hits: knowledge of the caller's tenant or of a tenant above it, never B's. */
+async function kbSearchInReach(body: unknown, me: Attacker, ctx: Ctx): Promise<void> {
+  const items = (body as { items: { id: string }[] }).items;
+  if (items.length === 0) return;
+  const rows = await ctx.p.deps.db.selectFrom('kb_article').select(['id', 'tenant_id']).where('id', 'in', items.map((i) => i.id)).execute();
+  for (const r of rows) expect(r.tenant_id === me.tenant || me.above.has(r.tenant_id), `hit ${r.id} of tenant ${r.tenant_id}`).toBe(true);
+}
+
 function takesIds(path: string, op: Operation): boolean {
   // The work-order module keeps its own attack matrix (tickets-tenancy.int.test.ts) with its own coverage check.
   if (TICKET_API.test(path)) return false;
@@ -613,8 +682,14 @@ async function send(c: Client, r: Req): Promise<Res<unknown>> {
   return c.req<unknown>(r.method, r.url, r.body ?? (r.method === 'POST' ? {} : undefined));
 }
 
-/** Catalogue tables are large (the seeded catalogue): compared by a digest computed in the database. */
+/** Catalogue and knowledge tables are large (seeded content): compared by a digest computed in the database. */
 const CATALOG_TABLES = [
+  'kb_type',
+  'kb_directory',
+  'kb_article',
+  'kb_revision',
+  'kb_hot_word',
+  'kb_synonym',
   'enterprise',
   'time_limit',
   'catalog_category',
@@ -732,6 +807,43 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
     const changed = await c.post('/api/v1/me/password', { oldPassword: INIT_PW, newPassword: NEW_PW });
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
     return { id: created.body.id, c };
+  }
+
+  /** B's knowledge, written, reviewed and configured by B's own knowledge staff. */
+  async function knowledgeOf(tenantId: string): Promise<KnowledgeTarget> {
+    const editor = (await provision(tenantId, 'KS-12345', 'kash_kbed', 'kb_editor')).c;
+    const reviewer = (await provision(tenantId, 'KS-12345', 'kash_kbrev', 'kb_reviewer')).c;
+    const admin = (await provision(tenantId, 'KS-12345', 'kash_kbadm', 'kb_admin')).c;
+    const ok = async <T>(res: Promise<Res<T>>, what: string) => {
+      const r = await res;
+      expect(r.status, `${what}: ${JSON.stringify(r.body)}`).toBeLessThan(300);
+      return r.body;
+    };
+    const dir = await ok(admin.post<{ id: string }>('/api/v1/kb/directories', { name: `${MARK}目录` }), 'kb directory');
+    const order = ['draft', 'pendingReview', 'pendingPublish', 'published', 'offline', 'recycled'] as const;
+    const article = async (to: (typeof order)[number]) => {
+      const a = await ok(editor.post<{ id: string }>('/api/v1/kb/articles', { directoryId: dir.id, typeCode: 'faq', title: `${MARK}知识（${to}）`, body: MARK, fields: { question: MARK }, basis: MARK }), to);
+      const reach = (s: (typeof order)[number]) => order.indexOf(to) >= order.indexOf(s);
+      if (reach('pendingReview')) await ok(editor.post(`/api/v1/kb/articles/${a.id}/submit`), 'submit');
+      if (reach('pendingPublish')) await ok(reviewer.post(`/api/v1/kb/articles/${a.id}/review`, { decision: 'approve' }), 'approve');
+      if (reach('published')) await ok(reviewer.post(`/api/v1/kb/articles/${a.id}/publish`), 'publish');
+      if (reach('offline')) await ok(reviewer.post(`/api/v1/kb/articles/${a.id}/unpublish`, { reason: MARK }), 'unpublish');
+      if (reach('recycled')) await ok(editor.post(`/api/v1/kb/articles/${a.id}/recycle`, { reason: MARK }), 'recycle');
+      return a.id;
+    };
+    const published = await article('published');
+    const hotWord = await ok(admin.post<{ id: string }>('/api/v1/kb/hot-words', { word: MARK, articleIds: [published] }), 'hot word');
+    await ok(admin.put('/api/v1/kb/synonyms', { items: [{ term: MARK, synonyms: ['喀什同义词'] }] }), 'synonyms');
+    return {
+      dir: dir.id,
+      hotWord: hotWord.id,
+      draft: await article('draft'),
+      pendingReview: await article('pendingReview'),
+      pendingPublish: await article('pendingPublish'),
+      published,
+      offline: await article('offline'),
+      recycled: await article('recycled'),
+    };
   }
 
   /** A call of the tenant owning the number, with a recording in the blob store, as the media role stores it. */
@@ -912,6 +1024,7 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
     UPLOAD.file = await templateFile(catalog01);
     inherited = await rootCatalog();
     bTarget.cat = await catalogOf(kashCatalog, B, await I.org('KS-12345'));
+    bTarget.kb = await knowledgeOf(B);
 
     // ---- tenant A's attackers ----
     const adminWlmq = await login(p, 'admin_wlmq');
@@ -935,6 +1048,10 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
       { name: 'catreview_wlmq', kind: 'catrev', c: catreviewWlmq.c, ...wlmq, user: catreviewWlmq.id, inherited },
       // Call-center supervisors (通话记录, recordings) of 乌鲁木齐 and of 天山区 (which also attacks upwards).
       { name: 'tel_wlmq', kind: 'tel', c: (await provision(A, 'WLMQ-12345', 'tel_wlmq', 'supervisor')).c, ...wlmq },
+      // 乌鲁木齐's knowledge staff: the seeded editor and reviewer, and a knowledge admin made here.
+      { name: 'kbeditor_wlmq', kind: 'kbed', c: await login(p, 'kbeditor_wlmq'), ...wlmq, user: await I.user('kbeditor_wlmq') },
+      { name: 'kbreviewer_wlmq', kind: 'kbrev', c: await login(p, 'kbreviewer_wlmq'), ...wlmq, user: await I.user('kbreviewer_wlmq') },
+      { name: 'kbadmin_wlmq', kind: 'kbadm', c: (await provision(A, 'WLMQ-12345', 'kbadmin_wlmq', 'kb_admin')).c, ...wlmq },
       { name: 'tel_ts', kind: 'tel', c: (await provision(A2, 'TS-ZWFW', 'tel_ts', 'supervisor')).c, tenant: A2, org: await I.org('TS-ZWFW'), user: handlerTs, subtree: a2Subtree, above: await aboveOf(A2) },
     ];
 
@@ -968,6 +1085,7 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
       dict: { code: `ghost_${randomBytes(4).toString('hex')}`, item: randomUUID() },
       importJob: randomUUID(),
       call: `ghost-call-${randomBytes(4).toString('hex')}`,
+      kb: { dir: randomUUID(), hotWord: randomUUID(), draft: randomUUID(), pendingReview: randomUUID(), pendingPublish: randomUUID(), published: randomUUID(), offline: randomUUID(), recycled: randomUUID() },
       cat: {
         enterprise: randomUUID(),
         creditCode: creditCode(8888888, '653100'),
@@ -1151,6 +1269,36 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
     expect(controls).toBeGreaterThan(30);
   });
 
+  /** Every knowledge list a 乌鲁木齐 knowledge user opens: their own tenant's and inherited rows, never 喀什's. */
+  async function knowledgeSweep(me: Attacker): Promise<void> {
+    const reach = (tenantId: string) => tenantId === me.tenant || me.above.has(tenantId);
+    const bArticles = new Set(Object.values(bTarget.kb!).filter((id) => id !== bTarget.kb!.dir && id !== bTarget.kb!.hotWord));
+    const list = async <T>(url: string) => {
+      const res = await me.c.get<T>(url);
+      expect(res.status, `${me.name} ${url}`).toBe(200);
+      expect(JSON.stringify(res.body), `${me.name} ${url} shows 喀什's knowledge`).not.toContain(MARK);
+      return res.body;
+    };
+    const dirs = await list<{ items: { id: string; tenantId: string }[] }>('/api/v1/kb/directories');
+    expect(dirs.items.every((d) => reach(d.tenantId))).toBe(true);
+    const words = await list<{ items: { tenantId: string }[] }>('/api/v1/kb/hot-words');
+    expect(words.items.every((w) => reach(w.tenantId))).toBe(true);
+    const synonyms = await list<{ items: { tenantId: string }[] }>('/api/v1/kb/synonyms');
+    expect(synonyms.items.every((w) => reach(w.tenantId))).toBe(true);
+    if (me.kind === 'kbadm') return;
+    for (const status of ['', '&status=recycled', '&status=draft', '&status=pending_review']) {
+      const articles = await list<{ items: { id: string; tenantId: string }[] }>(`/api/v1/kb/articles?pageSize=200${status}`);
+      expect(articles.items.every((a) => a.tenantId === me.tenant && !bArticles.has(a.id))).toBe(true);
+    }
+    const orders = await list<{ items: { articleId: string }[] }>('/api/v1/kb/work-orders?pageSize=200');
+    expect(orders.items.some((o) => bArticles.has(o.articleId))).toBe(false);
+    if (me.kind === 'kbed') await list('/api/v1/kb/recycle-bin');
+    if (me.kind === 'kbrev') {
+      const reviews = await list<{ items: { articleId: string }[] }>('/api/v1/kb/reviews');
+      expect(reviews.items.some((r) => bArticles.has(r.articleId))).toBe(false);
+    }
+  }
+
   it('list endpoints never show another tenant’s rows', async () => {
     const db = p.deps.db;
     const bSubtree = await subtreeOf(B);
@@ -1167,6 +1315,10 @@ describe('tenant isolation: cross-tenant attack matrix', () => {
         expect(calls.body.items.some((c) => c.id === bTarget.call)).toBe(false);
         // 乌鲁木齐's supervisor sees 乌鲁木齐's call (its own tenant); 天山区's does not (it is above).
         expect(calls.body.items.some((c) => c.id === aTarget.call)).toBe(me.tenant === A);
+        continue;
+      }
+      if (me.kind === 'kbed' || me.kind === 'kbrev' || me.kind === 'kbadm') {
+        await knowledgeSweep(me);
         continue;
       }
       if (me.kind !== 'audit') {
