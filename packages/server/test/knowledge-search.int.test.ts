@@ -282,13 +282,24 @@ describe('GET /api/v1/kb/search', () => {
     expect(Number(logged.n)).toBe(1);
   });
 
+  it('without words browses the visible knowledge newest first, within the filters, and logs nothing', async () => {
+    const before = await p.deps.db.selectFrom('kb_search_log').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    const all = await root.get<{ total: number; items: { id: string; publishedAt: string | null; titleHighlights: unknown[] }[] }>('/api/v1/kb/search?q=%20%20&pageSize=100');
+    expect(all.status).toBe(200);
+    const ids = all.body.items.map((i) => i.id);
+    expect(ids).toEqual(expect.arrayContaining([A.heating, A.bus, A.rootLocal, A.oldPolicy]));
+    expect(ids).not.toContain(A.kashi);
+    const times = all.body.items.map((i) => Date.parse(i.publishedAt ?? '0'));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(all.body.items.every((i) => i.titleHighlights.length === 0)).toBe(true);
+    const mine = await city.get<{ items: { id: string }[] }>(`/api/v1/kb/search?ownerTenantId=${tenants['650100']}`);
+    expect(mine.body.items.map((i) => i.id)).toEqual(expect.arrayContaining([A.cityLocal, A.cityShared]));
+    expect(mine.body.items.map((i) => i.id)).not.toContain(A.heating);
+    const after = await p.deps.db.selectFrom('kb_search_log').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+  });
+
   it('refuses bad input in Chinese', async () => {
-    const empty = await root.get<Problem>('/api/v1/kb/search?q=');
-    expect(empty.status).toBe(400);
-    expect(empty.body.detail).toMatch(/[\u4e00-\u9fff]/);
-    const blank = await root.get<Problem>('/api/v1/kb/search?q=%20%20');
-    expect(blank.status).toBe(400);
-    expect(blank.body.detail).toContain('请输入搜索内容');
     expect((await root.get('/api/v1/kb/search?q=x&rule=some')).status).toBe(400);
     expect((await root.get('/api/v1/kb/search?q=x&pageSize=1000')).status).toBe(400);
     expect((await root.get('/api/v1/kb/search?q=x&publishedFrom=yesterday')).status).toBe(400);
@@ -345,6 +356,10 @@ describe('POST /api/v1/kb/recommend and /articles/:id/use', () => {
     expect(withItem.reasons.some((x) => x.startsWith('关联事项：'))).toBe(true);
     // Linked to the item, found even when the text shares nothing with it.
     expect((await city.post<{ items: Rec[] }>('/api/v1/kb/recommend', { text: '完全无关的内容描述', itemId })).body.items.map((i) => i.id)).toContain(b);
+    // The item alone, before the agent has typed anything, lists its knowledge.
+    const byItem = await city.post<{ items: Rec[] }>('/api/v1/kb/recommend', { itemId });
+    expect(byItem.status).toBe(200);
+    expect(byItem.body.items.map((i) => i.id)).toEqual([b]);
   });
 
   it('use is refused (404) for knowledge the caller cannot read, and checks its input', async () => {
@@ -363,7 +378,8 @@ describe('POST /api/v1/kb/recommend and /articles/:id/use', () => {
     expect(r.body.items.map((i) => i.id)).toContain(A.heatingRefund);
     const empty = await root.post<Problem>('/api/v1/kb/recommend', { text: '   ' });
     expect(empty.status).toBe(400);
-    expect(empty.body.detail).toContain('请输入诉求内容');
+    expect(empty.body.detail).toContain('请输入诉求内容或选择诉求事项');
+    expect((await root.post('/api/v1/kb/recommend', {})).status).toBe(400);
     expect((await root.post('/api/v1/kb/recommend', { text: '供暖', limit: 6 })).status).toBe(400);
     expect((await root.post('/api/v1/kb/recommend', { text: '供暖', limit: 0 })).status).toBe(400);
     expect((await root.post('/api/v1/kb/recommend', { text: '供暖', extra: 1 })).status).toBe(400);

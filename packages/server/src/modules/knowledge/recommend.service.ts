@@ -14,7 +14,8 @@ const CANDIDATES = 50;
 const USAGE_DAYS = 30;
 
 export interface RecommendInput {
-  text: string;
+  /** Optional when an item is chosen: its linked knowledge is listed by use. */
+  text?: string;
   itemId?: string;
   limit?: number;
 }
@@ -54,8 +55,8 @@ export async function usage30d(deps: Deps, articleIds: readonly string[]): Promi
  * classification is evidence in itself.
  */
 export async function recommendKnowledge(deps: Deps, actor: Actor, input: RecommendInput): Promise<{ items: Recommendation[] }> {
-  const text = input.text.trim().slice(0, MAX_RECOMMEND_CHARS);
-  if (!text) throw invalid('请输入诉求内容');
+  const text = (input.text ?? '').trim().slice(0, MAX_RECOMMEND_CHARS);
+  if (!text && !input.itemId) throw invalid('请输入诉求内容或选择诉求事项');
   const limit = input.limit ?? 5;
   const snap = await knowledgeSearch(deps).current();
   const owners = ownersOfActor(actor);

@@ -16,7 +16,7 @@ const DateOrTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}([T ][0-9:.]+(Z|
 
 const SearchQuery = Type.Object(
   {
-    q: Type.String({ minLength: 1, maxLength: 500 }),
+    q: Type.Optional(Type.String({ maxLength: 500 })),
     rule: Type.Optional(OneOf(['any', 'all', 'phrase'] as const)),
     typeCode: Type.Optional(Code),
     directoryId: Type.Optional(Id),
@@ -39,7 +39,7 @@ const HotTermsQuery = Type.Object(
 
 // A pasted ticket may be long: the service matches on its beginning instead of refusing it.
 const RecommendBody = Body({
-  text: Type.String({ minLength: 1, maxLength: 200_000 }),
+  text: Type.Optional(Type.String({ maxLength: 200_000 })),
   itemId: Type.Optional(Id),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
 });

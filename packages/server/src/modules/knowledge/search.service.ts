@@ -11,7 +11,8 @@ import { compact, contentTerms, readable, satisfiesRule, snippetOf, type SearchR
 export const MAX_QUERY_CHARS = 200;
 
 export interface SearchQuery {
-  q: string;
+  /** Without words the filters browse the visible knowledge, newest first. */
+  q?: string;
   rule?: SearchRule;
   typeCode?: string;
   directoryId?: string;
@@ -66,8 +67,8 @@ export async function namesOf(deps: Deps, docs: readonly IndexedArticle[]) {
 }
 
 export async function searchKnowledge(deps: Deps, actor: Actor, q: SearchQuery): Promise<{ total: number; items: SearchItem[] }> {
-  const query = q.q.trim().slice(0, MAX_QUERY_CHARS);
-  if (!query) throw invalid('请输入搜索内容');
+  const query = (q.q ?? '').trim().slice(0, MAX_QUERY_CHARS);
+  const browsing = query === '';
   const rule = q.rule ?? 'any';
   const from = boundOf(q.publishedFrom, false);
   const to = boundOf(q.publishedTo, true);
@@ -91,7 +92,7 @@ export async function searchKnowledge(deps: Deps, actor: Actor, q: SearchQuery):
     if (!d) continue;
     const score = scores[i] ?? 0;
     const hw = hot.get(d.id)?.weight ?? 0;
-    if (score <= 0 && hw === 0) continue;
+    if (!browsing && score <= 0 && hw === 0) continue;
     if (!readable(d, chain)) continue;
     if (q.typeCode && d.typeCode !== q.typeCode) continue;
     if (q.directoryId && d.directoryId !== q.directoryId) continue;
@@ -100,7 +101,7 @@ export async function searchKnowledge(deps: Deps, actor: Actor, q: SearchQuery):
     if (from !== null && (at === null || at < from)) continue;
     if (to !== null && (at === null || at >= to)) continue;
     // An editor linked the article to the hot word: that link stands whatever the text rule says.
-    if (hw === 0 && !satisfiesRule(d.compact, rule, { terms, phrase }, synonyms)) continue;
+    if (!browsing && hw === 0 && !satisfiesRule(d.compact, rule, { terms, phrase }, synonyms)) continue;
     hits.push({ d, score, hot: hw });
   }
   // Acceptance 27: articles of a hot word in the query come first, the heavier word first.
@@ -109,7 +110,7 @@ export async function searchKnowledge(deps: Deps, actor: Actor, q: SearchQuery):
   const pageHits = hits.slice((page - 1) * pageSize, page * pageSize);
   const docs = pageHits.map((h) => h.d);
   const names = await namesOf(deps, docs);
-  const words = rule === 'phrase' ? [query.replace(/\s+/g, '')] : snap.index.expand(query, { synonyms }).words;
+  const words = browsing ? [] : rule === 'phrase' ? [query.replace(/\s+/g, '')] : snap.index.expand(query, { synonyms }).words;
   const items = pageHits.map((h): SearchItem => {
     const d = h.d;
     const snippet = snippetOf(d.text, highlight(d.text, words));
@@ -130,7 +131,7 @@ export async function searchKnowledge(deps: Deps, actor: Actor, q: SearchQuery):
   });
 
   // One row per query, not per page turned: the log measures what people look for.
-  if (page === 1) {
+  if (page === 1 && !browsing) {
     await deps.db
       .insertInto('kb_search_log')
       .values({ id: randomUUID(), tenant_id: actor.tenantId, user_id: actor.userId, query, terms: JSON.stringify(terms), hits: hits.length, at: deps.clock.now() })

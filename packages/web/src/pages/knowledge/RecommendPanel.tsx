@@ -52,8 +52,8 @@ export function RecommendPanel({
       inflight.current = ctrl;
       setLoading(true);
       kbApi
-        // With only the item chosen the server still needs some text; the item's linked knowledge comes back on its own.
-        .recommend({ text: source.slice(0, 2000) || '？', itemId, limit: 5 }, ctrl.signal)
+        // With only the item chosen the item's linked knowledge comes back on its own.
+        .recommend({ text: source.slice(0, 2000) || undefined, itemId, limit: 5 }, ctrl.signal)
         .then((r) => !ctrl.signal.aborted && setItems(r.slice(0, 5)))
         .catch(() => !ctrl.signal.aborted && setItems([]))
         .finally(() => !ctrl.signal.aborted && setLoading(false));

@@ -56,7 +56,7 @@ export default function SearchPage() {
     const adv = form.getFieldsValue(true) as Advanced;
     const [from, to] = adv.published ?? [];
     return {
-      q: q.trim(),
+      q: q.trim() || undefined,
       rule: adv.rule ?? 'any',
       typeCode: adv.typeCode,
       directoryId: adv.directoryId,
@@ -68,13 +68,8 @@ export default function SearchPage() {
     };
   }
 
+  /** An empty box browses: the newest knowledge within the advanced conditions. */
   async function run(q: string, toPage = 1) {
-    // The server needs at least one character; an empty box just clears the results.
-    if (!q.trim()) {
-      setResult(null);
-      setNarrowed(null);
-      return;
-    }
     setLoading(true);
     try {
       const query = queryOf(q, toPage, PAGE_SIZE);
@@ -125,10 +120,9 @@ export default function SearchPage() {
     void (within && result ? narrow(q) : run(q, 1));
   };
 
-  // A link such as /kb/search?q=社保 opens with the results.
+  // A link such as /kb/search?q=社保 opens with its results; a bare visit lists the newest knowledge.
   useEffect(() => {
-    const q = params.get('q');
-    if (q) void run(q, 1);
+    void run(params.get('q') ?? '', 1);
   }, []);
 
   return (

@@ -93,8 +93,8 @@ export const kbApi = {
 
   search: (query: Query) => api.get<KbPage<KbSearchHit>>(`${KB}/search`, query),
   hotTerms: (days = 30) => api.get<KbList<{ term: string; count: number }>>(`${KB}/search/hot-terms`, { days }, { silent: true }).then((r) => r.items ?? []),
-  recommend: (body: { text: string; itemId?: string | null; limit?: number }, signal?: AbortSignal) =>
-    api.post<KbList<KbRecommendation>>(`${KB}/recommend`, { ...body, itemId: body.itemId || undefined }, { silent: true, signal }).then((r) => r.items ?? []),
+  recommend: (body: { text?: string; itemId?: string | null; limit?: number }, signal?: AbortSignal) =>
+    api.post<KbList<KbRecommendation>>(`${KB}/recommend`, { ...body, text: body.text || undefined, itemId: body.itemId || undefined }, { silent: true, signal }).then((r) => r.items ?? []),
   /** Usage feeds the 30-day ranking; a lost record must never bother the agent. */
   use: (id: string, kind: KbUseKind, ticketId?: string) =>
     api.post<void>(`${KB}/articles/${enc(id)}/use`, ticketId ? { kind, ticketId } : { kind }, { silent: true }).catch(() => undefined),
