@@ -46,7 +46,7 @@ export const BUILTIN_ROLES: RoleSeed[] = [
   { code: 'supervisor', name: '督办主管', dataScope: 'tenant_subtree', permissions: [...COMMON, ...CATALOG_READ, ...KB_READ, 'message:send', 'ticket:read', 'ticket:supervise', 'ticket:export', 'ticket:config', 'assist:train', ...CALLS] },
   { code: 'unit_handler', name: '承办人员', dataScope: 'org', permissions: [...COMMON, ...CATALOG_READ, ...KB_READ, 'ticket:read', 'ticket:handle'] },
   { code: 'unit_leader', name: '承办单位负责人', dataScope: 'org_subtree', permissions: [...COMMON, ...CATALOG_READ, ...KB_READ, 'message:send', 'ticket:read', 'ticket:handle', 'ticket:handle:approve', 'ticket:export'] },
-  { code: 'kb_editor', name: '知识采编员', dataScope: 'tenant', permissions: [...COMMON, ...KB_READ, 'kb:edit'] },
+  { code: 'kb_editor', name: '知识采编员', dataScope: 'tenant', permissions: [...COMMON, ...KB_READ, 'kb:edit', 'catalog:read'] },
   { code: 'kb_reviewer', name: '知识审核员', dataScope: 'tenant', permissions: [...COMMON, ...KB_READ, 'kb:review', 'kb:publish'] },
   { code: 'kb_admin', name: '知识库管理员', dataScope: 'tenant', permissions: [...COMMON, ...KB_READ, 'kb:admin', 'kb:publish'] },
 ];

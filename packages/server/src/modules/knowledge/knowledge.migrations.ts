@@ -162,7 +162,7 @@ update role set permissions = array(select x from unnest(permissions || array['k
 insert into role (id, tenant_id, code, name, data_scope, permissions, mfa_required, admin_type, builtin, shared, created_at, updated_at)
   select gen_random_uuid(), t.id, r.code, r.name, 'tenant', r.permissions, false, null, true, true, now(), now()
   from tenant t cross join (values
-    ('kb_editor', '知识采编员', array['dashboard:view', 'kb:edit', 'kb:read', 'message:read']),
+    ('kb_editor', '知识采编员', array['catalog:read', 'dashboard:view', 'kb:edit', 'kb:read', 'message:read']),
     ('kb_reviewer', '知识审核员', array['dashboard:view', 'kb:publish', 'kb:read', 'kb:review', 'message:read']),
     ('kb_admin', '知识库管理员', array['dashboard:view', 'kb:admin', 'kb:publish', 'kb:read', 'message:read'])
   ) as r (code, name, permissions)

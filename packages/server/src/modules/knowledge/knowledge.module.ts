@@ -5,6 +5,7 @@ import { knowledgeMigrations } from './knowledge.migrations.js';
 import { knowledgeRoutes as knowledgeCoreRoutes } from './knowledge.routes.js';
 import { runKnowledgeJobs } from './jobs.js';
 import { knowledgeSearchRoutes } from './search.routes.js';
+import { knowledgeSearch } from './search.index.js';
 
 /**
  * 知识库五级联动: directories, types, articles with reviewed revisions (each one a 知识工单),
@@ -23,7 +24,23 @@ export async function knowledgeRoutes(app: App, deps: Deps): Promise<void> {
  * enough for 预约发布 (editors pick times to the minute) and cheap for the other two sweeps.
  */
 export class KnowledgeWorker extends IntervalWorker {
-  constructor(deps: Deps, onError: (err: unknown) => void) {
-    super(() => runKnowledgeJobs(deps), onError, 60_000);
+  private warming: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly report: (err: unknown) => void,
+  ) {
+    super(() => runKnowledgeJobs(deps), report, 60_000);
+  }
+
+  /** Also builds the search index now: otherwise the first agent to search waits for it (~5 s at 5,000 articles). */
+  override start(intervalMs?: number): void {
+    super.start(intervalMs);
+    this.warming = knowledgeSearch(this.deps).current().catch(this.report);
+  }
+
+  override async stop(): Promise<void> {
+    await super.stop();
+    await this.warming;
   }
 }
