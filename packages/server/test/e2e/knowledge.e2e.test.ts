@@ -165,7 +165,8 @@ describe('knowledge base in the browser', () => {
     await page.getByTestId('kb-search-input').fill(QUERY);
     await page.getByTestId('kb-search-input').press('Enter');
     const hit = page.getByTestId('kb-hit').filter({ hasText: TITLE });
-    await hit.waitFor();
+    // The page opens on the newest knowledge (this article first, unmarked): wait for the search's answer.
+    await hit.getByTestId('kb-hit-title').locator('mark.kb-hl').first().waitFor();
     const marked = await hit.getByTestId('kb-hit-title').locator('mark.kb-hl').allInnerTexts();
     expect(marked.length).toBeGreaterThan(0);
     for (const m of marked) expect(QUERY.replace(/\s+/g, '')).toContain(m);

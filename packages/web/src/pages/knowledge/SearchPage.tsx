@@ -45,6 +45,8 @@ export default function SearchPage() {
   const [narrowed, setNarrowed] = useState<KbSearchHit[] | null>(null);
   /** The query behind the results on screen, which 在结果中搜索 narrows. */
   const shown = useRef<Query | null>(null);
+  /** Only the latest request may fill the list: the opening browse can answer after a search. */
+  const latest = useRef(0);
   const dirTree = useMemo(() => directoryTree(directories), [directories]);
   const owners = useMemo(() => ownerTenants(directories), [directories]);
 
@@ -70,19 +72,21 @@ export default function SearchPage() {
 
   /** An empty box browses: the newest knowledge within the advanced conditions. */
   async function run(q: string, toPage = 1) {
+    const ticket = ++latest.current;
     setLoading(true);
     try {
       const query = queryOf(q, toPage, PAGE_SIZE);
       const res = await kbApi.search(query);
+      if (ticket !== latest.current) return;
       setResult({ total: res.total ?? 0, items: res.items ?? [] });
       setPage(toPage);
       setNarrowed(null);
       shown.current = query;
       if (toPage === 1) loadHot();
     } catch {
-      setResult({ total: 0, items: [] });
+      if (ticket === latest.current) setResult({ total: 0, items: [] });
     } finally {
-      setLoading(false);
+      if (ticket === latest.current) setLoading(false);
     }
   }
 
@@ -92,19 +96,21 @@ export default function SearchPage() {
    */
   async function narrow(q: string) {
     if (!q.trim() || !shown.current) return run(q, 1);
+    const ticket = ++latest.current;
     setLoading(true);
     try {
       const base = narrowed ?? (await kbApi.search({ ...shown.current, page: 1, pageSize: WITHIN_MAX })).items;
       const ids = new Set(base.map((h) => h.id));
       const hits = (await kbApi.search(queryOf(q, 1, WITHIN_MAX))).items.filter((h) => ids.has(h.id));
+      if (ticket !== latest.current) return;
       setNarrowed(hits);
       setResult({ total: hits.length, items: hits.slice(0, PAGE_SIZE) });
       setPage(1);
       loadHot();
     } catch {
-      setResult({ total: 0, items: [] });
+      if (ticket === latest.current) setResult({ total: 0, items: [] });
     } finally {
-      setLoading(false);
+      if (ticket === latest.current) setLoading(false);
     }
   }
 
