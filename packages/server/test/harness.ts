@@ -6,7 +6,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import pg from 'pg';
-import { createPlatform, type Platform } from '../src/bootstrap.js';
+import { sql } from 'kysely';
+import { createPlatform, MIGRATIONS, type Platform } from '../src/bootstrap.js';
+import { migrateToLatest } from '../src/platform/db/migrator.js';
+import { seedBase } from '../src/seed/base.seed.js';
 import { ManualClock } from '../src/platform/clock.js';
 import type { AppConfig } from '../src/platform/config.js';
 import { openDatabase, type DbHandle } from '../src/platform/db/database.js';
@@ -78,6 +81,24 @@ export async function openTestDatabase(): Promise<DbHandle> {
       }
     },
   };
+}
+
+/**
+ * A database as an installation was before `migration` existed: every earlier migration, then the
+ * base seed. Today's seed already holds what the migration adds, so callers delete that before
+ * migrating. A PostgreSQL test database is a clone of the migrated template: its schema is rebuilt
+ * from empty, because rewinding by hand would have to undo every later migration.
+ */
+export async function openInstallationBefore(migration: string): Promise<DbHandle> {
+  const handle = await openTestDatabase();
+  const db = handle.db;
+  if (handle.kind === 'postgres') {
+    await sql`drop schema public cascade`.execute(db);
+    await sql`create schema public`.execute(db);
+  }
+  await migrateToLatest(db as never, MIGRATIONS.filter((m) => m.name < migration));
+  await db.transaction().execute((trx) => seedBase(trx, new ManualClock()).then(() => undefined));
+  return handle;
 }
 
 export async function createTestPlatform(): Promise<TestPlatform> {

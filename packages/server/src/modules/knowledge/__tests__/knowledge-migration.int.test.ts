@@ -3,14 +3,13 @@
  * the product and its menus wherever the work orders are enabled, kb:read for the roles that
  * answer or handle demands and the knowledge roles — exactly what a fresh seed has.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { MIGRATIONS } from '../../../bootstrap.js';
-import { ManualClock } from '../../../platform/clock.js';
 import { migrateToLatest } from '../../../platform/db/migrator.js';
-import { openTestDatabase } from '../../../../test/harness.js';
+import { openInstallationBefore } from '../../../../test/harness.js';
 import type { DbHandle } from '../../../platform/db/database.js';
-import { BUILTIN_ROLES, seedBase } from '../../../seed/base.seed.js';
+import { BUILTIN_ROLES } from '../../../seed/base.seed.js';
 import { MENUS } from '../../identity/menus.js';
 import { KB_TYPES } from '../knowledge.types.js';
 import { knowledgeMigrations } from '../knowledge.migrations.js';
@@ -20,22 +19,12 @@ const KB_MENUS = MENUS.filter((m) => m.product === 'knowledge').map((m) => m.key
 const KB_ROLES = ['kb_editor', 'kb_reviewer', 'kb_admin'];
 
 describe(`migration ${NAME} on an older installation`, () => {
-  let handle: DbHandle;
-  beforeAll(async () => {
-    handle = await openTestDatabase();
-  });
+  let handle: DbHandle | undefined;
   afterAll(() => handle?.close());
 
   it('enables the knowledge base as a fresh seed does', async () => {
+    handle = await openInstallationBefore(NAME);
     const db = handle.db;
-    // A PostgreSQL test database is a clone of the migrated template: empty it and build the older
-    // installation the way PGlite does.
-    if (handle.kind === 'postgres') {
-      await sql`drop schema public cascade`.execute(db);
-      await sql`create schema public`.execute(db);
-    }
-    await migrateToLatest(db as never, MIGRATIONS.filter((m) => m.name < NAME));
-    await db.transaction().execute((trx) => seedBase(trx, new ManualClock()).then(() => undefined));
     // What an installation seeded before this module looked like.
     await db.deleteFrom('tenant_product').where('product_key', '=', 'knowledge').execute();
     await db.deleteFrom('tenant_menu').where('menu_key', 'in', KB_MENUS).execute();

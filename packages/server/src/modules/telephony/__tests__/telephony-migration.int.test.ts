@@ -3,34 +3,23 @@
  * and its menus where the work orders are enabled (not for partner hotlines), and gives the
  * built-in roles exactly the telephony permissions a fresh seed gives them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { MIGRATIONS } from '../../../bootstrap.js';
-import { ManualClock } from '../../../platform/clock.js';
 import { migrateToLatest } from '../../../platform/db/migrator.js';
-import { openTestDatabase } from '../../../../test/harness.js';
+import { openInstallationBefore } from '../../../../test/harness.js';
 import type { DbHandle } from '../../../platform/db/database.js';
-import { BUILTIN_ROLES, seedBase } from '../../../seed/base.seed.js';
+import { BUILTIN_ROLES } from '../../../seed/base.seed.js';
 
 const TELEPHONY_MENUS = ['telephony.calls', 'telephony.softphone', 'telephony.agents'];
 
 describe('migration 0013-telephony-recordings on an older installation', () => {
-  let handle: DbHandle;
-  beforeAll(async () => {
-    handle = await openTestDatabase();
-  });
+  let handle: DbHandle | undefined;
   afterAll(() => handle?.close());
 
   it('enables 话务 where tickets are enabled and grants the built-in roles their telephony permissions', async () => {
+    handle = await openInstallationBefore('0013');
     const db = handle.db;
-    // A PostgreSQL test database is a clone of the migrated template: empty it and build the older
-    // installation the way PGlite does (rewinding by hand would have to undo every later migration).
-    if (handle.kind === 'postgres') {
-      await sql`drop schema public cascade`.execute(db);
-      await sql`create schema public`.execute(db);
-    }
-    await migrateToLatest(db as never, MIGRATIONS.filter((m) => m.name < '0013'));
-    await db.transaction().execute((trx) => seedBase(trx, new ManualClock()).then(() => undefined));
     // What an installation seeded before this module looked like: no 话务 product, menus or permissions.
     await db.deleteFrom('tenant_product').where('product_key', '=', 'telephony').execute();
     await db.deleteFrom('tenant_menu').where('menu_key', 'in', TELEPHONY_MENUS).execute();
