@@ -12,12 +12,12 @@
  *   npm run bench -- assist
  *   BENCH_ASSIST_SECONDS=20 BENCH_ASSIST_HISTORY=0 npm run bench -- assist
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { startBenchServer } from './server.js';
 
 const ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB = 'hotline_bench_assist';
@@ -152,17 +152,9 @@ export async function runAssistBench(): Promise<Record<string, unknown>> {
   await recreateDatabase();
   // A fresh database has new item ids, so a model kept from an earlier run would be rebuilt anyway.
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-assist-'));
-  const server = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
-    env: { ...process.env, DATABASE_URL: ADMIN_URL.replace(/\/[^/]*$/, `/${DB}`), PORT: String(PORT), LOG_LEVEL: 'warn', HOTLINE_DATA_DIR: dataDir },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const server = await startBenchServer({ databaseUrl: ADMIN_URL.replace(/\/[^/]*$/, `/${DB}`), port: PORT, dataDir });
   try {
-    for (let i = 0; i < 240; i++) {
-      if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) break;
-      await sleep(500);
-    }
-    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'agent01', password: 'Hotline@2026' }) });
-    const token = String(((await login.json()) as { token: string }).token);
+    const token = await server.login('agent01');
     // The catalogue model is built in a worker after startup (about a minute on a loaded 2-core machine).
     const t0 = Date.now();
     let model: unknown = null;
@@ -188,9 +180,7 @@ export async function runAssistBench(): Promise<Record<string, unknown>> {
     }
     return { benchmark: 'assist-analyse', database: 'postgresql', cpus: cpus().length, seconds: SECONDS, demands: DEMANDS.length, model, modelReadyAfterMs, oneClient: one, fourClients: four, withHistory };
   } finally {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
+    await server.stop();
     await dropDatabase();
     rmSync(dataDir, { recursive: true, force: true });
   }

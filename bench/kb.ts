@@ -13,11 +13,11 @@
  *   npm run bench -- kb
  *   BENCH_KB_SECONDS=20 BENCH_KB_ARTICLES=10000 npm run bench -- kb
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { startBenchServer } from './server.js';
 
 const ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB = 'hotline_bench_kb';
@@ -151,17 +151,9 @@ async function load(token: string, kind: 'search' | 'recommend', clients: number
 export async function runKbBench(): Promise<Record<string, unknown>> {
   await admin(`drop database if exists ${DB} with (force)`);
   await admin(`create database ${DB}`);
-  const server = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
-    env: { ...process.env, DATABASE_URL: DB_URL, PORT: String(PORT), LOG_LEVEL: 'warn', HOTLINE_DATA_DIR: './data/bench-kb' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const server = await startBenchServer({ databaseUrl: DB_URL, port: PORT, dataDir: './data/bench-kb' });
   try {
-    for (let i = 0; i < 240; i++) {
-      if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) break;
-      await sleep(500);
-    }
-    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'agent01', password: 'Hotline@2026' }) });
-    const token = String(((await login.json()) as { token: string }).token);
+    const token = await server.login('agent01');
     const grown = await growKnowledge(ARTICLES);
     const first = await call(token, 0, 'search');
     if (first.status !== 200) throw new Error(`search failed: ${first.status} ${JSON.stringify(first.body).slice(0, 300)}`);
@@ -193,9 +185,7 @@ export async function runKbBench(): Promise<Record<string, unknown>> {
       recommend: { demands: DEMANDS.length, oneClient: recommendOne, fourClients: recommendFour, example: example.items.slice(0, 3).map((i) => ({ title: i.title, match: i.match, pinned: i.pinned, usage30d: i.usage30d })) },
     };
   } finally {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
+    await server.stop();
     await admin(`drop database if exists ${DB} with (force)`);
   }
 }
