@@ -38,20 +38,11 @@ export const ARTICLE_TOPICS = {
 
 // ---------------------------------------------------------------- views
 
-export interface RevisionView {
+export interface RevisionView extends Content {
   id: string;
   version: number;
   changeType: KbChangeType;
   state: KbRevisionState;
-  title: string;
-  summary: string;
-  body: string;
-  fields: Record<string, string>;
-  keywords: string[];
-  itemIds: string[];
-  basis: string;
-  source: string;
-  validTo: string | null;
   note: string;
   authorId: string | null;
   authorName: string | null;
@@ -176,7 +167,8 @@ export interface CreateArticleInput extends ContentInput {
   scope?: 'subtree' | 'tenant';
 }
 
-interface Content {
+/** What an editor writes: one revision's content. */
+export interface Content {
   title: string;
   summary: string;
   body: string;

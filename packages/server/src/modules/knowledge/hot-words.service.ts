@@ -5,7 +5,7 @@ import type { Actor, Deps } from '../../platform/context.js';
 import { conflict, invalid, notFound, type FieldError } from '../../platform/errors.js';
 import { commit } from '../../platform/usecase.js';
 import { loadReadableArticle } from './article.repo.js';
-import { ownersOfActor, pathIds } from './visibility.js';
+import { ownersOfActor, ownership, pathIds } from './visibility.js';
 
 /**
  * 热词库: a word, a weight and the knowledge it should lift in search. Each tenant keeps its own
@@ -94,9 +94,7 @@ export async function listHotWords(deps: Deps, actor: Actor): Promise<{ items: H
   return {
     items: rows.map((r) => ({
       id: r.id,
-      tenantId: r.tenant_id,
-      tenantName: r.tenant_name,
-      inherited: r.tenant_id !== actor.tenantId,
+      ...ownership(r, actor),
       word: r.word,
       weight: Number(r.weight),
       articleIds: r.article_ids ?? [],

@@ -4,7 +4,7 @@ import type { Actor, Deps } from '../../platform/context.js';
 import { invalid, type FieldError } from '../../platform/errors.js';
 import { readSheet, splitList, writeSheet, type ColumnSpec } from '../../platform/excel/sheet.js';
 import { commit } from '../../platform/usecase.js';
-import { ownersOfActor, pathIds } from './visibility.js';
+import { ownersOfActor, ownership, pathIds } from './visibility.js';
 
 /**
  * 同义词: a main term and its related words (社保 ↔ 社会保险), expanded in search both ways. Each
@@ -52,9 +52,7 @@ export async function listSynonyms(deps: Deps, actor: Actor): Promise<{ items: S
   return {
     items: rows.map((r) => ({
       id: r.id,
-      tenantId: r.tenant_id,
-      tenantName: r.tenant_name,
-      inherited: r.tenant_id !== actor.tenantId,
+      ...ownership(r, actor),
       term: r.term,
       synonyms: r.synonyms ?? [],
       updatedAt: r.updated_at,

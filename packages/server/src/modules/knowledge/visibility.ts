@@ -65,3 +65,8 @@ export function publishedVisible(eb: ArticleEb, owners: VisibleOwners): Expressi
 /** Editorial roles see their own tenant's articles in every state (drafts, reviews, recycle bin). */
 export const isEditorial = (actor: Actor): boolean =>
   actor.permissions.has('kb:edit') || actor.permissions.has('kb:review') || actor.permissions.has('kb:publish');
+
+/** Owner columns of an inherited setting (hot word, synonym) as the lists show them: inherited rows are read-only. */
+export function ownership(r: { tenant_id: string; tenant_name: string }, actor: Actor): { tenantId: string; tenantName: string; inherited: boolean } {
+  return { tenantId: r.tenant_id, tenantName: r.tenant_name, inherited: r.tenant_id !== actor.tenantId };
+}

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { PageContainer } from '@ant-design/pro-components';
 import { Button, Card, Checkbox, Col, Form, Input, InputNumber, Modal, Popconfirm, Row, Select, Space, Spin, Switch, Table, Tabs, Tag, Typography, Upload } from 'antd';
 import { DeleteOutlined, DownloadOutlined, EditOutlined, MinusCircleOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
@@ -49,23 +49,38 @@ function toRows(dirs: KbDirectory[]): DirRow[] {
   return build(null);
 }
 
-function DirectoriesTab() {
-  const { t } = useTranslation();
-  const [dirs, setDirs] = useState<KbDirectory[]>([]);
+/** A tab's list: loaded when the tab opens, reloaded after each save. */
+function useList<T>(fetch: () => Promise<T[]>): { rows: T[]; loading: boolean; load: () => Promise<void> } {
+  const [rows, setRows] = useState<T[]>([]);
   const [loading, setLoading] = useState(false);
-  const [editing, setEditing] = useState<{ parent?: KbDirectory; dir?: KbDirectory } | null>(null);
-  const [form] = Form.useForm<{ name: string; sort: number }>();
-  const rows = useMemo(() => toRows(dirs), [dirs]);
-
   const load = async () => {
     setLoading(true);
     try {
-      setDirs(await kbApi.directories());
+      setRows(await fetch());
     } finally {
       setLoading(false);
     }
   };
   useEffect(() => void load().catch(() => undefined), []);
+  return { rows, loading, load };
+}
+
+/** The add/edit dialog of every tab: a refused save (validation or server) keeps it open. */
+function EditModal({ open, title, width, onCancel, onSave, children }: { open: boolean; title: ReactNode; width?: number; onCancel: () => void; onSave: () => Promise<void>; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <Modal open={open} width={width} title={title} onCancel={onCancel} onOk={() => void onSave().catch(() => undefined)} okText={t('common.save')} cancelText={t('common.cancel')} destroyOnClose>
+      {children}
+    </Modal>
+  );
+}
+
+function DirectoriesTab() {
+  const { t } = useTranslation();
+  const { rows: dirs, loading, load } = useList(() => kbApi.directories());
+  const [editing, setEditing] = useState<{ parent?: KbDirectory; dir?: KbDirectory } | null>(null);
+  const [form] = Form.useForm<{ name: string; sort: number }>();
+  const rows = useMemo(() => toRows(dirs), [dirs]);
 
   const openEditor = (e: { parent?: KbDirectory; dir?: KbDirectory }) => {
     setEditing(e);
@@ -160,14 +175,11 @@ function DirectoriesTab() {
           },
         ]}
       />
-      <Modal
+      <EditModal
         open={!!editing}
         title={editing?.dir ? t('kb.config.editDir') : editing?.parent ? t('kb.config.addChildOf', { name: editing.parent.name }) : t('kb.config.addRoot')}
         onCancel={() => setEditing(null)}
-        onOk={() => void save().catch(() => undefined)}
-        okText={t('common.save')}
-        cancelText={t('common.cancel')}
-        destroyOnClose
+        onSave={save}
       >
         <Form form={form} layout="vertical">
           <Form.Item name="name" label={t('kb.config.dirName')} rules={[{ required: true, whitespace: true, message: t('kb.config.dirNameRequired') }]}>
@@ -177,7 +189,7 @@ function DirectoriesTab() {
             <InputNumber min={0} max={9999} precision={0} style={{ width: '100%' }} />
           </Form.Item>
         </Form>
-      </Modal>
+      </EditModal>
     </Card>
   );
 }
@@ -197,20 +209,9 @@ const KINDS: KbFieldKind[] = ['text', 'textarea', 'date'];
 
 function TypesTab() {
   const { t } = useTranslation();
-  const [types, setTypes] = useState<KbType[]>([]);
-  const [loading, setLoading] = useState(false);
+  const { rows: types, loading, load } = useList(async () => (await kbApi.types()).sort((a, b) => a.sort - b.sort));
   const [editing, setEditing] = useState<{ type?: KbType } | null>(null);
   const [form] = Form.useForm<TypeValues>();
-
-  const load = async () => {
-    setLoading(true);
-    try {
-      setTypes((await kbApi.types()).sort((a, b) => a.sort - b.sort));
-    } finally {
-      setLoading(false);
-    }
-  };
-  useEffect(() => void load().catch(() => undefined), []);
 
   const openEditor = (type?: KbType) => {
     setEditing({ type });
@@ -281,15 +282,12 @@ function TypesTab() {
           },
         ]}
       />
-      <Modal
+      <EditModal
         open={!!editing}
         width={760}
         title={editing?.type ? t('kb.config.editType', { name: editing.type.name }) : t('kb.config.addType')}
         onCancel={() => setEditing(null)}
-        onOk={() => void save().catch(() => undefined)}
-        okText={t('common.save')}
-        cancelText={t('common.cancel')}
-        destroyOnClose
+        onSave={save}
       >
         <Form form={form} layout="vertical">
           <Row gutter={12}>
@@ -360,7 +358,7 @@ function TypesTab() {
             )}
           </Form.List>
         </Form>
-      </Modal>
+      </EditModal>
     </Card>
   );
 }
@@ -403,20 +401,9 @@ function ArticlePicker({ value, onChange, known }: { value?: string[]; onChange?
 
 function HotWordsTab() {
   const { t } = useTranslation();
-  const [rows, setRows] = useState<KbHotWord[]>([]);
-  const [loading, setLoading] = useState(false);
+  const { rows, loading, load } = useList(() => kbApi.hotWords());
   const [editing, setEditing] = useState<{ row?: KbHotWord } | null>(null);
   const [form] = Form.useForm<{ word: string; weight: number; articleIds: string[] }>();
-
-  const load = async () => {
-    setLoading(true);
-    try {
-      setRows(await kbApi.hotWords());
-    } finally {
-      setLoading(false);
-    }
-  };
-  useEffect(() => void load().catch(() => undefined), []);
 
   const openEditor = (row?: KbHotWord) => {
     setEditing({ row });
@@ -495,14 +482,11 @@ function HotWordsTab() {
           },
         ]}
       />
-      <Modal
+      <EditModal
         open={!!editing}
         title={editing?.row ? t('kb.config.editHotWord') : t('kb.config.addHotWord')}
         onCancel={() => setEditing(null)}
-        onOk={() => void save().catch(() => undefined)}
-        okText={t('common.save')}
-        cancelText={t('common.cancel')}
-        destroyOnClose
+        onSave={save}
       >
         <Form form={form} layout="vertical">
           <Form.Item name="word" label={t('kb.config.word')} rules={[{ required: true, whitespace: true, message: t('kb.config.wordRequired') }]}>
@@ -515,7 +499,7 @@ function HotWordsTab() {
             <ArticlePicker known={editing?.row?.articles ?? []} />
           </Form.Item>
         </Form>
-      </Modal>
+      </EditModal>
     </Card>
   );
 }
