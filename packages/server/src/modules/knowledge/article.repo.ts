@@ -1,61 +1,15 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import type { Actor } from '../../platform/context.js';
-import type { KbArticleStatus, KbChangeType, KbRevisionState } from '../../platform/db/schema.js';
+import type { KbArticleStatus, KbArticleTable, KbRevisionState, KbRevisionTable } from '../../platform/db/schema.js';
 import { notFound } from '../../platform/errors.js';
 import { isEditorial, ownersOfActor, publishedVisible } from './visibility.js';
 
 /** Reads of articles and revisions shared by the use cases, the lists and the jobs. */
 
-export interface ArticleRow {
-  id: string;
-  tenant_id: string;
-  directory_id: string;
-  type_code: string;
-  scope: 'subtree' | 'tenant';
-  status: KbArticleStatus;
-  title: string;
-  live_revision_id: string | null;
-  open_revision_id: string | null;
-  published_at: Date | null;
-  offline_reason: string | null;
-  temporary_offline: boolean;
-  recycled_at: Date | null;
-  recycled_by: string | null;
-  purge_after: Date | null;
-  expiry_notified_at: Date | null;
-  created_by: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-export interface RevisionRow {
-  id: string;
-  article_id: string;
-  version: number;
-  change_type: KbChangeType;
-  state: KbRevisionState;
-  title: string;
-  summary: string;
-  body: string;
-  fields: Record<string, string>;
-  keywords: string[];
-  item_ids: string[];
-  basis: string;
-  source: string;
-  valid_to: string | null;
-  note: string;
-  author_id: string | null;
-  created_at: Date;
-  submitted_at: Date | null;
-  reviewed_by: string | null;
-  reviewed_at: Date | null;
-  review_opinion: string | null;
-  publish_at: Date | null;
-  published_by: string | null;
-  published_at: Date | null;
-  closed_at: Date | null;
-}
+// Row types as Kysely reads them from the schema, so a column added there needs no second edit here.
+export type ArticleRow = Selectable<KbArticleTable>;
+export type RevisionRow = Selectable<KbRevisionTable>;
 
 /** An article of the caller's own tenant in any state; everything else reads as missing. */
 export async function loadOwnArticle(db: Db, actor: Actor, id: string, lock = false): Promise<ArticleRow> {
